@@ -1,0 +1,103 @@
+//! The crate's typed error for bad input.
+
+use thiserror::Error;
+
+/// Everything that can go wrong on user input in `gm-algebra`.
+///
+/// Validating constructors return [`Result`]; hot-path shape checks that only a programming
+/// error can violate panic instead and say so under `# Panics`.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A size or shape did not match what the operation needs.
+    #[error("shape mismatch in {what}: expected {expected}, got {got}")]
+    ShapeMismatch {
+        /// What was being checked (e.g. "kernel length").
+        what: String,
+        /// The size the operation needs.
+        expected: usize,
+        /// The size that was given.
+        got: usize,
+    },
+    /// An element index outside `0..order`.
+    #[error("element index {index} out of range for a group of order {order}")]
+    IndexOutOfRange {
+        /// The offending index.
+        index: usize,
+        /// The group's order.
+        order: usize,
+    },
+    /// A parameter of a group family outside its allowed range (e.g. `D_0`).
+    #[error("invalid parameter for {family}: {reason}")]
+    InvalidParameter {
+        /// The family or constructor.
+        family: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A Cayley table that is not a group table.
+    #[error("invalid Cayley table: {reason}")]
+    InvalidCayleyTable {
+        /// The first violated axiom, with the offending elements.
+        reason: String,
+    },
+    /// A subset that is not a subgroup.
+    #[error("not a subgroup: {reason}")]
+    NotASubgroup {
+        /// Why (e.g. which product falls outside the subset).
+        reason: String,
+    },
+    /// A subgroup that is not normal where normality is needed.
+    #[error("subgroup is not normal: {reason}")]
+    NotNormal {
+        /// A conjugate that leaves the subgroup.
+        reason: String,
+    },
+    /// A permutation that is malformed (wrong number of points, repeated point, ...).
+    #[error("invalid permutation: {reason}")]
+    InvalidPermutation {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A group specification string that could not be parsed.
+    #[error("invalid group spec {spec:?} at byte {position}: {reason}")]
+    InvalidSpec {
+        /// The whole spec.
+        spec: String,
+        /// Byte offset of the problem in `spec`.
+        position: usize,
+        /// What was expected there.
+        reason: String,
+    },
+    /// A group too large for the requested operation.
+    #[error("group of order {order} is too large for {operation} (limit {limit})")]
+    TooLarge {
+        /// The group's order.
+        order: usize,
+        /// What was asked.
+        operation: String,
+        /// The largest order supported.
+        limit: usize,
+    },
+    /// A matrix that is singular where an inverse or solve was asked for.
+    #[error("matrix is singular: {reason}")]
+    Singular {
+        /// Details.
+        reason: String,
+    },
+    /// A user-supplied representation that is not a homomorphism or not unitary.
+    #[error("invalid representation: {reason}")]
+    InvalidRepresentation {
+        /// The offending element(s) and the size of the violation.
+        reason: String,
+    },
+    /// Low-displacement-rank generators of inconsistent shape or rank.
+    #[error("invalid displacement generators: {reason}")]
+    InvalidGenerators {
+        /// What is inconsistent.
+        reason: String,
+    },
+}
+
+/// `Result` with the crate's [`Error`].
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,264 @@
+//! Finite groups: the researcher-facing [`Group`] trait (typed elements), the object-safe
+//! index view [`FiniteGroup`] every algorithm works on, and the group families.
+//!
+//! # Adding a group
+//! Implement [`Group`]: `order`, `element`, `index`, `identity`, `mul`, `inv` (generators and
+//! a display form are optional). The blanket impl turns it into a [`FiniteGroup`], so cosets,
+//! classes, group matrices, irreps, transforms and layers work on it unchanged. See
+//! `docs/adding-a-group.md`.
+
+mod cache;
+mod cyclic;
+mod dihedral;
+#[cfg(any(test, feature = "proptest-support"))]
+pub mod strategy;
+
+pub use cache::CachedGroup;
+pub use cyclic::Cyclic;
+pub use dihedral::{Dihedral, DihedralElement};
+
+use std::fmt::Debug;
+
+/// A finite group with typed elements, indexed densely `0..order` — the trait a researcher
+/// implements to add a group.
+///
+/// Laws the implementation must satisfy (checked by [`check_group_laws`]):
+/// `index(element(i)) == i` for all `i`, `index(identity()) == 0`, and `mul`/`inv` satisfy
+/// the group axioms.
+pub trait Group: Send + Sync {
+    /// The element type (e.g. `DihedralElement { flip, rot }`).
+    type Element: Clone + PartialEq + Debug;
+    /// The number of elements `n`.
+    fn order(&self) -> usize;
+    /// The element with dense index `i` in `0..n`.
+    fn element(&self, i: usize) -> Self::Element;
+    /// The dense index of `e`: the inverse of [`Group::element`].
+    fn index(&self, e: &Self::Element) -> usize;
+    /// The identity element; its index must be 0.
+    fn identity(&self) -> Self::Element;
+    /// The product `a·b`.
+    fn mul(&self, a: &Self::Element, b: &Self::Element) -> Self::Element;
+    /// The inverse `a⁻¹`.
+    fn inv(&self, a: &Self::Element) -> Self::Element;
+    /// A generating set, if the family knows one; otherwise one is computed.
+    fn generators(&self) -> Option<Vec<Self::Element>> {
+        None
+    }
+    /// A short name of the group, ideally a spec the parser accepts (e.g. `"D6"`).
+    fn name(&self) -> String {
+        let full = std::any::type_name::<Self>();
+        full.rsplit("::").next().unwrap_or(full).to_string()
+    }
+    /// A readable form of an element (defaults to its `Debug` form).
+    fn format_element(&self, e: &Self::Element) -> String {
+        format!("{e:?}")
+    }
+}
+
+/// The object-safe index view of a finite group: elements are `0..order()`, identity 0.
+///
+/// Every algorithm of the crate works on this trait (usually as `&G` with
+/// `G: FiniteGroup + ?Sized`, so `&dyn FiniteGroup` works too). It is implemented for every
+/// [`Group`] by a blanket impl; index-native groups (Cayley tables, permutation groups) may
+/// implement it directly.
+pub trait FiniteGroup: Send + Sync {
+    /// The number of elements `n`.
+    fn order(&self) -> usize;
+    /// The index of the product `g_a · g_b`.
+    fn mul_idx(&self, a: usize, b: usize) -> usize;
+    /// The index of the inverse `g_a⁻¹`.
+    fn inv_idx(&self, a: usize) -> usize;
+    /// Indices of a generating set (empty for the trivial group).
+    fn generator_indices(&self) -> Vec<usize>;
+    /// A readable label of element `a`.
+    fn label(&self, a: usize) -> String;
+    /// A short name of the group.
+    fn name(&self) -> String;
+
+    /// The index of `g_a⁻¹ · g_b` — the one place the group-matrix index `M[a,b] = f(g_a⁻¹g_b)`
+    /// is computed.
+    fn left_div_idx(&self, a: usize, b: usize) -> usize {
+        self.mul_idx(self.inv_idx(a), b)
+    }
+    /// The order of element `a` (smallest `k ≥ 1` with `g_a^k = e`).
+    fn element_order(&self, a: usize) -> usize {
+        let mut k = 1;
+        let mut x = a;
+        while x != 0 {
+            x = self.mul_idx(x, a);
+            k += 1;
+        }
+        k
+    }
+    /// The index of `g_a^k` (`k` may be negative), by repeated squaring.
+    fn pow_idx(&self, a: usize, k: i64) -> usize {
+        let mut base = if k < 0 { self.inv_idx(a) } else { a };
+        let mut e = k.unsigned_abs();
+        let mut acc = 0;
+        while e > 0 {
+            if e & 1 == 1 {
+                acc = self.mul_idx(acc, base);
+            }
+            base = self.mul_idx(base, base);
+            e >>= 1;
+        }
+        acc
+    }
+    /// Whether every pair of generators commutes (equivalently, the group is abelian).
+    fn is_abelian(&self) -> bool {
+        let gens = self.generator_indices();
+        gens.iter().all(|&a| {
+            gens.iter()
+                .all(|&b| self.mul_idx(a, b) == self.mul_idx(b, a))
+        })
+    }
+}
+
+impl<G: Group> FiniteGroup for G {
+    fn order(&self) -> usize {
+        Group::order(self)
+    }
+    fn mul_idx(&self, a: usize, b: usize) -> usize {
+        self.index(&Group::mul(self, &self.element(a), &self.element(b)))
+    }
+    fn inv_idx(&self, a: usize) -> usize {
+        self.index(&Group::inv(self, &self.element(a)))
+    }
+    fn generator_indices(&self) -> Vec<usize> {
+        match Group::generators(self) {
+            Some(gens) => gens.iter().map(|g| self.index(g)).collect(),
+            None => greedy_generators(self),
+        }
+    }
+    fn label(&self, a: usize) -> String {
+        self.format_element(&self.element(a))
+    }
+    fn name(&self) -> String {
+        Group::name(self)
+    }
+}
+
+/// A generating set found greedily: repeatedly add the smallest element outside the subgroup
+/// generated so far. At most `log₂ n` generators; cost `O(n · log² n)` group products.
+pub fn greedy_generators<G: FiniteGroup + ?Sized>(g: &G) -> Vec<usize> {
+    let n = g.order();
+    let mut inside = vec![false; n];
+    inside[0] = true;
+    let mut members = vec![0usize];
+    let mut gens: Vec<usize> = Vec::new();
+    for candidate in 1..n {
+        if inside[candidate] {
+            continue;
+        }
+        gens.push(candidate);
+        // Breadth-first closure of the enlarged generating set.
+        let mut frontier = members.clone();
+        while let Some(x) = frontier.pop() {
+            for &s in &gens {
+                let y = g.mul_idx(x, s);
+                if !inside[y] {
+                    inside[y] = true;
+                    members.push(y);
+                    frontier.push(y);
+                }
+            }
+        }
+        if members.len() == n {
+            break;
+        }
+    }
+    gens
+}
+
+/// Checks the [`Group`] contract and the group axioms exhaustively (`O(n³)` for
+/// associativity, so meant for small groups and tests): index round trip, identity at 0,
+/// closure, identity, inverses, associativity. Returns the first violation.
+pub fn check_group_laws<G: Group>(g: &G) -> std::result::Result<(), String> {
+    let n = Group::order(g);
+    for i in 0..n {
+        let e = g.element(i);
+        let back = g.index(&e);
+        if back != i {
+            return Err(format!("index(element({i})) = {back}"));
+        }
+    }
+    if g.index(&g.identity()) != 0 {
+        return Err("the identity is not index 0".into());
+    }
+    check_index_laws(g)
+}
+
+/// The group axioms on the index view (closure, identity 0, inverses, associativity),
+/// exhaustively; returns the first violation.
+pub fn check_index_laws<G: FiniteGroup + ?Sized>(g: &G) -> std::result::Result<(), String> {
+    let n = g.order();
+    for a in 0..n {
+        if g.mul_idx(0, a) != a || g.mul_idx(a, 0) != a {
+            return Err(format!("0 is not a two-sided identity for {}", g.label(a)));
+        }
+        let ai = g.inv_idx(a);
+        if ai >= n || g.mul_idx(a, ai) != 0 || g.mul_idx(ai, a) != 0 {
+            return Err(format!("inv({}) is not an inverse", g.label(a)));
+        }
+        for b in 0..n {
+            let ab = g.mul_idx(a, b);
+            if ab >= n {
+                return Err(format!("{}·{} is out of range", g.label(a), g.label(b)));
+            }
+            for c in 0..n {
+                if g.mul_idx(ab, c) != g.mul_idx(a, g.mul_idx(b, c)) {
+                    return Err(format!(
+                        "({0}·{1})·{2} ≠ {0}·({1}·{2})",
+                        g.label(a),
+                        g.label(b),
+                        g.label(c)
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A shared, type-erased group — what the spec parser, the CLI and random-group strategies
+/// hand out. Derefs to `dyn FiniteGroup`; `Debug` prints the group's name.
+#[derive(Clone)]
+pub struct AnyGroup(pub std::sync::Arc<dyn FiniteGroup>);
+
+impl AnyGroup {
+    /// Type-erases a group.
+    pub fn new<G: FiniteGroup + 'static>(g: G) -> Self {
+        Self(std::sync::Arc::new(g))
+    }
+    /// Type-erases a group behind a [`CachedGroup`] (table precomputed when small enough).
+    pub fn cached<G: FiniteGroup + 'static>(g: G) -> Self {
+        Self::new(CachedGroup::new(g))
+    }
+}
+
+impl std::fmt::Debug for AnyGroup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (order {})", self.0.name(), self.0.order())
+    }
+}
+
+impl FiniteGroup for AnyGroup {
+    fn order(&self) -> usize {
+        self.0.order()
+    }
+    fn mul_idx(&self, a: usize, b: usize) -> usize {
+        self.0.mul_idx(a, b)
+    }
+    fn inv_idx(&self, a: usize) -> usize {
+        self.0.inv_idx(a)
+    }
+    fn generator_indices(&self) -> Vec<usize> {
+        self.0.generator_indices()
+    }
+    fn label(&self, a: usize) -> String {
+        self.0.label(a)
+    }
+    fn name(&self) -> String {
+        self.0.name()
+    }
+}

@@ -1,0 +1,81 @@
+//! Device selection: CUDA when available, else CPU.
+
+use crate::{NnError, Result};
+use std::str::FromStr;
+use tch::Device;
+
+/// Which device to run on, as given on the command line (`--device cpu|cuda|auto`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DeviceChoice {
+    /// CUDA device 0 when libtorch sees a GPU, else the CPU.
+    #[default]
+    Auto,
+    /// The CPU.
+    Cpu,
+    /// CUDA device `N` (an error if CUDA is unavailable).
+    Cuda(usize),
+}
+
+impl FromStr for DeviceChoice {
+    type Err = NnError;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "auto" => Ok(Self::Auto),
+            "cpu" => Ok(Self::Cpu),
+            "cuda" | "gpu" => Ok(Self::Cuda(0)),
+            other => other
+                .strip_prefix("cuda:")
+                .and_then(|k| k.parse().ok())
+                .map(Self::Cuda)
+                .ok_or_else(|| NnError::UnknownDevice(s.to_string())),
+        }
+    }
+}
+
+/// Resolves a [`DeviceChoice`] to a tch [`Device`].
+///
+/// # Errors
+/// [`NnError::CudaUnavailable`] when CUDA is requested explicitly and libtorch sees no GPU.
+pub fn select_device(choice: DeviceChoice) -> Result<Device> {
+    match choice {
+        DeviceChoice::Cpu => Ok(Device::Cpu),
+        DeviceChoice::Auto => Ok(Device::cuda_if_available()),
+        DeviceChoice::Cuda(k) => {
+            if tch::Cuda::is_available() && k < tch::Cuda::device_count() as usize {
+                Ok(Device::Cuda(k))
+            } else {
+                Err(NnError::CudaUnavailable)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_device_names() {
+        assert_eq!("auto".parse::<DeviceChoice>().unwrap(), DeviceChoice::Auto);
+        assert_eq!("CPU".parse::<DeviceChoice>().unwrap(), DeviceChoice::Cpu);
+        assert_eq!("cuda".parse::<DeviceChoice>().unwrap(), DeviceChoice::Cuda(0));
+        assert_eq!("cuda:1".parse::<DeviceChoice>().unwrap(), DeviceChoice::Cuda(1));
+        assert!(matches!(
+            "tpu".parse::<DeviceChoice>(),
+            Err(NnError::UnknownDevice(_))
+        ));
+    }
+
+    #[test]
+    fn cpu_is_always_selectable() {
+        assert_eq!(select_device(DeviceChoice::Cpu).unwrap(), Device::Cpu);
+        let auto = select_device(DeviceChoice::Auto).unwrap();
+        assert_eq!(auto.is_cuda(), tch::Cuda::is_available());
+        if !tch::Cuda::is_available() {
+            assert!(matches!(
+                select_device(DeviceChoice::Cuda(0)),
+                Err(NnError::CudaUnavailable)
+            ));
+        }
+    }
+}
