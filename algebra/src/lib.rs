@@ -12,6 +12,7 @@
 #![deny(missing_docs)]
 
 pub mod error;
+pub mod fourier;
 pub mod group;
 
 pub use error::{Error, Result};
