@@ -165,7 +165,7 @@ fn class_characters<G: FiniteGroup + ?Sized>(
     let mut hm = DMatrix::<Complex64>::zeros(r, r);
     for k in 0..r {
         for l in 0..r {
-            hm[(k, l)] = z[(k, l)] * (sqrt_size[l] / sqrt_size[k]);
+            hm[(k, l)] = z[(k, l)] * (sqrt_size[k] / sqrt_size[l]);
         }
     }
     let hm = (&hm + hm.adjoint()).map(|z| z * 0.5);
