@@ -205,18 +205,21 @@ impl FlatSet {
         &self.data[i * self.degree..(i + 1) * self.degree]
     }
 
-    fn hash(key: &[u16]) -> usize {
+    /// A hash of `key` in `0..slots.len()` (a power of two): FNV-1a, then Fibonacci hashing
+    /// keeps the well-mixed high bits.
+    fn hash(&self, key: &[u16]) -> usize {
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
         for &x in key {
             h = (h ^ u64::from(x)).wrapping_mul(0x0100_0000_01b3);
         }
-        (h ^ (h >> 29)) as usize
+        let bits = self.slots.len().trailing_zeros();
+        (h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits)) as usize
     }
 
     /// The slot holding `key`, or the empty slot where it would go.
     fn slot(&self, key: &[u16]) -> usize {
         let mask = self.slots.len() - 1;
-        let mut s = Self::hash(key) & mask;
+        let mut s = self.hash(key);
         loop {
             match self.slots[s] {
                 u32::MAX => return s,
