@@ -1,6 +1,9 @@
 //! Bad input to the group constructors and the spec parser: typed errors, never a panic.
 
-use gm_algebra::group::{parse_group, Dihedral, Permutation, PermutationGroup, TableGroup};
+use gm_algebra::group::{
+    parse_group, AnyGroup, Cyclic, Dihedral, Permutation, PermutationGroup, SemidirectProduct,
+    TableGroup,
+};
 use gm_algebra::{Error, FiniteGroup};
 use proptest::prelude::*;
 
@@ -152,11 +155,41 @@ fn permutation_on_the_wrong_number_of_points_is_a_typed_error() {
     ));
 }
 
+/// The reason of the `InvalidParameter` error of `Z_n ⋊ Z_k` under `action`.
+fn action_error(n: usize, k: usize, action: impl Fn(usize, usize) -> usize) -> String {
+    let z = |m| AnyGroup::new(Cyclic::new(m).unwrap());
+    match SemidirectProduct::new(z(n), z(k), action) {
+        Err(Error::InvalidParameter { reason, .. }) => reason,
+        other => panic!("expected InvalidParameter, got {other:?}"),
+    }
+}
+
+#[test]
+fn invalid_semidirect_actions_are_rejected() {
+    assert!(action_error(5, 2, |_, x| x + 1).contains("outside N"));
+    assert!(action_error(5, 2, |_, _| 0).contains("not a bijection"));
+    // A bijection that is not a homomorphism of Z_5.
+    assert!(action_error(5, 2, |h, x| (x + h) % 5).contains("not a homomorphism of N"));
+    // x ↦ 2x is an automorphism of Z_7 but has order 3, not dividing 2.
+    let twice = |h: usize, x: usize| if h == 0 { x } else { 2 * x % 7 };
+    assert!(action_error(7, 2, twice).contains("φ is not a homomorphism"));
+    assert!(action_error(7, 3, |_, x| 2 * x % 7).contains("φ(e) is not the identity"));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
-    fn the_spec_parser_never_panics(spec in "[CZDSAQVDicpm4x()er:;,0-9 ]{0,14}") {
+    fn the_spec_parser_never_panics(
+        spec in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "C", "Z", "D", "S", "A", "Q", "V", "Dic", "p4(", "p4m(", "perm:", "p", "(", ")",
+                ",", ";", "x", " ", "0", "1", "2", "3", "4", "9", "12", "€",
+            ]),
+            0..10,
+        )
+        .prop_map(|tokens| tokens.concat())
+    ) {
         if let Ok(g) = parse_group(&spec) {
             prop_assert!(g.order() >= 1);
         }

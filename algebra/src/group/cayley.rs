@@ -79,8 +79,8 @@ impl TableGroup {
         let identity = (0..n)
             .find(|&e| (0..n).all(|x| table[e][x] == x && table[x][e] == x))
             .ok_or_else(|| invalid("no element is a two-sided identity".into()))?;
-        for a in 0..n {
-            if !(0..n).any(|b| table[a][b] == identity && table[b][a] == identity) {
+        for (a, row) in table.iter().enumerate() {
+            if !(0..n).any(|b| row[b] == identity && table[b][a] == identity) {
                 return Err(invalid(format!("element {a} has no two-sided inverse")));
             }
         }

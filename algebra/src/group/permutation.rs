@@ -16,7 +16,7 @@ use std::fmt;
 /// use gm_algebra::group::Permutation;
 /// let s = Permutation::parse("(1,2,3)").unwrap();
 /// let t = Permutation::parse("(1,2)").unwrap();
-/// assert_eq!(s.compose(&t).to_string(), "(2,3)"); // t first, then s
+/// assert_eq!(s.compose(&t).to_string(), "(1,3)"); // t first, then s
 /// assert_eq!(s.apply(0), 1);                       // 1 ↦ 2, 0-based
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
