@@ -147,7 +147,8 @@ impl Permutation {
     /// rank 0; swapping the last two images changes the rank by exactly 1.
     ///
     /// # Panics
-    /// When `m! ` overflows `usize` (`m > 20` on 64-bit targets).
+    /// In debug builds, when `m!` overflows `usize` (`m > 20` on 64-bit targets); the
+    /// families that use it refuse such degrees.
     pub fn lex_rank(&self) -> usize {
         let m = self.degree();
         let mut rank = 0usize;
