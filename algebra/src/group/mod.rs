@@ -25,7 +25,7 @@ mod symmetric;
 mod wallpaper;
 
 pub use alternating::Alternating;
-pub use cache::CachedGroup;
+pub use cache::{CachedGroup, TABLE_LIMIT};
 pub use cayley::TableGroup;
 pub use cyclic::Cyclic;
 pub use dicyclic::{Dicyclic, DicyclicElement};
