@@ -5,134 +5,35 @@ use gm_algebra::fourier::{
     FourierTransform, FsType, Irreps, NaiveFourier, Representation,
 };
 use gm_algebra::group::strategy::small_group;
-use gm_algebra::group::{AnyGroup, Cyclic, Dihedral};
+use gm_algebra::group::{AnyGroup, Cyclic, Dihedral, PermutationGroup};
 use gm_algebra::{Error, FiniteGroup};
 use nalgebra::DMatrix;
 use num_complex::Complex64;
 use proptest::prelude::*;
-use std::collections::HashMap;
 use std::f64::consts::TAU;
 use std::sync::Arc;
 
 type C = Complex64;
 
-/// A permutation group closed from generators (test-only; points `0..k`).
-struct Perms {
-    elems: Vec<Vec<u8>>,
-    table: Vec<usize>,
-    inv: Vec<usize>,
-    gens: Vec<usize>,
-    name: String,
-}
-
-impl Perms {
-    fn new(name: &str, gens: &[Vec<u8>]) -> Self {
-        let k = gens[0].len();
-        let id: Vec<u8> = (0..k as u8).collect();
-        let compose =
-            |p: &[u8], q: &[u8]| -> Vec<u8> { q.iter().map(|&i| p[i as usize]).collect() };
-        let mut elems = vec![id];
-        let mut index: HashMap<Vec<u8>, usize> = HashMap::from([(elems[0].clone(), 0)]);
-        let mut i = 0;
-        while i < elems.len() {
-            for s in gens {
-                let y = compose(&elems[i], s);
-                if !index.contains_key(&y) {
-                    index.insert(y.clone(), elems.len());
-                    elems.push(y);
-                }
-            }
-            i += 1;
-        }
-        let n = elems.len();
-        let mut table = vec![0; n * n];
-        for a in 0..n {
-            for b in 0..n {
-                table[a * n + b] = index[&compose(&elems[a], &elems[b])];
-            }
-        }
-        let inv = (0..n)
-            .map(|a| (0..n).find(|&b| table[a * n + b] == 0).unwrap())
-            .collect();
-        let gens = gens.iter().map(|s| index[s]).collect();
-        Self {
-            elems,
-            table,
-            inv,
-            gens,
-            name: name.into(),
-        }
-    }
-}
-
-impl FiniteGroup for Perms {
-    fn order(&self) -> usize {
-        self.elems.len()
-    }
-    fn mul_idx(&self, a: usize, b: usize) -> usize {
-        self.table[a * self.elems.len() + b]
-    }
-    fn inv_idx(&self, a: usize) -> usize {
-        self.inv[a]
-    }
-    fn generator_indices(&self) -> Vec<usize> {
-        self.gens.clone()
-    }
-    fn label(&self, a: usize) -> String {
-        format!("{:?}", self.elems[a])
-    }
-    fn name(&self) -> String {
-        self.name.clone()
-    }
-}
-
-fn cycle(k: usize, pts: &[u8]) -> Vec<u8> {
-    let mut p: Vec<u8> = (0..k as u8).collect();
-    for w in 0..pts.len() {
-        p[pts[w] as usize] = pts[(w + 1) % pts.len()];
-    }
-    p
-}
-
-fn product_perm(p: &[u8], q: &[u8]) -> Vec<u8> {
-    q.iter().map(|&i| p[i as usize]).collect()
-}
-
 /// Non-abelian, non-dihedral test groups given only by permutation generators, plus a
 /// dihedral and an abelian one in a scrambled layout.
 fn perm_groups() -> Vec<AnyGroup> {
-    let s4 = Perms::new("S4", &[cycle(4, &[0, 1]), cycle(4, &[0, 1, 2, 3])]);
-    let a4 = Perms::new("A4", &[cycle(4, &[0, 1, 2]), cycle(4, &[1, 2, 3])]);
-    let a5 = Perms::new("A5", &[cycle(5, &[0, 1, 2]), cycle(5, &[0, 1, 2, 3, 4])]);
-    // Q8 in its regular representation on 8 points: i = (0 1 4 5)(2 7 6 3), j = (0 2 4 6)(1 3 5 7).
-    let i = product_perm(&cycle(8, &[0, 1, 4, 5]), &cycle(8, &[2, 7, 6, 3]));
-    let j = product_perm(&cycle(8, &[0, 2, 4, 6]), &cycle(8, &[1, 3, 5, 7]));
-    let q8 = Perms::new("Q8", &[i, j]);
-    let d5 = Perms::new(
-        "D5perm",
-        &[
-            cycle(5, &[0, 1, 2, 3, 4]),
-            product_perm(&cycle(5, &[1, 4]), &cycle(5, &[2, 3])),
-        ],
-    );
-    let z2z4 = Perms::new("Z2xZ4", &[cycle(6, &[0, 1]), cycle(6, &[2, 3, 4, 5])]);
-    let s3z3 = Perms::new(
-        "S3xZ3",
-        &[
-            cycle(6, &[0, 1]),
-            cycle(6, &[0, 1, 2]),
-            cycle(6, &[3, 4, 5]),
-        ],
-    );
-    vec![
-        AnyGroup::new(s4),
-        AnyGroup::new(a4),
-        AnyGroup::new(a5),
-        AnyGroup::new(q8),
-        AnyGroup::new(d5),
-        AnyGroup::new(z2z4),
-        AnyGroup::new(s3z3),
+    [
+        ("(1,2);(1,2,3,4)", 24),
+        ("(1,2,3);(2,3,4)", 12),
+        ("(1,2,3);(1,2,3,4,5)", 60),
+        ("(1,2,5,6)(3,8,7,4);(1,3,5,7)(2,4,6,8)", 8),
+        ("(1,2,3,4,5);(2,5)(3,4)", 10),
+        ("(1,2);(3,4,5,6)", 8),
+        ("(1,2);(1,2,3);(4,5,6)", 18),
     ]
+    .iter()
+    .map(|&(spec, order)| {
+        let g = PermutationGroup::from_spec(spec).unwrap();
+        assert_eq!(g.order(), order, "{spec}");
+        AnyGroup::new(g)
+    })
+    .collect()
 }
 
 /// Conjugacy classes (test-only, by orbit closure).
@@ -530,6 +431,54 @@ fn group_and_two_functions(max: usize) -> impl Strategy<Value = (AnyGroup, Vec<f
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn representation_laws_for_every_family(g in small_group(60)) {
+        let irr = irreps_of(&g);
+        let n = g.order();
+        let tol = 1e-9 * n as f64;
+        prop_assert_eq!(irr.dims().iter().map(|d| d * d).sum::<usize>(), n);
+        let cls = classes(&g);
+        prop_assert_eq!(irr.len(), cls.len());
+        for r in irr.irreps() {
+            let rep = r.rep();
+            let id = DMatrix::<C>::identity(r.dim(), r.dim());
+            for a in 0..n {
+                let m = rep.matrix(a);
+                prop_assert!((m * m.adjoint() - &id).norm() < 1e-10);
+                for s in g.generator_indices() {
+                    prop_assert!((m * rep.matrix(s) - rep.matrix(g.mul_idx(a, s))).norm() < 1e-10);
+                }
+            }
+            let nu = fs_indicator(&g, &rep.character());
+            prop_assert!((nu - r.fs_type().indicator() as f64).abs() < 1e-9);
+            prop_assert_eq!(r.real_matrices().is_some(), r.fs_type() == FsType::Real);
+            if r.fs_type() == FsType::Real {
+                prop_assert!(rep.is_real(0.0));
+            }
+        }
+        // Schur orthogonality of characters (rows of the table).
+        let t = character_table(&irr, &cls).unwrap();
+        for a in 0..t.len() {
+            for b in 0..t.len() {
+                let s: C = cls.iter().enumerate().map(|(c, k)| t[a][c] * t[b][c].conj() * k.len() as f64).sum();
+                prop_assert!((s - if a == b { n as f64 } else { 0.0 }).norm() < tol);
+            }
+        }
+    }
+
+    #[test]
+    fn planned_equals_naive_for_every_family_up_to_order_200(g in small_group(200)) {
+        let p = plan(&g).unwrap();
+        let naive = NaiveFourier::new(p.irreps());
+        let n = g.order();
+        let f: Vec<C> = (0..n).map(|k| C::new(((k * 7) % 13) as f64 - 6.0, ((k * 3) % 5) as f64)).collect();
+        let tol = 1e-10 * n as f64;
+        let hat = naive.forward(&f).unwrap();
+        prop_assert!(max_diff(&p.forward(&f).unwrap(), &hat) < tol);
+        prop_assert!(max_diff(&p.inverse(&hat).unwrap(), &naive.inverse(&hat).unwrap()) < tol);
+        prop_assert_eq!(p.irreps().dims().iter().map(|d| d * d).sum::<usize>(), n);
+    }
 
     #[test]
     fn plancherel_inversion_and_convolution((g, f, h) in group_and_two_functions(60)) {
