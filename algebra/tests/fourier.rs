@@ -462,7 +462,8 @@ proptest! {
         for a in 0..t.len() {
             for b in 0..t.len() {
                 let s: C = cls.iter().enumerate().map(|(c, k)| t[a][c] * t[b][c].conj() * k.len() as f64).sum();
-                prop_assert!((s - if a == b { n as f64 } else { 0.0 }).norm() < tol);
+                let want = if a == b { n as f64 } else { 0.0 };
+                prop_assert!((s - want).norm() < tol);
             }
         }
     }
