@@ -1,7 +1,9 @@
 //! Criterion benchmarks of gm-algebra (ratios against baselines measured in the same run).
 use criterion::{criterion_group, criterion_main, Criterion};
 
+mod fourier;
+
 fn placeholder(_c: &mut Criterion) {}
 
-criterion_group!(benches, placeholder);
+criterion_group!(benches, placeholder, fourier::benches);
 criterion_main!(benches);
