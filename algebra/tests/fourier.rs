@@ -297,6 +297,60 @@ fn planned_transforms_equal_the_naive_one_up_to_order_200() {
 }
 
 #[test]
+fn separable_transform_of_direct_products_equals_naive_and_gm_apply() {
+    use gm_algebra::fourier::FourierPlanner;
+    use gm_algebra::group::{Alternating, DirectProduct, Symmetric};
+    let products = vec![
+        DirectProduct::pair(Dihedral::new(3).unwrap(), Cyclic::new(4).unwrap()).unwrap(),
+        DirectProduct::new(vec![perm_groups()[3].clone(), perm_groups()[3].clone()]).unwrap(),
+        DirectProduct::new(vec![
+            AnyGroup::cached(Symmetric::new(3).unwrap()),
+            AnyGroup::cached(Cyclic::new(2).unwrap()),
+            AnyGroup::cached(Alternating::new(4).unwrap()),
+        ])
+        .unwrap(),
+    ];
+    for g in products {
+        let n = g.order();
+        let p = FourierPlanner::global().plan_direct_product(&g).unwrap();
+        assert_eq!(p.algorithm(), "separable");
+        let irr = p.irreps();
+        for r in irr.irreps() {
+            for a in 0..n {
+                for s in g.generator_indices() {
+                    let err = (r.rep().matrix(a) * r.rep().matrix(s)
+                        - r.rep().matrix(g.mul_idx(a, s)))
+                    .norm();
+                    assert!(err < 1e-10);
+                }
+            }
+            let nu = fs_indicator(&g, &r.rep().character());
+            assert!((nu - r.fs_type().indicator() as f64).abs() < 1e-9);
+            if r.fs_type() == FsType::Real {
+                assert!(r.rep().is_real(0.0));
+            }
+        }
+        let naive = NaiveFourier::new(irr);
+        let f: Vec<C> = (0..n)
+            .map(|k| C::new((k as f64 * 0.37).sin(), (k % 3) as f64))
+            .collect();
+        let tol = 1e-10 * n as f64;
+        let hat = naive.forward(&f).unwrap();
+        assert!(max_diff(&p.forward(&f).unwrap(), &hat) < tol);
+        assert!(max_diff(&p.inverse(&hat).unwrap(), &f) < tol);
+        let x: Vec<C> = (0..n)
+            .map(|k| C::new((k as f64 * 1.1).cos(), 0.0))
+            .collect();
+        let m = DMatrix::<C>::from_fn(n, n, |a, b| f[g.left_div_idx(a, b)]);
+        let dense: Vec<C> = (&m * nalgebra::DVector::from_vec(x.clone()))
+            .iter()
+            .copied()
+            .collect();
+        assert!(max_diff(&FourierGm::new(p, &f).unwrap().apply(&x).unwrap(), &dense) < tol);
+    }
+}
+
+#[test]
 fn gm_block_diagonalisation_matches_the_dense_matrix() {
     // Φ M_f Φ* = ⊕_ρ I_d ⊗ B_ρᵀ with B_ρ = f̃̂(ρ), Φ[(ρ,i,j), g] = √(d/n) ρ(g)_ij.
     for g in all_test_groups() {

@@ -116,6 +116,24 @@ impl AbelianStructure {
         c
     }
 
+    /// The Frobenius–Schur type of the character at each position: real iff `2k ≡ 0`.
+    pub fn fs_types(&self) -> Vec<FsType> {
+        (0..self.element_at.len())
+            .map(|p| {
+                let real = self
+                    .coordinates(p)
+                    .iter()
+                    .zip(&self.moduli)
+                    .all(|(&kj, &m)| (2 * kj) % m == 0);
+                if real {
+                    FsType::Real
+                } else {
+                    FsType::Complex
+                }
+            })
+            .collect()
+    }
+
     /// The closed-form irreps: the character with label `k` (a position, read as a tuple) is
     /// `χ_k(Π b_j^{c_j}) = exp(2πi Σ_j k_j c_j / m_j)`; irreps are laid out in position order.
     /// Real characters (`2k ≡ 0`) are of real type and stored as exact `±1`.

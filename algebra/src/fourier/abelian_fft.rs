@@ -57,7 +57,7 @@ impl AbelianFft {
         }
         let identity_layout = structure.is_identity_layout();
         Self {
-            layout: CoefficientLayout::new(vec![1; n]),
+            layout: CoefficientLayout::new(vec![1; n], structure.fs_types()),
             structure,
             axes,
             fft_scratch,
@@ -122,6 +122,37 @@ impl FourierTransform for AbelianFft {
         let n = self.layout.order();
         let permute = if self.identity_layout { 0 } else { n };
         permute + self.fft_scratch + if self.axes.len() > 1 { n } else { 0 }
+    }
+    fn inplace_scratch_len(&self) -> usize {
+        if self.identity_layout {
+            self.scratch_len()
+        } else {
+            self.layout.order() + self.scratch_len()
+        }
+    }
+    fn forward_inplace(&self, buf: &mut [Complex64], scratch: &mut [Complex64]) -> Result<()> {
+        let n = self.layout.order();
+        check_buffers(n, buf, buf, scratch, self.inplace_scratch_len())?;
+        if !self.identity_layout {
+            let (tmp, rest) = scratch.split_at_mut(n);
+            tmp.copy_from_slice(buf);
+            return self.forward_with_scratch(tmp, buf, rest);
+        }
+        self.transform_axes(buf, scratch, true);
+        Ok(())
+    }
+    fn inverse_inplace(&self, buf: &mut [Complex64], scratch: &mut [Complex64]) -> Result<()> {
+        let n = self.layout.order();
+        check_buffers(n, buf, buf, scratch, self.inplace_scratch_len())?;
+        if !self.identity_layout {
+            let (tmp, rest) = scratch.split_at_mut(n);
+            tmp.copy_from_slice(buf);
+            return self.inverse_with_scratch(tmp, buf, rest);
+        }
+        self.transform_axes(buf, scratch, false);
+        let scale = 1.0 / n as f64;
+        buf.iter_mut().for_each(|z| *z *= scale);
+        Ok(())
     }
     fn forward_with_scratch(
         &self,

@@ -66,7 +66,7 @@ pub fn representation_summary<G: FiniteGroup + ?Sized>(
     let irr = irreps(g)?;
     Ok(RepresentationSummary {
         dims: irr.dims().to_vec(),
-        types: irr.fs_types(),
+        types: irr.fs_types().to_vec(),
         character_table: character_table(&irr, classes)?,
     })
 }

@@ -31,6 +31,7 @@ use std::sync::Arc;
 pub struct FourierGm {
     plan: Arc<dyn FourierTransform>,
     blocks: Vec<Complex64>,
+    all_linear: bool,
 }
 
 impl std::fmt::Debug for FourierGm {
@@ -64,7 +65,16 @@ impl FourierGm {
                 }
             }
         }
-        Ok(Self { plan, blocks })
+        Ok(Self::from_blocks(plan, blocks))
+    }
+
+    fn from_blocks(plan: Arc<dyn FourierTransform>, blocks: Vec<Complex64>) -> Self {
+        let all_linear = plan.layout().all_linear();
+        Self {
+            plan,
+            blocks,
+            all_linear,
+        }
     }
 
     /// The plan used.
@@ -90,7 +100,7 @@ impl FourierGm {
 
     /// The scratch `apply_with_scratch` needs.
     pub fn scratch_len(&self) -> usize {
-        self.plan.len() + self.plan.scratch_len()
+        self.plan.inplace_scratch_len()
     }
 
     /// `y = M_f x`.
@@ -115,17 +125,23 @@ impl FourierGm {
         scratch: &mut [Complex64],
     ) -> Result<()> {
         let n = self.plan.len();
-        if scratch.len() < self.scratch_len() {
-            return Err(Error::ShapeMismatch {
-                what: "GM apply scratch length".into(),
-                expected: self.scratch_len(),
-                got: scratch.len(),
-            });
+        for (what, got) in [
+            ("GM apply input length", x.len()),
+            ("GM apply output length", out.len()),
+        ] {
+            if got != n {
+                return Err(Error::ShapeMismatch {
+                    what: what.into(),
+                    expected: n,
+                    got,
+                });
+            }
         }
-        let (hat, rest) = scratch.split_at_mut(n);
-        self.plan.forward_with_scratch(x, hat, rest)?;
+        out.copy_from_slice(x);
+        self.plan.forward_inplace(out, scratch)?;
+        let hat = out;
         let layout = self.plan.layout();
-        if layout.all_linear() {
+        if self.all_linear {
             hat.iter_mut().zip(&self.blocks).for_each(|(a, b)| *a *= b);
         } else {
             let mut row = Vec::new();
@@ -142,7 +158,7 @@ impl FourierGm {
                 }
             }
         }
-        self.plan.inverse_with_scratch(hat, out, rest)
+        self.plan.inverse_inplace(hat, scratch)
     }
 
     /// Applies `op` to every block (as a `d×d` matrix) of a flat coefficient vector.
@@ -188,10 +204,7 @@ impl FourierGm {
                 }
             }
         }
-        Ok(Self {
-            plan: Arc::clone(&self.plan),
-            blocks,
-        })
+        Ok(Self::from_blocks(Arc::clone(&self.plan), blocks))
     }
 
     /// `M_f⁻¹`, itself a GM (of the group-algebra inverse of `f`): blocks `B_ρ⁻¹`.
@@ -223,10 +236,7 @@ impl FourierGm {
                 }
             }
         }
-        Ok(Self {
-            plan: Arc::clone(&self.plan),
-            blocks,
-        })
+        Ok(Self::from_blocks(Arc::clone(&self.plan), blocks))
     }
 
     /// The `x` with `M_f x = y`.

@@ -1,7 +1,7 @@
 //! The Fourier transform of a dihedral group by two cyclic FFTs (rustfft).
 
 use super::transform::check_buffers;
-use super::{CoefficientLayout, DihedralStructure, FourierTransform, Irreps};
+use super::{CoefficientLayout, DihedralStructure, FourierTransform, FsType, Irreps};
 use crate::Result;
 use num_complex::Complex64;
 use rustfft::{Fft, FftPlanner};
@@ -49,7 +49,10 @@ impl DihedralFft {
             .get_inplace_scratch_len()
             .max(fwd_dft.get_inplace_scratch_len());
         Self {
-            layout: CoefficientLayout::new(structure.dims()),
+            layout: CoefficientLayout::new(
+                structure.dims(),
+                vec![FsType::Real; structure.dims().len()],
+            ),
             structure,
             inv_dft,
             fwd_dft,

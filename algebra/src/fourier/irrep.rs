@@ -253,17 +253,23 @@ impl Irrep {
 }
 
 /// The layout of Fourier coefficients: irrep `k`'s `d_k×d_k` block `f̂(ρ_k)` is stored
-/// row-major at `offset(k)` of a flat vector of length `Σ d² = n`.
+/// row-major at `offset(k)` of a flat vector of length `Σ d² = n`; with each irrep's
+/// Frobenius–Schur type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CoefficientLayout {
     dims: Vec<usize>,
+    types: Vec<FsType>,
     offsets: Vec<usize>,
     order: usize,
 }
 
 impl CoefficientLayout {
-    /// The layout of irreps of the given degrees, in order.
-    pub fn new(dims: Vec<usize>) -> Self {
+    /// The layout of irreps of the given degrees and types, in order.
+    ///
+    /// # Panics
+    /// If `dims` and `types` differ in length.
+    pub fn new(dims: Vec<usize>, types: Vec<FsType>) -> Self {
+        assert_eq!(dims.len(), types.len(), "one type per irrep");
         let mut offsets = Vec::with_capacity(dims.len());
         let mut at = 0;
         for &d in &dims {
@@ -272,9 +278,15 @@ impl CoefficientLayout {
         }
         Self {
             dims,
+            types,
             offsets,
             order: at,
         }
+    }
+
+    /// The Frobenius–Schur types, in order.
+    pub fn types(&self) -> &[FsType] {
+        &self.types
     }
 
     /// `Σ d²`, the group order `n`.
@@ -322,7 +334,10 @@ pub struct Irreps {
 impl Irreps {
     /// Assembles a set; the crate's constructors guarantee completeness (`Σ d² = n`).
     pub(crate) fn from_parts(irreps: Vec<Irrep>) -> Self {
-        let layout = CoefficientLayout::new(irreps.iter().map(Irrep::dim).collect());
+        let layout = CoefficientLayout::new(
+            irreps.iter().map(Irrep::dim).collect(),
+            irreps.iter().map(Irrep::fs_type).collect(),
+        );
         Self { layout, irreps }
     }
 
@@ -373,7 +388,7 @@ impl Irreps {
     }
 
     /// The Frobenius–Schur types, in order.
-    pub fn fs_types(&self) -> Vec<FsType> {
-        self.irreps.iter().map(Irrep::fs_type).collect()
+    pub fn fs_types(&self) -> &[FsType] {
+        &self.layout.types
     }
 }

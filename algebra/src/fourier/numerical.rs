@@ -14,8 +14,8 @@ use std::f64::consts::TAU;
 /// elements; a failure needs an unlucky draw).
 const ATTEMPTS: u64 = 6;
 
-/// Largest order for which the multiplication table is copied locally.
-const TABLE_LIMIT: usize = 4096;
+/// Largest order for which the multiplication table is built locally (`n²` `u32`s: 144 MB).
+const TABLE_LIMIT: usize = 6000;
 
 /// The multiplication and inverses of a group as local tables.
 struct Mul<'a, G: ?Sized> {
@@ -26,12 +26,36 @@ struct Mul<'a, G: ?Sized> {
 }
 
 impl<'a, G: FiniteGroup + ?Sized> Mul<'a, G> {
-    fn new(g: &'a G) -> Self {
+    /// The table is built from `n·|S|` group products only: along a breadth-first spanning
+    /// tree of the Cayley graph (`b = parent(b)·s`), `a·b = (a·parent(b))·s`.
+    fn new(g: &'a G, gens: &[usize]) -> Self {
         let n = g.order();
         let table = (n <= TABLE_LIMIT).then(|| {
-            let mut t = Vec::with_capacity(n * n);
+            let right: Vec<Vec<u32>> = gens
+                .iter()
+                .map(|&s| (0..n).map(|a| g.mul_idx(a, s) as u32).collect())
+                .collect();
+            let mut tree = Vec::with_capacity(n);
+            let mut seen = vec![false; n];
+            seen[0] = true;
+            let mut queue = std::collections::VecDeque::from([0usize]);
+            while let Some(x) = queue.pop_front() {
+                for (k, r) in right.iter().enumerate() {
+                    let y = r[x] as usize;
+                    if !seen[y] {
+                        seen[y] = true;
+                        tree.push((y, x, k));
+                        queue.push_back(y);
+                    }
+                }
+            }
+            let mut t = vec![0u32; n * n];
             for a in 0..n {
-                t.extend((0..n).map(|b| g.mul_idx(a, b) as u32));
+                let row = &mut t[a * n..(a + 1) * n];
+                row[0] = a as u32;
+                for &(b, parent, k) in &tree {
+                    row[b] = right[k][row[parent] as usize];
+                }
             }
             t
         });
@@ -106,8 +130,8 @@ fn classes<G: FiniteGroup + ?Sized>(m: &Mul<'_, G>, gens: &[usize]) -> (Vec<usiz
 /// assert_eq!(irr.dims(), &[1, 1, 1, 1, 2]);
 /// ```
 pub fn numerical_irreps<G: FiniteGroup + ?Sized>(g: &G) -> Result<Irreps> {
-    let m = Mul::new(g);
     let gens = g.generator_indices();
+    let m = Mul::new(g, &gens);
     let (class_of, reps) = classes(&m, &gens);
     for attempt in 0..ATTEMPTS {
         let mut rng = ChaCha8Rng::seed_from_u64(0x5eed_0000 + attempt);
@@ -243,7 +267,11 @@ fn snap_root_of_unity<G: FiniteGroup + ?Sized>(
     a: usize,
     z: Complex64,
 ) -> Complex64 {
-    let o = m.g.element_order(a);
+    let (mut o, mut x) = (1, a);
+    while x != 0 {
+        x = m.mul(x, a);
+        o += 1;
+    }
     let k = ((z.arg() / TAU * o as f64).round() as i64).rem_euclid(o as i64) as usize;
     if k == 0 {
         Complex64::new(1.0, 0.0)

@@ -2,8 +2,9 @@
 
 use super::{
     numerical_irreps, AbelianFft, AbelianStructure, DenseFourier, DihedralFft, DihedralStructure,
-    FourierTransform, Irreps, NaiveFourier, DENSE_LIMIT,
+    FourierTransform, Irreps, NaiveFourier, SeparableFourier, DENSE_LIMIT,
 };
+use crate::group::DirectProduct;
 use crate::{FiniteGroup, Result};
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -97,6 +98,26 @@ impl FourierPlanner {
         };
         self.lock().entry(key).or_default().plan = Some(Arc::clone(&plan));
         Ok(plan)
+    }
+
+    /// The separable plan of a direct product (a [`SeparableFourier`] over the first factor and
+    /// the product of the others, each factor planned by [`FourierPlanner::plan`]); an abelian
+    /// product gets its multi-dimensional FFT instead.
+    ///
+    /// # Errors
+    /// Those of [`FourierPlanner::plan`] for a factor.
+    pub fn plan_direct_product(&self, g: &DirectProduct) -> Result<Arc<dyn FourierTransform>> {
+        let factors = g.factors();
+        if factors.len() == 1 || g.is_abelian() {
+            return self.plan(g);
+        }
+        let left = self.plan(&factors[0])?;
+        let right = if factors.len() == 2 {
+            self.plan(&factors[1])?
+        } else {
+            self.plan_direct_product(&DirectProduct::new(factors[1..].to_vec())?)?
+        };
+        Ok(Arc::new(SeparableFourier::new(g.clone(), left, right)?))
     }
 
     /// A complete set of irreps of `g`, in the layout of its plan: closed forms for abelian

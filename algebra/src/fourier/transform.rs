@@ -42,6 +42,34 @@ pub trait FourierTransform: Send + Sync {
         scratch: &mut [Complex64],
     ) -> Result<()>;
 
+    /// The scratch length the in-place methods need (by default `n` more than
+    /// [`FourierTransform::scratch_len`]).
+    fn inplace_scratch_len(&self) -> usize {
+        self.len() + self.scratch_len()
+    }
+    /// `buf ← f̂` for `buf = f`, in place.
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] if `buf.len() != n` or `scratch` is too short.
+    fn forward_inplace(&self, buf: &mut [Complex64], scratch: &mut [Complex64]) -> Result<()> {
+        let n = self.len();
+        check_buffers(n, buf, buf, scratch, self.inplace_scratch_len())?;
+        let (tmp, rest) = scratch.split_at_mut(n);
+        tmp.copy_from_slice(buf);
+        self.forward_with_scratch(tmp, buf, rest)
+    }
+    /// `buf ← f` for `buf = f̂`, in place.
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] if `buf.len() != n` or `scratch` is too short.
+    fn inverse_inplace(&self, buf: &mut [Complex64], scratch: &mut [Complex64]) -> Result<()> {
+        let n = self.len();
+        check_buffers(n, buf, buf, scratch, self.inplace_scratch_len())?;
+        let (tmp, rest) = scratch.split_at_mut(n);
+        tmp.copy_from_slice(buf);
+        self.inverse_with_scratch(tmp, buf, rest)
+    }
+
     /// The group order `n` (the length of signals and of coefficient vectors).
     fn len(&self) -> usize {
         self.layout().order()
