@@ -411,7 +411,7 @@ fn wrong_lengths_are_typed_errors() {
             ..
         })
     ));
-    let gm = FourierGm::new(Arc::clone(&p), &vec![C::new(1.0, 0.0); 8]).unwrap();
+    let gm = FourierGm::new(Arc::clone(&p), &[C::new(1.0, 0.0); 8]).unwrap();
     assert!(matches!(gm.apply(&short), Err(Error::ShapeMismatch { .. })));
     assert!(matches!(
         FourierGm::new(p, &short),

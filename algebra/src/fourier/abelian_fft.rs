@@ -7,6 +7,9 @@ use num_complex::Complex64;
 use rustfft::{Fft, FftPlanner};
 use std::sync::{Arc, OnceLock};
 
+/// One axis of the mixed-radix array: length, stride, unnormalised inverse DFT, forward DFT.
+type Axis = (usize, usize, Arc<dyn Fft<f64>>, Arc<dyn Fft<f64>>);
+
 /// The transform of `Z_{m_0} × … × Z_{m_{k−1}}` (any finite abelian group through its
 /// [`AbelianStructure`]): `f̂(k) = Σ_c f(c) exp(2πi Σ_j k_j c_j / m_j)` is an unnormalised
 /// inverse DFT along every axis of the mixed-radix array, so it costs `O(n log n)`.
@@ -25,8 +28,7 @@ use std::sync::{Arc, OnceLock};
 pub struct AbelianFft {
     structure: AbelianStructure,
     layout: CoefficientLayout,
-    /// Per axis: (length, stride, unnormalised inverse DFT, forward DFT).
-    axes: Vec<(usize, usize, Arc<dyn Fft<f64>>, Arc<dyn Fft<f64>>)>,
+    axes: Vec<Axis>,
     fft_scratch: usize,
     identity_layout: bool,
     irreps: OnceLock<Arc<Irreps>>,
