@@ -8,14 +8,26 @@
 //! `docs/adding-a-group.md`.
 
 mod cache;
+mod classes;
+mod coset;
 mod cyclic;
 mod dihedral;
+mod double_coset;
+mod orders;
+mod quotient;
 #[cfg(any(test, feature = "proptest-support"))]
 pub mod strategy;
+mod subgroup;
 
 pub use cache::CachedGroup;
+pub use classes::{ClassInfo, ConjugacyClasses};
+pub use coset::{Cosets, Side};
 pub use cyclic::Cyclic;
 pub use dihedral::{Dihedral, DihedralElement};
+pub use double_coset::DoubleCosets;
+pub use orders::element_orders;
+pub use quotient::QuotientGroup;
+pub use subgroup::Subgroup;
 
 use std::fmt::Debug;
 
