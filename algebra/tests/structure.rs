@@ -520,3 +520,15 @@ fn large_groups_are_fast() {
     });
     assert!(pooled.iter().all(|&v| v == 1.0));
 }
+
+/// The class summaries serialise to the JSON the CLI prints.
+#[test]
+fn class_infos_serialise_to_json() {
+    let d3 = Dihedral::new(3).unwrap();
+    let infos = ConjugacyClasses::compute(&d3).infos();
+    let json = serde_json::to_string(&infos).unwrap();
+    assert_eq!(
+        json,
+        r#"[{"size":1,"element_order":1,"representative":0},{"size":3,"element_order":2,"representative":3},{"size":2,"element_order":3,"representative":1}]"#
+    );
+}
