@@ -11,12 +11,20 @@ use gm_algebra::space::{HomogeneousSpace, Pooling};
 use gm_algebra::{AnyGroup, Error, FiniteGroup};
 use nalgebra::DMatrix;
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 use std::time::{Duration, Instant};
 
 const MAX_ORDER: usize = 60;
 
+/// 256 cases per law; failures are saved beside this file (`structure.proptest-regressions`).
 fn config() -> ProptestConfig {
-    ProptestConfig::with_cases(256)
+    ProptestConfig {
+        cases: 256,
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
+            "proptest-regressions",
+        ))),
+        ..ProptestConfig::default()
+    }
 }
 
 /// A random group of order at most `max_order`: the crate's families plus the inline
