@@ -1,6 +1,7 @@
 //! Conjugacy classes, found as orbits of conjugation by the generators.
 
-use super::{element_orders, FiniteGroup};
+use super::orders::OrderMemo;
+use super::FiniteGroup;
 use serde::Serialize;
 
 /// A summary of one conjugacy class, for reports and the CLI's JSON.
@@ -23,7 +24,8 @@ pub struct ClassInfo {
 /// Each class is the orbit of its smallest element under conjugation by the group's
 /// generators `S` (an orbit under a generating set of a finite group is an orbit under the
 /// whole group), found by breadth-first search: `O(n · |S|)` products, `O(n)` memory, no
-/// `n×n` table. Element orders come from [`element_orders`].
+/// `n×n` table. The order of each representative is found by walking its powers, remembering
+/// the orders of all of them, so the total is at most that of [`super::element_orders`].
 ///
 /// # Example
 /// ```
@@ -81,10 +83,13 @@ impl ConjugacyClasses {
             }
         }
         starts.push(n);
-        let orders = element_orders(g);
+        let mut orders = OrderMemo::new(n);
         let mut raw: Vec<(usize, usize, usize, usize)> = starts
             .windows(2)
-            .map(|w| (orders[orbits[w[0]]], w[1] - w[0], orbits[w[0]], w[0]))
+            .map(|w| {
+                let rep = orbits[w[0]];
+                (orders.order_of(g, rep), w[1] - w[0], rep, w[0])
+            })
             .collect();
         raw.sort_unstable();
 

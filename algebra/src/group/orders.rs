@@ -9,6 +9,45 @@ fn gcd(mut a: usize, mut b: usize) -> usize {
     a
 }
 
+/// Element orders computed on demand and remembered: asking for the order of `a` walks the
+/// cyclic subgroup `⟨a⟩ = {a, a², …, a^k = e}` and records `ord(a^j) = k / gcd(j, k)` for all
+/// its powers, so later questions about any power of `a` cost nothing.
+pub(crate) struct OrderMemo {
+    orders: Vec<usize>,
+    powers: Vec<usize>,
+}
+
+impl OrderMemo {
+    /// A memo for a group of order `n` (nothing computed yet).
+    pub(crate) fn new(n: usize) -> Self {
+        Self {
+            orders: vec![0; n],
+            powers: Vec::new(),
+        }
+    }
+
+    /// The order of element `a`: free if known, else `ord(a)` products.
+    pub(crate) fn order_of<G: FiniteGroup + ?Sized>(&mut self, g: &G, a: usize) -> usize {
+        if self.orders[a] == 0 {
+            self.powers.clear();
+            let mut p = a;
+            self.powers.push(p);
+            while p != 0 {
+                p = g.mul_idx(p, a);
+                self.powers.push(p);
+            }
+            // powers[j − 1] = a^j for j = 1..=k, with a^k = e.
+            let k = self.powers.len();
+            for (j, &q) in (1..=k).zip(&self.powers) {
+                if self.orders[q] == 0 {
+                    self.orders[q] = k / gcd(j, k);
+                }
+            }
+        }
+        self.orders[a]
+    }
+}
+
 /// The order of every element: `orders[a]` is the smallest `k ≥ 1` with `g_a^k = e`.
 ///
 /// Walks the cyclic subgroup `⟨a⟩ = {a, a², …, a^k = e}` of each element `a` not yet seen
@@ -24,29 +63,8 @@ fn gcd(mut a: usize, mut b: usize) -> usize {
 /// assert_eq!(element_orders(&d3), vec![1, 3, 3, 2, 2, 2]);
 /// ```
 pub fn element_orders<G: FiniteGroup + ?Sized>(g: &G) -> Vec<usize> {
-    let n = g.order();
-    let mut orders = vec![0usize; n];
-    let mut powers = Vec::new();
-    for a in 0..n {
-        if orders[a] != 0 {
-            continue;
-        }
-        powers.clear();
-        let mut p = a;
-        powers.push(p);
-        while p != 0 {
-            p = g.mul_idx(p, a);
-            powers.push(p);
-        }
-        // powers[j − 1] = a^j for j = 1..=k, with a^k = e.
-        let k = powers.len();
-        for (j, &q) in (1..=k).zip(&powers) {
-            if orders[q] == 0 {
-                orders[q] = k / gcd(j, k);
-            }
-        }
-    }
-    orders
+    let mut memo = OrderMemo::new(g.order());
+    (0..g.order()).map(|a| memo.order_of(g, a)).collect()
 }
 
 #[cfg(test)]
