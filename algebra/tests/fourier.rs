@@ -5,7 +5,7 @@ use gm_algebra::fourier::{
     FourierTransform, FsType, Irreps, NaiveFourier, Representation,
 };
 use gm_algebra::group::strategy::small_group;
-use gm_algebra::group::{AnyGroup, Cyclic, Dihedral, PermutationGroup};
+use gm_algebra::group::{AnyGroup, ConjugacyClasses, Cyclic, Dihedral, PermutationGroup};
 use gm_algebra::{Error, FiniteGroup};
 use nalgebra::DMatrix;
 use num_complex::Complex64;
@@ -36,24 +36,10 @@ fn perm_groups() -> Vec<AnyGroup> {
     .collect()
 }
 
-/// Conjugacy classes (test-only, by orbit closure).
+/// The conjugacy classes as member lists.
 fn classes(g: &dyn FiniteGroup) -> Vec<Vec<usize>> {
-    let n = g.order();
-    let mut seen = vec![false; n];
-    let mut out = Vec::new();
-    for a in 0..n {
-        if seen[a] {
-            continue;
-        }
-        let mut class: Vec<usize> = (0..n)
-            .map(|x| g.mul_idx(g.mul_idx(x, a), g.inv_idx(x)))
-            .collect();
-        class.sort_unstable();
-        class.dedup();
-        class.iter().for_each(|&c| seen[c] = true);
-        out.push(class);
-    }
-    out
+    let cl = ConjugacyClasses::compute(g);
+    (0..cl.count()).map(|c| cl.members(c).to_vec()).collect()
 }
 
 fn all_test_groups() -> Vec<AnyGroup> {
@@ -173,7 +159,7 @@ fn character_table_orthogonality() {
     for g in all_test_groups() {
         let irr = irreps_of(&g);
         let cls = classes(&g);
-        let t = character_table(&irr, &cls).unwrap();
+        let t = character_table(&irr, &ConjugacyClasses::compute(&g));
         let n = g.order() as f64;
         let r = t.len();
         for a in 0..r {
@@ -260,10 +246,10 @@ fn numerical_construction_agrees_with_closed_forms() {
         AnyGroup::cached(Cyclic::new(10).unwrap()),
     ];
     for g in groups {
-        let cls = classes(&g);
-        let closed = character_table(&irreps_of(&g), &cls).unwrap();
+        let cls = ConjugacyClasses::compute(&g);
+        let closed = character_table(&irreps_of(&g), &cls);
         let num = numerical_irreps(&g).unwrap();
-        let numerical = character_table(&num, &cls).unwrap();
+        let numerical = character_table(&num, &cls);
         for row in &numerical {
             assert!(closed.iter().any(|c| max_diff(c, row) < 1e-9), "{g:?}");
         }
@@ -512,7 +498,7 @@ proptest! {
             }
         }
         // Schur orthogonality of characters (rows of the table).
-        let t = character_table(&irr, &cls).unwrap();
+        let t = character_table(&irr, &ConjugacyClasses::compute(&g));
         for a in 0..t.len() {
             for b in 0..t.len() {
                 let s: C = cls.iter().enumerate().map(|(c, k)| t[a][c] * t[b][c].conj() * k.len() as f64).sum();

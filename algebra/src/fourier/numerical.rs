@@ -3,6 +3,7 @@
 
 use super::real_form::real_orthogonal_form;
 use super::{FsType, Irrep, Irreps, Representation};
+use crate::group::ConjugacyClasses;
 use crate::{Error, FiniteGroup, Result};
 use nalgebra::{DMatrix, SymmetricEigen};
 use num_complex::Complex64;
@@ -75,35 +76,9 @@ impl<'a, G: FiniteGroup + ?Sized> Mul<'a, G> {
     }
 }
 
-/// The conjugacy classes as a class index per element (class 0 = the identity) and one
-/// representative per class: orbits of conjugation by the generators.
-fn classes<G: FiniteGroup + ?Sized>(m: &Mul<'_, G>, gens: &[usize]) -> (Vec<usize>, Vec<usize>) {
-    let mut class_of = vec![usize::MAX; m.n];
-    let mut reps = Vec::new();
-    for a in 0..m.n {
-        if class_of[a] != usize::MAX {
-            continue;
-        }
-        let c = reps.len();
-        reps.push(a);
-        class_of[a] = c;
-        let mut stack = vec![a];
-        while let Some(x) = stack.pop() {
-            for &s in gens {
-                let y = m.mul(m.mul(m.inv[s], x), s);
-                if class_of[y] == usize::MAX {
-                    class_of[y] = c;
-                    stack.push(y);
-                }
-            }
-        }
-    }
-    (class_of, reps)
-}
-
 /// A complete set of irreps of any finite group, computed from its multiplication:
 ///
-/// 1. characters (Dixon–Schneider): the central characters `ω_χ(K_c) = |C_c| χ(g_c)/χ(1)` are
+/// 1. characters (Dixon–Schneider) over the [`ConjugacyClasses`]: the central characters `ω_χ(K_c) = |C_c| χ(g_c)/χ(1)` are
 ///    the eigenvalues of multiplication by a random self-adjoint central element `z = Σ t_c K_c`
 ///    on the centre of the group algebra; in the orthonormal basis `K_c/√|C_c|` that operator is
 ///    an `r×r` Hermitian matrix (r = number of classes) whose eigenvectors are
@@ -132,15 +107,17 @@ fn classes<G: FiniteGroup + ?Sized>(m: &Mul<'_, G>, gens: &[usize]) -> (Vec<usiz
 pub fn numerical_irreps<G: FiniteGroup + ?Sized>(g: &G) -> Result<Irreps> {
     let gens = g.generator_indices();
     let m = Mul::new(g, &gens);
-    let (class_of, reps) = classes(&m, &gens);
+    let cl = ConjugacyClasses::compute(g);
+    let class_of = cl.labels();
+    let reps: Vec<usize> = (0..cl.count()).map(|c| cl.members(c)[0]).collect();
     for attempt in 0..ATTEMPTS {
         let mut rng = ChaCha8Rng::seed_from_u64(0x5eed_0000 + attempt);
-        let Some(chars) = class_characters(&m, &class_of, &reps, &mut rng) else {
+        let Some(chars) = class_characters(&m, class_of, &reps, &mut rng) else {
             continue;
         };
         let built: Option<Vec<Irrep>> = chars
             .iter()
-            .map(|(d, chi)| build_irrep(&m, &gens, &class_of, &reps, *d, chi, &mut rng))
+            .map(|(d, chi)| build_irrep(&m, &gens, class_of, &reps, *d, chi, &mut rng))
             .collect();
         if let Some(irreps) = built {
             return Ok(Irreps::from_parts(irreps));
