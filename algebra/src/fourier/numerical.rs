@@ -1,11 +1,11 @@
 //! Irreps of any finite group from its multiplication alone (Dixon–Schneider characters, then
 //! one irreducible subspace of the regular representation per character).
 
-use super::real_form::real_orthogonal_form;
+use super::real_form::{generic_vector, takagi_change};
 use super::{FsType, Irrep, Irreps, Representation};
 use crate::group::ConjugacyClasses;
 use crate::{Error, FiniteGroup, Result};
-use nalgebra::{DMatrix, SymmetricEigen};
+use nalgebra::{DMatrix, DMatrixView, DVector, SymmetricEigen};
 use num_complex::Complex64;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -89,7 +89,7 @@ impl<'a, G: FiniteGroup + ?Sized> Mul<'a, G> {
 ///    of its left translates is one irreducible copy, with an orthonormal basis `B`, and
 ///    `ρ(g) = B* λ(g) B` (generators directly, other elements along a spanning tree);
 /// 3. linear characters are snapped to exact roots of unity; real-type irreps are turned into
-///    real orthogonal form ([`real_orthogonal_form`]).
+///    real orthogonal form (as in [`super::real_orthogonal_form`], on the generators).
 ///
 /// Irreps come sorted by degree, the trivial one first. Cost about `O(n·r + r³ + Σ_ρ n d_ρ³)`.
 ///
@@ -224,18 +224,15 @@ fn build_irrep<G: FiniteGroup + ?Sized>(
         return Some(Irrep::new(Representation::from_flat(1, data), fs));
     }
     let basis = irreducible_subspace(m, gens, &chi, d, rng)?;
-    let rep = represent(m, gens, &basis, d);
+    let mut gen_mats = generator_matrices(m, gens, &basis, d);
+    if fs == FsType::Real {
+        gen_mats = real_generators(m, gens, &gen_mats, d)?;
+    }
+    let rep = extend_to_group(m, gens, &gen_mats, d);
     let err = (0..reps.len())
         .map(|c| (rep.matrix(reps[c]).trace() - chi_class[c]).norm())
         .fold(0.0, f64::max);
-    if err > 1e-6 {
-        return None;
-    }
-    if fs == FsType::Real {
-        let (real, _) = real_orthogonal_form(m.g, &rep).ok()?;
-        return Some(Irrep::new(real, fs));
-    }
-    Some(Irrep::new(rep, fs))
+    (err <= 1e-6).then(|| Irrep::new(rep, fs))
 }
 
 /// The root of unity of order dividing `ord(g_a)` nearest to `z` (exactly `±1` when real).
@@ -356,41 +353,101 @@ fn irreducible_subspace<G: FiniteGroup + ?Sized>(
     (basis.len() == d).then_some(basis)
 }
 
-/// `ρ(g) = B* λ(g) B` for an invariant orthonormal basis `B`: the generators directly, every
-/// other element as `ρ(x·s) = ρ(x)ρ(s)` along a breadth-first spanning tree.
-fn represent<G: FiniteGroup + ?Sized>(
+/// `ρ(s) = B* λ(s) B` for each generator `s`, for an invariant orthonormal basis `B`.
+fn generator_matrices<G: FiniteGroup + ?Sized>(
     m: &Mul<'_, G>,
     gens: &[usize],
     basis: &[Vec<Complex64>],
     d: usize,
-) -> Representation {
-    let n = m.n;
-    let gen_mats: Vec<DMatrix<Complex64>> = gens
-        .iter()
+) -> Vec<DMatrix<Complex64>> {
+    gens.iter()
         .map(|&s| {
             let si = m.inv[s];
             DMatrix::from_fn(d, d, |i, j| {
-                (0..n)
+                (0..m.n)
                     .map(|g| basis[i][g].conj() * basis[j][m.mul(si, g)])
                     .sum()
             })
         })
-        .collect();
-    let mut mats: Vec<Option<DMatrix<Complex64>>> = vec![None; n];
-    mats[0] = Some(DMatrix::identity(d, d));
+        .collect()
+}
+
+/// A breadth-first spanning tree of the Cayley graph from the identity: `(y, x, k)` with
+/// `y = x · gens[k]` (right edges) or `y = gens[k] · x` (left edges), in visiting order.
+fn spanning_tree<G: FiniteGroup + ?Sized>(
+    m: &Mul<'_, G>,
+    gens: &[usize],
+    left: bool,
+) -> Vec<(usize, usize, usize)> {
+    let mut seen = vec![false; m.n];
+    seen[0] = true;
+    let mut tree = Vec::with_capacity(m.n);
     let mut queue = std::collections::VecDeque::from([0usize]);
     while let Some(x) = queue.pop_front() {
-        for (&s, ms) in gens.iter().zip(&gen_mats) {
-            let y = m.mul(x, s);
-            if mats[y].is_none() {
-                mats[y] = Some(mats[x].as_ref().expect("visited") * ms);
+        for (k, &s) in gens.iter().enumerate() {
+            let y = if left { m.mul(s, x) } else { m.mul(x, s) };
+            if !seen[y] {
+                seen[y] = true;
+                tree.push((y, x, k));
                 queue.push_back(y);
             }
         }
     }
-    let mats: Vec<DMatrix<Complex64>> = mats
-        .into_iter()
-        .map(|x| x.expect("the generators generate the group"))
-        .collect();
-    Representation::from_matrices(d, &mats)
+    tree
+}
+
+/// The representation with the given generator matrices: `ρ(x·s) = ρ(x)ρ(s)` along a spanning
+/// tree, into one flat column-major buffer.
+fn extend_to_group<G: FiniteGroup + ?Sized>(
+    m: &Mul<'_, G>,
+    gens: &[usize],
+    gen_mats: &[DMatrix<Complex64>],
+    d: usize,
+) -> Representation {
+    let dd = d * d;
+    let mut data = vec![Complex64::default(); m.n * dd];
+    for i in 0..d {
+        data[i * d + i] = Complex64::new(1.0, 0.0);
+    }
+    let mut tmp = DMatrix::<Complex64>::zeros(d, d);
+    for (y, x, k) in spanning_tree(m, gens, false) {
+        let rx = DMatrixView::from_slice(&data[x * dd..(x + 1) * dd], d, d);
+        tmp.gemm(
+            Complex64::new(1.0, 0.0),
+            &rx,
+            &gen_mats[k],
+            Complex64::default(),
+        );
+        data[y * dd..(y + 1) * dd].copy_from_slice(tmp.as_slice());
+    }
+    Representation::from_flat(d, data)
+}
+
+/// For generator matrices of an irrep of real type, the same irrep in real orthogonal form:
+/// `S = Σ_g w_g w_gᵀ` with `w_{s·x} = conj(ρ(s)) w_x` (a left spanning tree, `O(n d²)`), then
+/// the Takagi change of basis `V` of [`real_orthogonal_form`] applied to the generators.
+fn real_generators<G: FiniteGroup + ?Sized>(
+    m: &Mul<'_, G>,
+    gens: &[usize],
+    gen_mats: &[DMatrix<Complex64>],
+    d: usize,
+) -> Option<Vec<DMatrix<Complex64>>> {
+    let conj: Vec<DMatrix<Complex64>> = gen_mats.iter().map(|a| a.map(|z| z.conj())).collect();
+    let mut w = vec![DVector::<Complex64>::zeros(d); m.n];
+    w[0] = generic_vector(d);
+    let mut s = &w[0] * w[0].transpose();
+    for (y, x, k) in spanning_tree(m, gens, true) {
+        w[y] = &conj[k] * &w[x];
+        s += &w[y] * w[y].transpose();
+    }
+    let v = takagi_change(s).ok()?;
+    gen_mats
+        .iter()
+        .map(|a| {
+            let r = v.adjoint() * a * &v;
+            r.iter()
+                .all(|z| z.im.abs() < 1e-8)
+                .then(|| r.map(|z| Complex64::new(z.re, 0.0)))
+        })
+        .collect()
 }
