@@ -337,6 +337,49 @@ fn separable_transform_of_direct_products_equals_naive_and_gm_apply() {
 }
 
 #[test]
+fn young_orthogonal_form_is_a_complete_set_of_real_orthogonal_irreps() {
+    use gm_algebra::fourier::young_orthogonal_irreps;
+    use gm_algebra::group::Symmetric;
+    for n in 1..=5 {
+        let s = Symmetric::new(n).unwrap();
+        let g = AnyGroup::cached(s);
+        let order = g.order();
+        let yor = young_orthogonal_irreps(&s).unwrap();
+        assert_eq!(yor.dims().iter().map(|d| d * d).sum::<usize>(), order);
+        for r in yor.irreps() {
+            assert!(r.rep().is_real(0.0));
+            let id = DMatrix::<C>::identity(r.dim(), r.dim());
+            for a in 0..order {
+                let m = r.rep().matrix(a);
+                assert!((m * m.transpose() - &id).norm() < 1e-12);
+                for b in 0..order {
+                    assert!(
+                        (m * r.rep().matrix(b) - r.rep().matrix(g.mul_idx(a, b))).norm() < 1e-10
+                    );
+                }
+            }
+        }
+        // Same characters as the planner's irreps (a complete set), hence irreducible and
+        // pairwise inequivalent.
+        let cls = ConjugacyClasses::compute(&g);
+        let ours = character_table(&yor, &cls);
+        let reference = character_table(&irreps_of(&g), &cls);
+        assert_eq!(ours.len(), reference.len());
+        for row in &ours {
+            assert_eq!(
+                reference.iter().filter(|c| max_diff(c, row) < 1e-9).count(),
+                1,
+                "S_{n}"
+            );
+        }
+    }
+    assert!(matches!(
+        young_orthogonal_irreps(&Symmetric::new(7).unwrap()),
+        Err(Error::TooLarge { .. })
+    ));
+}
+
+#[test]
 fn gm_block_diagonalisation_matches_the_dense_matrix() {
     // Φ M_f Φ* = ⊕_ρ I_d ⊗ B_ρᵀ with B_ρ = f̃̂(ρ), Φ[(ρ,i,j), g] = √(d/n) ρ(g)_ij.
     for g in all_test_groups() {

@@ -112,6 +112,40 @@ impl Representation {
         Self { dim, data }
     }
 
+    /// The representation with the given generator matrices, `ρ(x·s) = ρ(x)ρ(s)` along a
+    /// breadth-first spanning tree of the Cayley graph (`mul` is the group product on indices,
+    /// `n` the order). The caller guarantees that the matrices satisfy the group's relations.
+    pub(crate) fn from_generator_images(
+        n: usize,
+        gens: &[usize],
+        gen_mats: &[DMatrix<Complex64>],
+        d: usize,
+        mul: impl Fn(usize, usize) -> usize,
+    ) -> Self {
+        let dd = d * d;
+        let mut data = vec![Complex64::default(); n * dd];
+        for i in 0..d {
+            data[i * d + i] = Complex64::new(1.0, 0.0);
+        }
+        let mut seen = vec![false; n];
+        seen[0] = true;
+        let mut queue = std::collections::VecDeque::from([0usize]);
+        let mut tmp = DMatrix::<Complex64>::zeros(d, d);
+        while let Some(x) = queue.pop_front() {
+            for (&s, ms) in gens.iter().zip(gen_mats) {
+                let y = mul(x, s);
+                if !seen[y] {
+                    seen[y] = true;
+                    let rx = DMatrixView::from_slice(&data[x * dd..(x + 1) * dd], d, d);
+                    tmp.gemm(Complex64::new(1.0, 0.0), &rx, ms, Complex64::default());
+                    data[y * dd..(y + 1) * dd].copy_from_slice(tmp.as_slice());
+                    queue.push_back(y);
+                }
+            }
+        }
+        Self { dim: d, data }
+    }
+
     /// The first element whose matrix is not unitary to [`REP_TOLERANCE`], with the error.
     fn unitarity_violation(&self) -> Option<(usize, f64)> {
         let identity = DMatrix::<Complex64>::identity(self.dim, self.dim);

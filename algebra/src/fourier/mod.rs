@@ -2,7 +2,7 @@
 //!
 //! Convention: `f̂(ρ) = Σ_g f(g) ρ(g)` and `f(g) = (1/n) Σ_ρ d_ρ tr(ρ(g)* f̂(ρ))`; coefficients
 //! are laid out flat ([`CoefficientLayout`]). Irreps come from closed forms where known
-//! (abelian, dihedral, direct products) and from a numerical construction for any group
+//! (abelian, dihedral, direct products, Young's orthogonal form for `S_n`) and from a numerical construction for any group
 //! ([`numerical_irreps`]); every irrep is unitary, carries its Frobenius–Schur type, and those
 //! of real type are stored in real orthogonal form. A [`FourierPlanner`] picks a fast
 //! transform per group; [`NaiveFourier`] is the oracle; [`FourierGm`] does GM arithmetic in
@@ -22,6 +22,7 @@ mod planner;
 mod product;
 mod real_form;
 mod separable;
+mod symmetric;
 mod transform;
 
 pub use abelian::AbelianStructure;
@@ -40,6 +41,7 @@ pub use planner::FourierPlanner;
 pub use product::kronecker_irreps;
 pub use real_form::real_orthogonal_form;
 pub use separable::SeparableFourier;
+pub use symmetric::{young_orthogonal_irreps, YOUNG_DEGREE_LIMIT};
 pub use transform::FourierTransform;
 
 use crate::{FiniteGroup, Result};

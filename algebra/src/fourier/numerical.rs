@@ -5,7 +5,7 @@ use super::real_form::{generic_vector, takagi_change};
 use super::{FsType, Irrep, Irreps, Representation};
 use crate::group::ConjugacyClasses;
 use crate::{Error, FiniteGroup, Result};
-use nalgebra::{DMatrix, DMatrixView, DVector, SymmetricEigen};
+use nalgebra::{DMatrix, DVector, SymmetricEigen};
 use num_complex::Complex64;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -228,7 +228,7 @@ fn build_irrep<G: FiniteGroup + ?Sized>(
     if fs == FsType::Real {
         gen_mats = real_generators(m, gens, &gen_mats, d)?;
     }
-    let rep = extend_to_group(m, gens, &gen_mats, d);
+    let rep = Representation::from_generator_images(m.n, gens, &gen_mats, d, |a, b| m.mul(a, b));
     let err = (0..reps.len())
         .map(|c| (rep.matrix(reps[c]).trace() - chi_class[c]).norm())
         .fold(0.0, f64::max);
@@ -372,12 +372,11 @@ fn generator_matrices<G: FiniteGroup + ?Sized>(
         .collect()
 }
 
-/// A breadth-first spanning tree of the Cayley graph from the identity: `(y, x, k)` with
-/// `y = x · gens[k]` (right edges) or `y = gens[k] · x` (left edges), in visiting order.
-fn spanning_tree<G: FiniteGroup + ?Sized>(
+/// A breadth-first spanning tree of the Cayley graph from the identity with left edges:
+/// `(y, x, k)` with `y = gens[k] · x`, in visiting order.
+fn left_spanning_tree<G: FiniteGroup + ?Sized>(
     m: &Mul<'_, G>,
     gens: &[usize],
-    left: bool,
 ) -> Vec<(usize, usize, usize)> {
     let mut seen = vec![false; m.n];
     seen[0] = true;
@@ -385,7 +384,7 @@ fn spanning_tree<G: FiniteGroup + ?Sized>(
     let mut queue = std::collections::VecDeque::from([0usize]);
     while let Some(x) = queue.pop_front() {
         for (k, &s) in gens.iter().enumerate() {
-            let y = if left { m.mul(s, x) } else { m.mul(x, s) };
+            let y = m.mul(s, x);
             if !seen[y] {
                 seen[y] = true;
                 tree.push((y, x, k));
@@ -394,33 +393,6 @@ fn spanning_tree<G: FiniteGroup + ?Sized>(
         }
     }
     tree
-}
-
-/// The representation with the given generator matrices: `ρ(x·s) = ρ(x)ρ(s)` along a spanning
-/// tree, into one flat column-major buffer.
-fn extend_to_group<G: FiniteGroup + ?Sized>(
-    m: &Mul<'_, G>,
-    gens: &[usize],
-    gen_mats: &[DMatrix<Complex64>],
-    d: usize,
-) -> Representation {
-    let dd = d * d;
-    let mut data = vec![Complex64::default(); m.n * dd];
-    for i in 0..d {
-        data[i * d + i] = Complex64::new(1.0, 0.0);
-    }
-    let mut tmp = DMatrix::<Complex64>::zeros(d, d);
-    for (y, x, k) in spanning_tree(m, gens, false) {
-        let rx = DMatrixView::from_slice(&data[x * dd..(x + 1) * dd], d, d);
-        tmp.gemm(
-            Complex64::new(1.0, 0.0),
-            &rx,
-            &gen_mats[k],
-            Complex64::default(),
-        );
-        data[y * dd..(y + 1) * dd].copy_from_slice(tmp.as_slice());
-    }
-    Representation::from_flat(d, data)
 }
 
 /// For generator matrices of an irrep of real type, the same irrep in real orthogonal form:
@@ -436,7 +408,7 @@ fn real_generators<G: FiniteGroup + ?Sized>(
     let mut w = vec![DVector::<Complex64>::zeros(d); m.n];
     w[0] = generic_vector(d);
     let mut s = &w[0] * w[0].transpose();
-    for (y, x, k) in spanning_tree(m, gens, true) {
+    for (y, x, k) in left_spanning_tree(m, gens) {
         w[y] = &conj[k] * &w[x];
         s += &w[y] * w[y].transpose();
     }
