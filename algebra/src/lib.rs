@@ -11,6 +11,7 @@
 //! then comes for free.
 #![deny(missing_docs)]
 
+pub mod displacement;
 pub mod error;
 pub mod group;
 
