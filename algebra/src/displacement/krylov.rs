@@ -117,40 +117,12 @@ pub fn reversed_krylov_sum(
     krylov_products(a, b, g, h, true)
 }
 
-/// `K(A, g) w = Σ_k w_k A^k g` by Horner's rule: `len(w)` applications of `A`, `O(n·nnz)`.
-///
-/// # Panics
-/// If `g.len() != a.dim()`.
-pub fn krylov_apply(a: &Operator, g: &[f64], w: &[f64]) -> Vec<f64> {
-    let mut y = vec![0.0; a.dim()];
-    for (k, wk) in w.iter().enumerate().rev() {
-        if k + 1 < w.len() {
-            y = a.apply(&y);
-        }
-        y.iter_mut().zip(g).for_each(|(y, g)| *y += wk * g);
-    }
-    y
-}
-
-/// `K(Bᵀ, h)ᵀ x = (hᵀ B^k x)_{k<cols}`: `cols` applications of `B`, `O(cols·nnz)`.
-///
-/// # Panics
-/// If `h.len()` or `x.len()` differs from `b.dim()`.
-pub fn krylov_transpose_apply(b: &Operator, h: &[f64], x: &[f64], cols: usize) -> Vec<f64> {
-    super::check_len("Krylov generator", b.dim(), h.len());
-    let mut z = x.to_vec();
-    let mut s = Vec::with_capacity(cols);
-    for k in 0..cols {
-        if k > 0 {
-            z = b.apply(&z);
-        }
-        s.push(h.iter().zip(&z).map(|(h, z)| h * z).sum());
-    }
-    s
-}
-
 /// `Σ_i K(A, g_i) K(Bᵀ, h_i)ᵀ x` matrix-free by Horner's rule (`N = dim(B)` Krylov
-/// columns): `O(r · N · (nnz(A) + nnz(B)))` time, `O(n)` extra memory.
+/// columns), sharing the operator applications between the `r` generators:
+/// `s_{i,k} = h_iᵀ (B^k x)` from one sweep `z ← Bz`, then
+/// `y = Σ_k A^k (Σ_i s_{i,k} g_i)` from one Horner sweep `y ← Ay + Σ_i s_{i,k} g_i`.
+/// `O(N · (nnz(A) + nnz(B)) + r·N·n)` time — `O(r n²)` for banded operators — and
+/// `O(r n)` extra memory.
 ///
 /// # Panics
 /// If a length does not match the operators.
@@ -161,11 +133,32 @@ pub fn krylov_sum_apply(
     h: &DMatrix<f64>,
     x: &[f64],
 ) -> Vec<f64> {
-    let mut y = vec![0.0; a.dim()];
-    for (gi, hi) in g.column_iter().zip(h.column_iter()) {
-        let s = krylov_transpose_apply(b, hi.as_slice(), x, b.dim());
-        let part = krylov_apply(a, gi.as_slice(), &s);
-        y.iter_mut().zip(&part).for_each(|(y, p)| *y += p);
+    let (m, n, r) = (a.dim(), b.dim(), g.ncols());
+    super::check_len("Krylov generators G", m, g.nrows());
+    super::check_len("Krylov generators H", n, h.nrows());
+    super::check_len("Krylov input", n, x.len());
+    // s[k·r + i] = h_iᵀ B^k x.
+    let mut s = vec![0.0; n * r];
+    let (mut z, mut tmp) = (x.to_vec(), vec![0.0; n]);
+    for k in 0..n {
+        if k > 0 {
+            b.apply_into(&z, &mut tmp);
+            std::mem::swap(&mut z, &mut tmp);
+        }
+        for (i, hi) in h.column_iter().enumerate() {
+            s[k * r + i] = hi.iter().zip(&z).map(|(h, z)| h * z).sum();
+        }
+    }
+    let (mut y, mut tmp) = (vec![0.0; m], vec![0.0; m]);
+    for k in (0..n).rev() {
+        if k + 1 < n {
+            a.apply_into(&y, &mut tmp);
+            std::mem::swap(&mut y, &mut tmp);
+        }
+        for (i, gi) in g.column_iter().enumerate() {
+            let c = s[k * r + i];
+            y.iter_mut().zip(gi.iter()).for_each(|(y, g)| *y += c * g);
+        }
     }
     y
 }

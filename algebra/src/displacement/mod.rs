@@ -41,10 +41,7 @@ pub use group::{
     group_displacement, group_displacement_rank, mean_word_length, stacked_group_displacement,
 };
 pub use hankel_like::HankelLike;
-pub use krylov::{
-    krylov_apply, krylov_matrix, krylov_sum, krylov_sum_apply, krylov_transpose_apply,
-    reversed_krylov_sum,
-};
+pub use krylov::{krylov_matrix, krylov_sum, krylov_sum_apply, reversed_krylov_sum};
 pub use ldr_sd::{LdrSd, FFT_CONDITION_LIMIT};
 pub use ldr_td::LdrTd;
 pub use low_rank::LowRank;

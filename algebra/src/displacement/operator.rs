@@ -143,31 +143,45 @@ impl Operator {
     /// # Panics
     /// If `x.len() != self.dim()`.
     pub fn apply(&self, x: &[f64]) -> Vec<f64> {
+        let mut y = vec![0.0; self.dim()];
+        self.apply_into(x, &mut y);
+        y
+    }
+
+    /// `y = A x` in `O(nnz)` without allocating.
+    ///
+    /// # Panics
+    /// If `x.len()` or `y.len()` differs from `self.dim()`.
+    pub fn apply_into(&self, x: &[f64], y: &mut [f64]) {
         let n = self.dim();
         super::check_len("operator input", n, x.len());
+        super::check_len("operator output", n, y.len());
         match &self.0 {
-            Repr::Dense(a) => (a * nalgebra::DVector::from_column_slice(x))
-                .as_slice()
-                .to_vec(),
-            Repr::Diagonal(d) => d.iter().zip(x).map(|(d, x)| d * x).collect(),
-            Repr::Subdiagonal(w) => (0..n)
-                .map(|i| {
-                    let j = if i == 0 { n - 1 } else { i - 1 };
-                    w[j] * x[j]
-                })
-                .collect(),
-            Repr::Tridiagonal { sub, diag, sup } => (0..n)
-                .map(|i| {
-                    let mut y = diag[i] * x[i];
-                    if i > 0 {
-                        y += sub[i - 1] * x[i - 1];
-                    }
-                    if i + 1 < n {
-                        y += sup[i] * x[i + 1];
-                    }
-                    y
-                })
-                .collect(),
+            Repr::Dense(a) => {
+                for (i, yi) in y.iter_mut().enumerate() {
+                    *yi = a.row(i).iter().zip(x).map(|(a, x)| a * x).sum();
+                }
+            }
+            Repr::Diagonal(d) => {
+                for ((y, d), x) in y.iter_mut().zip(d).zip(x) {
+                    *y = d * x;
+                }
+            }
+            Repr::Subdiagonal(w) => {
+                y[0] = w[n - 1] * x[n - 1];
+                for i in 1..n {
+                    y[i] = w[i - 1] * x[i - 1];
+                }
+            }
+            Repr::Tridiagonal { sub, diag, sup } => {
+                for i in 0..n {
+                    y[i] = diag[i] * x[i];
+                }
+                for i in 1..n {
+                    y[i] += sub[i - 1] * x[i - 1];
+                    y[i - 1] += sup[i - 1] * x[i];
+                }
+            }
         }
     }
 
