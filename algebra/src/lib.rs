@@ -14,6 +14,7 @@
 pub mod displacement;
 pub mod error;
 pub mod group;
+pub mod space;
 
 pub use error::{Error, Result};
 pub use group::{AnyGroup, FiniteGroup, Group};
