@@ -1,10 +1,10 @@
 //! Property tests of the displacement structure (docs/theory/displacement.md names each).
 
 use gm_algebra::displacement::{
-    group_displacement, group_displacement_rank, krylov_sum, mean_word_length, numerical_rank,
-    reversed_krylov_sum, stacked_group_displacement, stein, sylvester, CauchyLike, Circulant,
-    DiagonalForm, Displacement, HankelLike, LdrMatrix, LdrSd, LdrTd, LowRank, Operator, RankRForm,
-    ToeplitzLike, VandermondeLike,
+    group_displacement, group_displacement_rank, krylov_sum, krylov_sum_apply, mean_word_length,
+    numerical_rank, reversed_krylov_sum, stacked_group_displacement, stein, sylvester, CauchyLike,
+    Circulant, DiagonalForm, Displacement, HankelLike, LdrMatrix, LdrSd, LdrTd, LowRank, Operator,
+    RankRForm, ToeplitzLike, VandermondeLike,
 };
 use gm_algebra::group::strategy::{real_vector, small_group};
 use gm_algebra::group::Cyclic;
@@ -672,5 +672,72 @@ proptest! {
         let y = form.matvec(&x).unwrap();
         let yd = &dense * DVector::from_column_slice(&x);
         assert_close(&y, yd.as_slice(), dense.norm() * DVector::from_column_slice(&x).norm());
+    }
+}
+
+// ---------------------------------------------------------------- numerical rank, large sizes
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// The default tolerance `max(m,n)·ε·σ_max` recovers the rank `k` of a random `U Vᵀ`.
+    #[test]
+    fn numerical_rank_recovers_the_rank_of_random_products(
+        (u, v) in (1usize..=16, 1usize..=16, 0usize..=4).prop_flat_map(|(m, n, k)| (mat(m, k), mat(n, k)))
+    ) {
+        let k = u.ncols().min(u.nrows()).min(v.nrows());
+        prop_assert_eq!(numerical_rank(&(&u * v.transpose())), k);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    /// At realistic sizes the FFT products agree with FFT-free computations: Toeplitz-like
+    /// against its `O(r n²)` recurrence reconstruction, LDR-SD (FFT path) against Horner.
+    #[test]
+    fn fast_products_agree_at_large_sizes(
+        (g, h, x, a, b) in (256usize..=1024, 1usize..=4).prop_flat_map(|(n, r)| {
+            let w = proptest::collection::vec(0.9f64..1.1, n);
+            (mat(n, r), mat(n, r), real_vector(n), w.clone(), w)
+        })
+    ) {
+        let t = ToeplitzLike::new(g.clone(), h.clone()).unwrap();
+        let dense = t.to_dense();
+        let xv = DVector::from_column_slice(&x);
+        assert_close(&t.apply(&x), (&dense * &xv).as_slice(), dense.norm() * xv.norm());
+        let sd = LdrSd::new(a.clone(), b.clone(), g.clone(), h.clone()).unwrap();
+        prop_assert!(sd.uses_fft());
+        let (ao, bo) = (Operator::subdiagonal(a).unwrap(), Operator::subdiagonal(b).unwrap());
+        let horner = krylov_sum_apply(&ao, &bo, &g, &h, &x);
+        let scale = horner.iter().map(|y| y.abs()).fold(0.0, f64::max);
+        assert_close(&sd.apply(&x), &horner, scale);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Structured operators: `apply` equals the dense matrix's product, and the cheap norm
+    /// bound `√(‖A‖₁‖A‖_∞)` equals its dense formula and dominates `‖A‖₂`.
+    #[test]
+    fn operator_structure_laws(
+        (op, x) in (2usize..=12).prop_flat_map(|n| {
+            let ops = prop_oneof![
+                tridiagonal(n),
+                real_vector(n).prop_map(|w| Operator::subdiagonal(w).unwrap()),
+                real_vector(n).prop_map(|d| Operator::diagonal(d).unwrap()),
+                mat(n, n).prop_map(|a| Operator::dense(a).unwrap()),
+            ];
+            (ops, real_vector(n))
+        })
+    ) {
+        let a = op.to_dense();
+        let xv = DVector::from_column_slice(&x);
+        assert_close(&op.apply(&x), (&a * &xv).as_slice(), a.norm() * xv.norm());
+        let col = a.column_iter().map(|c| c.abs().sum()).fold(0.0, f64::max);
+        let row = a.row_iter().map(|r| r.abs().sum()).fold(0.0, f64::max);
+        prop_assert!((op.norm_bound() - (col * row).sqrt()).abs() <= 1e-12 * (1.0 + col + row));
+        prop_assert!(spectral(&a) <= op.norm_bound() * (1.0 + 1e-12) + 1e-15);
     }
 }
