@@ -7,15 +7,37 @@
 //! classes, group matrices, irreps, transforms and layers work on it unchanged. See
 //! `docs/adding-a-group.md`.
 
+mod alternating;
 mod cache;
+mod cayley;
 mod cyclic;
+mod dicyclic;
 mod dihedral;
+mod direct_product;
+mod klein;
+mod permutation;
+mod permutation_group;
+mod semidirect;
+pub mod spec;
 #[cfg(any(test, feature = "proptest-support"))]
 pub mod strategy;
+mod symmetric;
+mod wallpaper;
 
-pub use cache::CachedGroup;
+pub use alternating::Alternating;
+pub use cache::{CachedGroup, TABLE_LIMIT};
+pub use cayley::TableGroup;
 pub use cyclic::Cyclic;
+pub use dicyclic::{Dicyclic, DicyclicElement};
 pub use dihedral::{Dihedral, DihedralElement};
+pub use direct_product::DirectProduct;
+pub use klein::Klein;
+pub use permutation::Permutation;
+pub use permutation_group::{PermutationGroup, ENUMERATION_LIMIT};
+pub use semidirect::SemidirectProduct;
+pub use spec::parse_group;
+pub use symmetric::{Symmetric, MAX_SYMMETRIC_DEGREE};
+pub use wallpaper::{Wallpaper, WallpaperElement};
 
 use std::fmt::Debug;
 

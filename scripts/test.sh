@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs every check of the workspace on a fresh machine: installs/verifies libtorch, then
+# formatting, lints and all tests (CPU). CI runs exactly this.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+eval "$(scripts/setup-libtorch.sh)"
+command -v cargo >/dev/null 2>&1 || { echo "test.sh: cargo not found: install Rust (https://rustup.rs)" >&2; exit 1; }
+echo "== cargo fmt --check" >&2
+cargo fmt --all -- --check
+echo "== cargo clippy" >&2
+cargo clippy --workspace --all-targets -- -D warnings
+echo "== cargo test" >&2
+cargo test --workspace
