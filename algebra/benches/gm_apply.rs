@@ -76,7 +76,10 @@ pub fn gm_apply(c: &mut Criterion) {
     ] {
         assert_eq!(support.len(), 49, "{name}");
         let n = g.order();
-        let terms = support.iter().map(|&s| (s, rng.random_range(-1.0..1.0))).collect();
+        let terms = support
+            .iter()
+            .map(|&s| (s, rng.random_range(-1.0..1.0)))
+            .collect();
         let m = GroupMatrix::sparse(g, terms).unwrap();
         let x: Vec<f64> = (0..n).map(|_| rng.random_range(-1.0..1.0)).collect();
         let dense = m.to_dense();
@@ -85,9 +88,15 @@ pub fn gm_apply(c: &mut Criterion) {
         // the two paths agree before they are timed
         y.gemv(1.0, &dense, &xv, 0.0);
         let fast = m.apply(&x);
-        let err = fast.iter().zip(y.iter()).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+        let err = fast
+            .iter()
+            .zip(y.iter())
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
         assert!(err < 1e-9, "{name}: gather and dense differ by {err}");
-        group.bench_function(format!("gather/{name}"), |b| b.iter(|| m.apply(black_box(&x))));
+        group.bench_function(format!("gather/{name}"), |b| {
+            b.iter(|| m.apply(black_box(&x)))
+        });
         group.bench_function(format!("dense/{name}"), |b| {
             b.iter(|| y.gemv(1.0, black_box::<&DMatrix<f64>>(&dense), black_box(&xv), 0.0))
         });
