@@ -14,6 +14,7 @@
 pub mod error;
 pub mod group;
 pub mod matrix;
+pub mod space;
 
 pub use error::{Error, Result};
 pub use group::{AnyGroup, FiniteGroup, Group};
