@@ -3,11 +3,12 @@
 //! of the fast product, and typed errors on bad input.
 
 use gm_algebra::group::strategy::{real_vector, small_group};
-use gm_algebra::group::{AnyGroup, Cyclic, Dihedral, DirectProduct};
+use gm_algebra::group::{AnyGroup, Cyclic, Dihedral, DirectProduct, DoubleCosets, Subgroup};
 use gm_algebra::matrix::{
     commutes_with_generators, distance_to_gm, equivariance_error, left_regular, GatherTable,
-    GroupMatrix, Kernel,
+    GroupMatrix, Kernel, QuotientGroupMatrix,
 };
+use gm_algebra::space::{HomogeneousSpace, Pooling};
 use gm_algebra::{Error, FiniteGroup};
 use nalgebra::DMatrix;
 use proptest::prelude::*;
@@ -431,4 +432,156 @@ fn product_of_different_orders_is_rejected() {
     let a = GroupMatrix::identity(AnyGroup::new(Cyclic::new(4).unwrap()));
     let b = GroupMatrix::identity(AnyGroup::new(Cyclic::new(5).unwrap()));
     assert!(matches!(a.product(&b), Err(Error::ShapeMismatch { .. })));
+}
+
+/// A random group of order ≤ 12 with two random cyclic subgroups `H₁ = ⟨a⟩`, `H₂ = ⟨b⟩`.
+fn group_two_subgroups() -> impl Strategy<Value = (AnyGroup, Subgroup, Subgroup)> {
+    small_group(12).prop_flat_map(|g| {
+        let n = g.order();
+        (Just(g), 0..n, 0..n).prop_map(|(g, a, b)| {
+            let h1 = Subgroup::generated_by(&g, &[a]).unwrap();
+            let h2 = Subgroup::generated_by(&g, &[b]).unwrap();
+            (g, h1, h2)
+        })
+    })
+}
+
+fn space(g: &AnyGroup, h: &Subgroup) -> HomogeneousSpace<AnyGroup> {
+    HomogeneousSpace::new(g.clone(), h).unwrap()
+}
+
+/// The number of singular values above `1e-9` (times the largest dimension).
+fn numerical_rank(m: DMatrix<f64>) -> usize {
+    let scale = 1e-9 * m.nrows().max(m.ncols()).max(1) as f64;
+    m.svd(false, false)
+        .singular_values
+        .iter()
+        .filter(|&&s| s > scale)
+        .count()
+}
+
+proptest! {
+    #![proptest_config(cases())]
+
+    /// Fact 7: a GM on homogeneous spaces `G/H₁ → G/H₂` intertwines the actions,
+    /// `λ_{X₂}(u) M = M λ_{X₁}(u)` for every `u`, and `apply` is `to_dense() · φ`.
+    #[test]
+    fn quotient_gms_commute_with_action(
+        (g, h1, h2) in group_two_subgroups(),
+        values in real_vector(12),
+        phi in real_vector(12),
+    ) {
+        let (x1, x2) = (space(&g, &h1), space(&g, &h2));
+        let dim = DoubleCosets::new(&g, &h2, &h1).unwrap().count();
+        let m = QuotientGroupMatrix::new(&x1, &x2, values[..dim].to_vec()).unwrap();
+        let dense = m.to_dense();
+        prop_assert_eq!((dense.nrows(), dense.ncols()), (x2.num_points(), x1.num_points()));
+        for u in 0..g.order() {
+            let lhs = x2.permutation_matrix(u) * &dense;
+            let rhs = &dense * x1.permutation_matrix(u);
+            prop_assert!((lhs - rhs).amax() <= tol(1));
+        }
+        let phi = &phi[..x1.num_points()];
+        let reference = &dense * nalgebra::DVector::from_column_slice(phi);
+        prop_assert!(max_abs_diff(&m.apply(phi), reference.as_slice()) <= tol(x1.num_points()));
+    }
+
+    /// Fact 7: the equivariant maps `G/H₁ → G/H₂` form a space of dimension `|H₂\G/H₁|`:
+    /// the null space of `M ↦ (λ_{X₂}(s) M − M λ_{X₁}(s))_s` over the generators has that
+    /// dimension, and the one-double-coset matrices are independent and inside it.
+    #[test]
+    fn quotient_gm_dimension_is_double_coset_count((g, h1, h2) in group_two_subgroups()) {
+        let (x1, x2) = (space(&g, &h1), space(&g, &h2));
+        let (p, q) = (x2.num_points(), x1.num_points());
+        let count = DoubleCosets::new(&g, &h2, &h1).unwrap().count();
+        // column-major vec: vec(A M − M B) = (I ⊗ A − Bᵀ ⊗ I) vec(M)
+        let gens = g.generator_indices();
+        let mut op = DMatrix::zeros(gens.len().max(1) * p * q, p * q);
+        for (i, &s) in gens.iter().enumerate() {
+            let a = x2.permutation_matrix(s);
+            let b = x1.permutation_matrix(s);
+            let block = DMatrix::<f64>::identity(q, q).kronecker(&a) - b.transpose().kronecker(&DMatrix::<f64>::identity(p, p));
+            op.view_mut((i * p * q, 0), (p * q, p * q)).copy_from(&block);
+        }
+        prop_assert_eq!(p * q - numerical_rank(op), count);
+        let basis: Vec<DMatrix<f64>> = (0..count)
+            .map(|d| {
+                let mut v = vec![0.0; count];
+                v[d] = 1.0;
+                QuotientGroupMatrix::new(&x1, &x2, v).unwrap().to_dense()
+            })
+            .collect();
+        let stacked = DMatrix::from_fn(p * q, count, |r, d| basis[d][(r % p, r / p)]);
+        prop_assert_eq!(numerical_rank(stacked), count);
+        prop_assert_eq!(QuotientGroupMatrix::new(&x1, &x2, vec![0.0; count]).unwrap().dimension(), count);
+    }
+
+    /// Fact 7: the projection onto equivariant maps is the orbit average
+    /// `(1/|G|) Σ_u λ_{X₂}(u) M λ_{X₁}(u)⁻¹`, idempotent, and fixes equivariant maps.
+    #[test]
+    fn quotient_projection_is_orbit_average((g, h1, h2) in group_two_subgroups(), a in real_vector(144)) {
+        let (x1, x2) = (space(&g, &h1), space(&g, &h2));
+        let (p, q) = (x2.num_points(), x1.num_points());
+        let a = DMatrix::from_column_slice(p, q, &a[..p * q]);
+        let proj = QuotientGroupMatrix::project(&x1, &x2, &a).unwrap();
+        let mut avg = DMatrix::zeros(p, q);
+        for u in 0..g.order() {
+            avg += x2.permutation_matrix(u) * &a * x1.permutation_matrix(u).transpose();
+        }
+        avg /= g.order() as f64;
+        prop_assert!((proj.to_dense() - &avg).amax() <= tol(g.order()));
+        let again = QuotientGroupMatrix::project(&x1, &x2, &proj.to_dense()).unwrap();
+        prop_assert!(max_abs_diff(again.values(), proj.values()) <= tol(g.order()));
+    }
+
+    /// Fact 7: lifting `G/H → G` and average pooling `G → G/H` are GMs between homogeneous
+    /// spaces (`G = G/{e}`): projecting their matrices onto equivariant maps changes nothing,
+    /// and they have `|{e}\G/H| = |H\G/{e}| = |X|` parameters.
+    #[test]
+    fn lifting_and_average_pooling_are_quotient_gms((g, h, _h2) in group_two_subgroups()) {
+        let x = space(&g, &h);
+        let whole = space(&g, &Subgroup::trivial(&g));
+        let (n, p) = (g.order(), x.num_points());
+        let unit = |len: usize, i: usize| { let mut v = vec![0.0; len]; v[i] = 1.0; v };
+        let lift = DMatrix::from_fn(n, p, |a, y| x.lift(&unit(p, y)).unwrap()[a]);
+        let pool = DMatrix::from_fn(p, n, |y, a| x.pool(&unit(n, a), Pooling::Average).unwrap()[y]);
+        let pl = QuotientGroupMatrix::project(&x, &whole, &lift).unwrap();
+        prop_assert_eq!(pl.dimension(), p);
+        prop_assert!((pl.to_dense() - &lift).amax() <= tol(n));
+        let pp = QuotientGroupMatrix::project(&whole, &x, &pool).unwrap();
+        prop_assert_eq!(pp.dimension(), p);
+        prop_assert!((pp.to_dense() - &pool).amax() <= tol(n));
+    }
+
+    /// For trivial subgroups the GM on `G/{e} = G` is the ordinary group matrix.
+    #[test]
+    fn trivial_quotient_is_group_matrix((g, f) in small_group(24).prop_flat_map(|g| { let n = g.order(); (Just(g), real_vector(n)) })) {
+        let x = space(&g, &Subgroup::trivial(&g));
+        let m = QuotientGroupMatrix::on(&x, f.clone()).unwrap();
+        prop_assert_eq!(m.to_dense(), gm(&g, f).to_dense());
+    }
+}
+
+#[test]
+fn quotient_gm_bad_input_is_rejected() {
+    let d = AnyGroup::new(Dihedral::new(4).unwrap());
+    let x = space(&d, &Subgroup::generated_by(&d, &[4]).unwrap());
+    assert!(matches!(
+        QuotientGroupMatrix::on(&x, vec![1.0; 4]),
+        Err(Error::ShapeMismatch {
+            expected: 3,
+            got: 4,
+            ..
+        })
+    ));
+    assert!(matches!(
+        QuotientGroupMatrix::project(&x, &x, &DMatrix::zeros(4, 3)),
+        Err(Error::ShapeMismatch { .. })
+    ));
+    let z = AnyGroup::new(Cyclic::new(6).unwrap());
+    let y = space(&z, &Subgroup::trivial(&z));
+    assert!(matches!(
+        QuotientGroupMatrix::new(&x, &y, vec![]),
+        Err(Error::ShapeMismatch { .. })
+    ));
 }
