@@ -69,6 +69,7 @@ fn p4(n: usize) -> (AnyGroup, Vec<usize>) {
 pub fn gm_apply(c: &mut Criterion) {
     let mut rng = ChaCha8Rng::seed_from_u64(7);
     let mut group = c.benchmark_group("gm_apply");
+    group.sample_size(30);
     for (name, (g, support)) in [
         ("Z32xZ32", torus(32)),
         ("D14xD14", dihedral_square(14)),
