@@ -13,6 +13,7 @@
 
 pub mod error;
 pub mod group;
+pub mod matrix;
 pub mod space;
 
 pub use error::{Error, Result};
