@@ -14,6 +14,7 @@
 pub mod displacement;
 pub mod error;
 pub mod group;
+pub mod matrix;
 pub mod space;
 
 pub use error::{Error, Result};

@@ -8,6 +8,7 @@ use gm_algebra::displacement::{
 };
 use gm_algebra::group::strategy::{real_vector, small_group};
 use gm_algebra::group::Cyclic;
+use gm_algebra::matrix::{distance_to_gm, left_regular, GroupMatrix, Kernel};
 use gm_algebra::{AnyGroup, Error, FiniteGroup};
 use nalgebra::{DMatrix, DVector};
 use proptest::prelude::*;
@@ -94,9 +95,10 @@ fn shifted(a: DMatrix<f64>, shift: f64) -> DMatrix<f64> {
     a + DMatrix::identity(n, n) * shift
 }
 
-fn gm<G: FiniteGroup + ?Sized>(g: &G, f: &[f64]) -> DMatrix<f64> {
-    let n = g.order();
-    DMatrix::from_fn(n, n, |a, b| f[g.left_div_idx(a, b)])
+fn gm(g: &AnyGroup, f: &[f64]) -> DMatrix<f64> {
+    GroupMatrix::dense(g.clone(), f.to_vec())
+        .unwrap()
+        .to_dense()
 }
 
 /// `L_u M L_u⁻¹`, entrywise `M[u⁻¹a, u⁻¹b]`.
@@ -421,8 +423,13 @@ fn mismatched_shapes_are_rejected() {
         DiagonalForm::from_matrix(z3, &m),
         Err(Error::ShapeMismatch { .. })
     ));
+    let k = |n: usize| Kernel::dense(n, vec![0.0; n]).unwrap();
     assert!(matches!(
-        RankRForm::new(z3, vec![0.0; 2], DMatrix::zeros(3, 1), DMatrix::zeros(3, 1)),
+        RankRForm::new(z3, k(2), DMatrix::zeros(3, 1), vec![k(3)]),
+        Err(Error::ShapeMismatch { .. })
+    ));
+    assert!(matches!(
+        RankRForm::new(z3, k(3), DMatrix::zeros(4, 1), vec![k(3)]),
         Err(Error::ShapeMismatch { .. })
     ));
 }
@@ -501,11 +508,12 @@ fn generators_of_inconsistent_rank_are_rejected() {
     assert!(bad(
         LdrTd::new(t.clone(), t, g2.clone(), h3.clone()).map(|_| ())
     ));
+    let k = Kernel::dense(4, vec![0.0; 4]).unwrap();
     assert!(bad(RankRForm::new(
         Cyclic::new(4).unwrap(),
-        vec![0.0; 4],
+        k.clone(),
         g2,
-        h3
+        vec![k; 3]
     )
     .map(|_| ())));
 }
@@ -612,7 +620,7 @@ proptest! {
             bound = bound.max(rhs);
         }
         let lbar = mean_word_length(&g, &gens).unwrap();
-        let dist = |x: &DMatrix<f64>| DiagonalForm::from_matrix(g.clone(), x).unwrap().distance_to_gm();
+        let dist = |x: &DMatrix<f64>| distance_to_gm(&g, x).unwrap();
         prop_assert!(dist(&mn) <= lbar * bound + tol);
         prop_assert!(lbar * bound <= 2.0 * lbar * (dist(&m) * sn + sm * dist(&n2)) + tol);
     }
@@ -633,8 +641,11 @@ proptest! {
         }
         prop_assert_eq!(&sum, &m);
         let p = projection(&g, &m);
-        assert_mat_close(&gm(&g, &d.nearest_kernel()), &p, m.norm());
-        prop_assert!(((&m - &p).norm() - d.distance_to_gm()).abs() <= 1e-12 * n as f64 * (1.0 + m.norm()));
+        let means: Vec<f64> = d.values().row_iter().map(|r| r.mean()).collect();
+        assert_mat_close(&gm(&g, &means), &p, m.norm());
+        assert_close(&GroupMatrix::project(g.clone(), &m).unwrap().kernel().to_vec(), &means, m.norm());
+        let centred = d.values() - DMatrix::from_fn(n, n, |k, _| means[k]);
+        prop_assert!(((&m - &p).norm() - centred.norm()).abs() <= 1e-12 * n as f64 * (1.0 + m.norm()));
         for s in g.generator_indices() {
             let shifted = DiagonalForm::from_matrix(g.clone(), &conjugate(&g, &m, s)).unwrap();
             prop_assert_eq!(d.displacement(s).unwrap(), d.values() - shifted.values());
@@ -644,27 +655,36 @@ proptest! {
     }
 
     /// Rank-r form: `F = f1ᵀ + Σ b_i a_iᵀ` has displacement rank ≤ r, its dense matrix is
-    /// `M_f + Σ diag(a_i) M_{b_i}` and equals the diagonal form's reconstruction, and the
-    /// product through r + 1 GM products equals the dense product.
+    /// `M_f + Σ diag(a_i) M_{b_i}` and equals the diagonal form's reconstruction, the product
+    /// through r + 1 GM products equals the dense product, and with a shared support of size
+    /// `K` it has `K(r + 1) + rn` parameters.
     #[test]
     fn rank_r_form_laws(
-        (g, f, a, b, x) in (small_group(40), 0usize..=3).prop_flat_map(|(g, r)| {
+        (g, support, f, a, b, x) in (small_group(40), 0usize..=3).prop_flat_map(|(g, r)| {
             let n = g.order();
-            (Just(g), real_vector(n), mat(n, r), mat(n, r), real_vector(n))
+            let support = proptest::collection::vec(any::<bool>(), n)
+                .prop_map(|mut s| { s[0] = true; (0..s.len()).filter(|&i| s[i]).collect::<Vec<_>>() });
+            (Just(g), support, real_vector(n), mat(n, r), proptest::collection::vec(real_vector(n), r), real_vector(n))
         })
     ) {
         let n = g.order();
         let r = a.ncols();
-        let form = RankRForm::new(g.clone(), f.clone(), a.clone(), b.clone()).unwrap();
+        let sparse = |v: &[f64]| -> (Vec<f64>, Kernel) {
+            let dense: Vec<f64> = (0..n).map(|i| if support.contains(&i) { v[i] } else { 0.0 }).collect();
+            (dense, Kernel::sparse(n, support.iter().map(|&i| (i, v[i])).collect()).unwrap())
+        };
+        let (f, fk) = sparse(&f);
+        let (b, bk): (Vec<Vec<f64>>, Vec<Kernel>) = b.iter().map(|v| sparse(v)).unzip();
+        let form = RankRForm::new(g.clone(), fk, a.clone(), bk).unwrap();
+        prop_assert_eq!(form.parameter_count(), support.len() * (r + 1) + r * n);
         let gens = g.generator_indices();
         let df = form.diagonal_form();
         prop_assert!(df.displacement_rank(&gens).unwrap() <= r);
         let centred = df.values() - DMatrix::from_fn(n, n, |k, _| f[k]);
         prop_assert!(numerical_rank(&centred) <= r);
         let mut expected = gm(&g, &f);
-        for i in 0..r {
-            let bi: Vec<f64> = b.column(i).iter().copied().collect();
-            expected += DMatrix::from_diagonal(&a.column(i).clone_owned()) * gm(&g, &bi);
+        for (i, bi) in b.iter().enumerate() {
+            expected += DMatrix::from_diagonal(&a.column(i).clone_owned()) * gm(&g, bi);
         }
         let dense = form.to_dense();
         assert_mat_close(&dense, &expected, expected.norm());
@@ -672,6 +692,16 @@ proptest! {
         let y = form.matvec(&x).unwrap();
         let yd = &dense * DVector::from_column_slice(&x);
         assert_close(&y, yd.as_slice(), dense.norm() * DVector::from_column_slice(&x).norm());
+    }
+
+    /// The index formula of `∇_s` equals its definition `L_s M − M L_s` with the matrix
+    /// module's left-regular permutations, on every group family.
+    #[test]
+    fn group_displacement_matches_left_regular_definition(
+        (g, m, s) in small_group(40).prop_flat_map(|g| { let n = g.order(); (Just(g), mat(n, n), 0..n) })
+    ) {
+        let l = left_regular(&g, s).unwrap();
+        prop_assert_eq!(group_displacement(&g, &m, s).unwrap(), &l * &m - &m * &l);
     }
 }
 

@@ -12,8 +12,11 @@ use nalgebra::DMatrix;
 /// (`F[g, a] = d_g[a]`; rows = group elements, columns = positions).
 ///
 /// `M` is a group matrix `M_f` iff every row is constant (`d_g = f(g)·1`). The map `M ↦ F`
-/// is an isometry for the Frobenius norm, so the nearest GM is `M_f` with `f(g)` the mean of
-/// row `g`, and `dist(M, GM)` is the distance of `F` from constant rows.
+/// is an isometry for the Frobenius norm, so the nearest GM ([`GroupMatrix::project`]) is
+/// `M_f` with `f(g)` the mean of row `g`, and `dist(M, GM)` is the distance of `F` from
+/// constant rows.
+///
+/// [`GroupMatrix::project`]: crate::matrix::GroupMatrix::project
 ///
 /// # Example
 /// ```
@@ -24,7 +27,7 @@ use nalgebra::DMatrix;
 /// let c = DMatrix::from_fn(3, 3, |a, b| [1.0, 2.0, 3.0][(3 + b - a) % 3]); // M_f, f = (1,2,3)
 /// let d = DiagonalForm::from_matrix(z3, &c).unwrap();
 /// assert!(d.is_group_matrix(1e-12));
-/// assert_eq!(d.nearest_kernel(), vec![1.0, 2.0, 3.0]);
+/// assert_eq!(d.values().row(2).transpose().as_slice(), &[3.0, 3.0, 3.0]);
 /// assert_eq!(d.to_matrix(), c);
 /// ```
 #[derive(Debug, Clone)]
@@ -75,27 +78,10 @@ impl<G: FiniteGroup> DiagonalForm<G> {
         DMatrix::from_fn(n, n, |a, b| self.values[(self.group.left_div_idx(a, b), a)])
     }
 
-    /// Whether every `d_g` is constant up to `tol` (then `M` is the GM of
-    /// [`DiagonalForm::nearest_kernel`]).
+    /// Whether every `d_g` is constant up to `tol` (then `M = M_f` with `f(g)` the value of
+    /// row `g`).
     pub fn is_group_matrix(&self, tol: f64) -> bool {
         self.values.row_iter().all(|r| r.max() - r.min() <= tol)
-    }
-
-    /// The kernel `f(g) = mean_a d_g[a]` of the nearest GM (the orthogonal projection).
-    pub fn nearest_kernel(&self) -> Vec<f64> {
-        self.values.row_iter().map(|r| r.mean()).collect()
-    }
-
-    /// `dist(M, GM) = ‖M − P(M)‖_F = ‖F − f 1ᵀ‖_F` with `f` the row means.
-    pub fn distance_to_gm(&self) -> f64 {
-        self.values
-            .row_iter()
-            .map(|r| {
-                let mu = r.mean();
-                r.iter().map(|x| (x - mu) * (x - mu)).sum::<f64>()
-            })
-            .sum::<f64>()
-            .sqrt()
     }
 
     /// The displacement of `F` by `s`: `F − F_s`, where `F_s[g, a] = F[g, index(s⁻¹ g_a)]` is

@@ -1,8 +1,8 @@
 //! The rank-`r` relaxation of a group matrix: `F = f 1ᵀ + Σ_i b_i a_iᵀ` in the diagonal
 //! form, i.e. `M = M_f + Σ_i diag(a_i) M_{b_i}` — the approximately equivariant layer.
 
-use super::krylov::check_generators;
 use super::DiagonalForm;
+use crate::matrix::{GroupMatrix, Kernel};
 use crate::{AnyGroup, Error, FiniteGroup, Result};
 use nalgebra::DMatrix;
 
@@ -13,20 +13,20 @@ use nalgebra::DMatrix;
 /// (`docs/theory/displacement.md` writes this `F = f·1ᵀ + Σ b_i a_iᵀ`; the kernels `b_i` are
 /// functions on the group, the profiles `a_i` functions on positions.) Its displacement
 /// `F − F_s = Σ_i b_i (a_i − λ(s) a_i)ᵀ` has rank `≤ r`; it is a GM when every `a_i` is
-/// constant. A product costs `r + 1` GM products and `r` diagonal scalings; parameters
-/// `|supp|·(r + 1) + r·n` with `supp` the common support of `f` and the `b_i`.
+/// constant. A product costs `r + 1` GM products ([`GroupMatrix::apply`], `O(n·K)` each for
+/// a support of size `K`) and `r` diagonal scalings; parameters `K·(r + 1) + r·n` with `K`
+/// the size of the common support of `f` and the `b_i`.
 ///
 /// # Example
 /// ```
 /// use gm_algebra::displacement::RankRForm;
 /// use gm_algebra::group::Cyclic;
-/// use gm_algebra::AnyGroup;
+/// use gm_algebra::matrix::Kernel;
 /// use nalgebra::DMatrix;
-/// let g = AnyGroup::new(Cyclic::new(4).unwrap());
-/// let f = vec![1.0, 0.5, 0.0, 0.0];
+/// let f = Kernel::sparse(4, vec![(0, 1.0), (1, 0.5)]).unwrap();
+/// let b = Kernel::sparse(4, vec![(1, 1.0)]).unwrap();
 /// let a = DMatrix::from_column_slice(4, 1, &[1.0, 2.0, 3.0, 4.0]);
-/// let b = DMatrix::from_column_slice(4, 1, &[0.0, 1.0, 0.0, 0.0]);
-/// let m = RankRForm::new(g, f, a, b).unwrap();
+/// let m = RankRForm::new(Cyclic::new(4).unwrap(), f, a, vec![b]).unwrap();
 /// let x = [1.0, 0.0, 0.0, 0.0];
 /// let y = m.matvec(&x).unwrap();
 /// let dense = m.to_dense() * nalgebra::DVector::from_column_slice(&x);
@@ -35,86 +35,96 @@ use nalgebra::DMatrix;
 /// ```
 #[derive(Debug, Clone)]
 pub struct RankRForm<G = AnyGroup> {
-    group: G,
-    kernel: Vec<f64>,
+    kernel: GroupMatrix<G>,
+    kernels: Vec<GroupMatrix<G>>,
     profiles: DMatrix<f64>,
-    kernels: DMatrix<f64>,
 }
 
-/// `(M_f x)(a) = Σ_k f(k) x(g_a k)` over the support of `f`.
-fn gm_apply<G: FiniteGroup + ?Sized>(group: &G, f: &[f64], x: &[f64]) -> Vec<f64> {
-    let support: Vec<(usize, f64)> = f
-        .iter()
-        .copied()
-        .enumerate()
-        .filter(|(_, v)| *v != 0.0)
-        .collect();
-    (0..group.order())
-        .map(|a| {
-            support
-                .iter()
-                .map(|&(k, v)| v * x[group.mul_idx(a, k)])
-                .sum()
+impl<G: FiniteGroup + Clone> RankRForm<G> {
+    /// The form with kernel `f`, profiles `a_i` (the columns of an `n × r` matrix) and
+    /// kernels `b_i` (`r` of them).
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] when a kernel's order or the profiles' number of rows is not
+    /// `n`; [`Error::InvalidGenerators`] when there are not as many kernels `b_i` as
+    /// profiles.
+    pub fn new(
+        group: G,
+        kernel: Kernel,
+        profiles: DMatrix<f64>,
+        kernels: Vec<Kernel>,
+    ) -> Result<Self> {
+        let n = group.order();
+        if profiles.ncols() != kernels.len() {
+            return Err(Error::InvalidGenerators {
+                reason: format!(
+                    "{} profiles a_i but {} kernels b_i",
+                    profiles.ncols(),
+                    kernels.len()
+                ),
+            });
+        }
+        if profiles.nrows() != n {
+            return Err(Error::ShapeMismatch {
+                what: "rows of the profiles a_i".into(),
+                expected: n,
+                got: profiles.nrows(),
+            });
+        }
+        let kernels = kernels
+            .into_iter()
+            .map(|b| GroupMatrix::new(group.clone(), b))
+            .collect::<Result<_>>()?;
+        Ok(Self {
+            kernel: GroupMatrix::new(group, kernel)?,
+            kernels,
+            profiles,
         })
-        .collect()
+    }
+
+    /// The diagonal form of the matrix (its stack is [`RankRForm::stack`]).
+    pub fn diagonal_form(&self) -> DiagonalForm<G> {
+        DiagonalForm::from_values(self.group().clone(), self.stack())
+            .expect("n × n by construction")
+    }
 }
 
 impl<G: FiniteGroup> RankRForm<G> {
-    /// The form with kernel `f` (length `n`), profiles `a_i` (columns of an `n × r` matrix)
-    /// and kernels `b_i` (columns of an `n × r` matrix).
-    ///
-    /// # Errors
-    /// [`Error::ShapeMismatch`] when `f`, the profiles or the kernels do not have `n`
-    /// entries/rows; [`Error::InvalidGenerators`] when profiles and kernels have different
-    /// numbers of columns.
-    pub fn new(
-        group: G,
-        kernel: Vec<f64>,
-        profiles: DMatrix<f64>,
-        kernels: DMatrix<f64>,
-    ) -> Result<Self> {
-        let n = group.order();
-        if kernel.len() != n {
-            return Err(Error::ShapeMismatch {
-                what: "kernel length".into(),
-                expected: n,
-                got: kernel.len(),
-            });
-        }
-        check_generators(n, n, &profiles, &kernels)?;
-        Ok(Self {
-            group,
-            kernel,
-            profiles,
-            kernels,
-        })
+    /// The group.
+    pub fn group(&self) -> &G {
+        self.kernel.group()
     }
 
     /// The rank `r` of the position-dependent part.
     pub fn rank(&self) -> usize {
-        self.profiles.ncols()
+        self.kernels.len()
     }
 
     /// The stack `F = f 1ᵀ + Σ_i b_i a_iᵀ` (row `g`, column = position).
     pub fn stack(&self) -> DMatrix<f64> {
-        let n = self.group.order();
-        DMatrix::from_fn(n, n, |g, _| self.kernel[g]) + &self.kernels * self.profiles.transpose()
+        let n = self.group().order();
+        let f = self.kernel.kernel().to_vec();
+        let mut stack = DMatrix::from_fn(n, n, |g, _| f[g]);
+        for (b, a) in self.kernels.iter().zip(self.profiles.column_iter()) {
+            stack += DMatrix::from_column_slice(n, 1, &b.kernel().to_vec()) * a.transpose();
+        }
+        stack
     }
 
     /// The dense matrix `M[a,b] = F[g_a⁻¹g_b, a]`.
     pub fn to_dense(&self) -> DMatrix<f64> {
-        let n = self.group.order();
+        let n = self.group().order();
         let f = self.stack();
-        DMatrix::from_fn(n, n, |a, b| f[(self.group.left_div_idx(a, b), a)])
+        DMatrix::from_fn(n, n, |a, b| f[(self.group().left_div_idx(a, b), a)])
     }
 
-    /// `M x = M_f x + Σ_i a_i ⊙ (M_{b_i} x)`: `r + 1` GM products (`O(n·|supp|)` each) and
-    /// `r` diagonal scalings.
+    /// `M x = M_f x + Σ_i a_i ⊙ (M_{b_i} x)`: `r + 1` GM products and `r` diagonal
+    /// scalings.
     ///
     /// # Errors
     /// [`Error::ShapeMismatch`] when `x.len() != n`.
     pub fn matvec(&self, x: &[f64]) -> Result<Vec<f64>> {
-        let n = self.group.order();
+        let n = self.group().order();
         if x.len() != n {
             return Err(Error::ShapeMismatch {
                 what: "input vector of a rank-r form".into(),
@@ -122,9 +132,9 @@ impl<G: FiniteGroup> RankRForm<G> {
                 got: x.len(),
             });
         }
-        let mut y = gm_apply(&self.group, &self.kernel, x);
-        for (a, b) in self.profiles.column_iter().zip(self.kernels.column_iter()) {
-            let z = gm_apply(&self.group, b.as_slice(), x);
+        let mut y = self.kernel.apply(x);
+        for (b, a) in self.kernels.iter().zip(self.profiles.column_iter()) {
+            let z = b.apply(x);
             y.iter_mut()
                 .zip(a.iter().zip(&z))
                 .for_each(|(y, (a, z))| *y += a * z);
@@ -132,19 +142,17 @@ impl<G: FiniteGroup> RankRForm<G> {
         Ok(y)
     }
 
-    /// `|supp|·(r + 1) + r·n`, with `supp` the union of the supports of `f` and the `b_i`.
+    /// `K·(r + 1) + r·n`, with `K` the size of the union of the stored supports of `f` and
+    /// the `b_i` (`n` for dense kernels).
     pub fn parameter_count(&self) -> usize {
-        let n = self.group.order();
-        let support = (0..n)
-            .filter(|&g| self.kernel[g] != 0.0 || self.kernels.row(g).iter().any(|v| *v != 0.0))
-            .count();
-        support * (self.rank() + 1) + self.rank() * n
-    }
-}
-
-impl<G: FiniteGroup + Clone> RankRForm<G> {
-    /// The diagonal form of the matrix (its stack is [`RankRForm::stack`]).
-    pub fn diagonal_form(&self) -> DiagonalForm<G> {
-        DiagonalForm::from_values(self.group.clone(), self.stack()).expect("n × n by construction")
+        let mut support = vec![false; self.group().order()];
+        for m in std::iter::once(&self.kernel).chain(&self.kernels) {
+            m.kernel()
+                .support()
+                .into_iter()
+                .for_each(|g| support[g] = true);
+        }
+        let k = support.iter().filter(|s| **s).count();
+        k * (self.rank() + 1) + self.rank() * self.group().order()
     }
 }
