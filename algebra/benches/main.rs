@@ -1,9 +1,10 @@
 //! Criterion benchmarks of gm-algebra (ratios against baselines measured in the same run).
-use criterion::{criterion_group, criterion_main, Criterion};
+//! Each benchmark group lives in its own module; `cargo bench -p gm-algebra --bench main -- <group>`.
+use criterion::{criterion_group, criterion_main};
 
 mod fourier;
+mod gm_apply;
+mod ldr;
 
-fn placeholder(_c: &mut Criterion) {}
-
-criterion_group!(benches, placeholder, fourier::benches);
-criterion_main!(benches);
+criterion_group!(benches, gm_apply::gm_apply, fourier::benches);
+criterion_main!(benches, ldr::ldr);
