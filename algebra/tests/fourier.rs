@@ -594,6 +594,21 @@ proptest! {
     }
 
     #[test]
+    fn fourier_gm_agrees_with_group_matrix((g, f, x) in group_and_two_functions(60)) {
+        use gm_algebra::matrix::GroupMatrix;
+        let n = g.order();
+        let tol = 1e-9 * n as f64;
+        let m = GroupMatrix::dense(g.clone(), f.clone()).unwrap();
+        let fm = FourierGm::from_group_matrix(&m).unwrap();
+        let y = m.apply(&x);
+        prop_assert!(max_diff(&fm.apply(&cvec(&x)).unwrap(), &cvec(&y)) < tol);
+        let h = GroupMatrix::dense(g.clone(), x.clone()).unwrap();
+        let prod = m.product(&h).unwrap();
+        let fprod = fm.product(&FourierGm::from_group_matrix(&h).unwrap()).unwrap();
+        prop_assert!(max_diff(&fprod.kernel(), &cvec(&prod.kernel().to_vec())) < tol);
+    }
+
+    #[test]
     fn gm_arithmetic_through_the_transform_equals_dense((g, f, x) in group_and_two_functions(60)) {
         let n = g.order();
         let tol = 1e-9 * n as f64;

@@ -1,7 +1,8 @@
 //! Group matrices through the Fourier transform: apply, product, inverse, solve, spectrum.
 
 use super::FourierTransform;
-use crate::{Error, Result};
+use crate::matrix::GroupMatrix;
+use crate::{Error, FiniteGroup, Result};
 use nalgebra::{DMatrix, DMatrixView};
 use num_complex::Complex64;
 use std::sync::Arc;
@@ -75,6 +76,35 @@ impl FourierGm {
             blocks,
             all_linear,
         }
+    }
+
+    /// The Fourier form of a [`GroupMatrix`], with its group's plan from the global
+    /// [`super::FourierPlanner`].
+    ///
+    /// # Errors
+    /// Those of [`super::plan`].
+    ///
+    /// # Example
+    /// ```
+    /// use gm_algebra::fourier::FourierGm;
+    /// use gm_algebra::group::Dihedral;
+    /// use gm_algebra::matrix::GroupMatrix;
+    /// use num_complex::Complex64;
+    /// let m = GroupMatrix::sparse(Dihedral::new(5).unwrap(), vec![(0, 2.0), (1, 1.0), (6, -1.0)]).unwrap();
+    /// let fm = FourierGm::from_group_matrix(&m).unwrap();
+    /// let x: Vec<f64> = (0..10).map(|k| k as f64).collect();
+    /// let xc: Vec<Complex64> = x.iter().map(|&v| Complex64::new(v, 0.0)).collect();
+    /// let (y, yc) = (m.apply(&x), fm.apply(&xc).unwrap());
+    /// assert!(y.iter().zip(&yc).all(|(a, b)| (a - b.re).abs() < 1e-12));
+    /// ```
+    pub fn from_group_matrix<G: FiniteGroup>(m: &GroupMatrix<G>) -> Result<Self> {
+        let kernel: Vec<Complex64> = m
+            .kernel()
+            .to_vec()
+            .into_iter()
+            .map(|v| Complex64::new(v, 0.0))
+            .collect();
+        Self::new(super::plan(m.group())?, &kernel)
     }
 
     /// The plan used.
