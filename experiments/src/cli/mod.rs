@@ -1,0 +1,4 @@
+//! The `gm` subcommands, one module each.
+pub mod data;
+pub mod list;
+pub mod show_config;
