@@ -65,7 +65,7 @@ def run_batched(setups, kind, steps):
     frames = []
     for _ in range(steps):
         smoke = advect.mac_cormack(smoke, velocity, dt=1) + inflow
-        velocity = advect.semi_lagrangian(velocity, velocity, dt=dt) + (force(smoke) >> velocity)
+        velocity = advect.semi_lagrangian(velocity, velocity, dt=dt) + (force(smoke) @ velocity)
         velocity, _ = fluid.make_incompressible(velocity, (), Solve('auto', 1e-5, 0, x0=None))
         frames.append(staggered_frames(velocity, N))
     return np.stack(frames, axis=1)  # [sim, T, 2, N, N]
@@ -83,7 +83,7 @@ def run_scale(setup, steps):
     frames = []
     for _ in range(steps):
         smoke = advect.mac_cormack(smoke, velocity, dt=1) + inflow
-        velocity = advect.semi_lagrangian(velocity, velocity, dt=0.5) + (smoke * (0, 0.1 * f) >> velocity)
+        velocity = advect.semi_lagrangian(velocity, velocity, dt=0.5) + (smoke * (0, 0.1 * f) @ velocity)
         velocity, _ = fluid.make_incompressible(velocity, (), Solve('auto', 1e-5, 0, x0=None))
         v = staggered_frames(velocity, res)[0]  # [2, res, res]
         frames.append(downsample(v, N) / f)

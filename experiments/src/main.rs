@@ -3,7 +3,7 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 use gm_experiments::config::overrides::Override;
 use gm_experiments::data::plume_gen::PlumeKind;
-use gm_nn::DeviceChoice;
+use gm_nn::{select_device, DeviceChoice};
 use std::path::PathBuf;
 
 mod cli;
@@ -33,6 +33,33 @@ enum Command {
         /// Override a key, e.g. --set train.epochs=5 (repeatable).
         #[arg(long = "set", value_name = "KEY=VALUE")]
         overrides: Vec<Override>,
+    },
+    /// Train and evaluate an experiment; writes runs/EXP (or --out) with metrics, checkpoints
+    /// and result.json.
+    Run {
+        /// Experiment name (see `gm list`) or path to a .toml file.
+        experiment: String,
+        /// Override a key, e.g. --set train.epochs=5 (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        overrides: Vec<Override>,
+        /// Smoke run: the config's [quick] epochs and sample limits.
+        #[arg(long)]
+        quick: bool,
+        /// Continue an interrupted run in the run directory.
+        #[arg(long)]
+        resume: bool,
+        /// Run directory (default: runs/EXP).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Tabulate finished runs (markdown: model, parameters, metric, wall time, device).
+    Report {
+        /// Run directories (each with a result.json).
+        #[arg(required = true)]
+        runs: Vec<PathBuf>,
+        /// Write the table to this file instead of printing it.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Build datasets from package registries.
     Data {
@@ -80,6 +107,17 @@ fn main() -> Result<()> {
             experiment,
             overrides,
         } => cli::show_config::run(&experiment, &overrides),
+        Command::Run {
+            experiment,
+            overrides,
+            quick,
+            resume,
+            out,
+        } => {
+            let opts = cli::run::RunOptions { quick, resume, out };
+            cli::run::run(&experiment, &overrides, &opts, select_device(device)?).map(|_| ())
+        }
+        Command::Report { runs, out } => cli::report::run(&runs, out.as_deref()),
         Command::Data { what } => match what {
             DataCommand::Mnist { out, seed } => cli::data::mnist(&out, seed),
             DataCommand::Plume {

@@ -65,7 +65,7 @@ impl GradScaler {
             for v in vars {
                 let mut g = v.grad();
                 if g.defined() {
-                    g.f_div_scalar_(self.scale)?;
+                    let _ = g.f_div_scalar_(self.scale)?;
                 }
             }
             Ok(())

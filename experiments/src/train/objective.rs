@@ -47,7 +47,7 @@ impl Objective for Classification {
         autocast: bool,
     ) -> Result<(Tensor, f64)> {
         let logits = tch::autocast(autocast, || model.forward_t(x, train)).f_to_kind(Kind::Float)?;
-        let loss = logits.f_cross_entropy_for_logits(y)?;
+        let loss = logits.cross_entropy_for_logits(y);
         let correct = logits
             .f_argmax(-1, false)?
             .f_eq_tensor(y)?
