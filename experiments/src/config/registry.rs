@@ -105,7 +105,7 @@ impl ExperimentConfig {
     pub fn from_table(table: Table) -> Result<Self, ConfigError> {
         let cfg: Self = serde_path_to_error::deserialize(Value::Table(table)).map_err(|e| {
             let key = e.path().to_string();
-            ConfigError::key(key, e.into_inner().to_string())
+            ConfigError::key(key, e.into_inner().message())
         })?;
         cfg.validate()?;
         Ok(cfg)
