@@ -72,4 +72,3 @@ impl ModuleT for PlainCnn {
             .apply(&self.head)
     }
 }
-

@@ -1,8 +1,8 @@
 //! Experiment configs: every embedded experiment validates, carries the reference settings,
 //! and bad values are rejected with the key and the allowed values named.
 use gm_experiments::config::{
-    experiment_names, load_experiment, overrides::Override, AxisGroup, ExperimentConfig,
-    Precision, Symmetry, Task,
+    experiment_names, load_experiment, overrides::Override, AxisGroup, ExperimentConfig, Precision,
+    Symmetry, Task,
 };
 
 fn ov(s: &str) -> Override {
@@ -56,9 +56,39 @@ fn reference_table_settings() {
     // (name, axis group, t, K, batch, epochs, dropout, classes, grid side)
     let table = [
         ("cifar10", AxisGroup::Cyclic, 3, 49, 256, 100, 0.2, 10, 32),
-        ("rot-mnist", AxisGroup::Dihedral, 3, 196, 128, 120, 0.3, 10, 28),
-        ("mnist-bg-rot", AxisGroup::Dihedral, 2, 100, 256, 100, 0.3, 10, 28),
-        ("mnist-noise", AxisGroup::Cyclic, 3, 49, 128, 20, 0.3, 10, 28),
+        (
+            "rot-mnist",
+            AxisGroup::Dihedral,
+            3,
+            196,
+            128,
+            120,
+            0.3,
+            10,
+            28,
+        ),
+        (
+            "mnist-bg-rot",
+            AxisGroup::Dihedral,
+            2,
+            100,
+            256,
+            100,
+            0.3,
+            10,
+            28,
+        ),
+        (
+            "mnist-noise",
+            AxisGroup::Cyclic,
+            3,
+            49,
+            128,
+            20,
+            0.3,
+            10,
+            28,
+        ),
         ("norb", AxisGroup::Cyclic, 3, 49, 256, 150, 0.3, 6, 32),
         ("smallnorb", AxisGroup::Cyclic, 3, 49, 256, 120, 0.3, 5, 24),
         ("rectangles", AxisGroup::Cyclic, 3, 49, 512, 100, 0.3, 2, 28),
@@ -79,13 +109,24 @@ fn reference_table_settings() {
         let native = c.data.dataset.native_shape().1;
         assert_eq!(c.data.image_size.unwrap_or(native), side, "{name}");
     }
-    for name in ["plume-translation", "plume-rotation", "plume-scale", "jetflow"] {
+    for name in [
+        "plume-translation",
+        "plume-rotation",
+        "plume-scale",
+        "jetflow",
+    ] {
         let c = load_experiment(name, &[]).unwrap();
         assert_eq!(c.task, Task::Regression);
         assert_eq!((c.model.axis_group, c.model.t), (AxisGroup::Cyclic, 1));
         let r = c.regression.unwrap();
-        assert_eq!((r.input_frames, r.train_rollout, r.test_rollout), (10, 6, 20));
-        assert_eq!((r.train_end, r.val_end, r.future_end, r.domain_end), (160, 200, 250, 100));
+        assert_eq!(
+            (r.input_frames, r.train_rollout, r.test_rollout),
+            (10, 6, 20)
+        );
+        assert_eq!(
+            (r.train_end, r.val_end, r.future_end, r.domain_end),
+            (160, 200, 250, 100)
+        );
     }
     let p4m = load_experiment("rot-mnist-p4m", &[]).unwrap();
     assert_eq!(p4m.model.symmetry, Symmetry::P4m);
@@ -97,7 +138,11 @@ fn reference_table_settings() {
 fn overrides_apply_before_validation() {
     let c = load_experiment(
         "rot-mnist",
-        &[ov("train.epochs=5"), ov("model.kind=cnn"), ov("data.dir=/tmp/x")],
+        &[
+            ov("train.epochs=5"),
+            ov("model.kind=cnn"),
+            ov("data.dir=/tmp/x"),
+        ],
     )
     .unwrap();
     assert_eq!(c.train.epochs, 5);
@@ -108,13 +153,25 @@ fn overrides_apply_before_validation() {
 #[test]
 fn invalid_values_name_the_key_and_the_allowed_values() {
     let e = err("rot-mnist", &["model.axis_group=octahedral"]);
-    assert!(e.contains("model.axis_group") && e.contains("cyclic") && e.contains("dihedral"), "{e}");
+    assert!(
+        e.contains("model.axis_group") && e.contains("cyclic") && e.contains("dihedral"),
+        "{e}"
+    );
     let e = err("rot-mnist", &["train.precision=fp8"]);
-    assert!(e.contains("train.precision") && e.contains("fp16") && e.contains("fp32"), "{e}");
+    assert!(
+        e.contains("train.precision") && e.contains("fp16") && e.contains("fp32"),
+        "{e}"
+    );
     let e = err("rot-mnist", &["data.dataset=imagenet"]);
-    assert!(e.contains("data.dataset") && e.contains("cifar10") && e.contains("smallnorb"), "{e}");
+    assert!(
+        e.contains("data.dataset") && e.contains("cifar10") && e.contains("smallnorb"),
+        "{e}"
+    );
     let e = err("rot-mnist", &["train.epoch=3"]);
-    assert!(e.contains("train") && e.contains("epoch") && e.contains("batch_size"), "{e}");
+    assert!(
+        e.contains("train") && e.contains("epoch") && e.contains("batch_size"),
+        "{e}"
+    );
     let e = err("rot-mnist", &["trian.epochs=3"]);
     assert!(e.contains("trian") && e.contains("train"), "{e}");
     let e = err("rot-mnist", &["model.dropout=1.5"]);
@@ -126,7 +183,10 @@ fn invalid_values_name_the_key_and_the_allowed_values() {
     let e = err("norb", &["data.image_size=31", "model.axis_group=dihedral"]);
     assert!(e.contains("model.axis_group") && e.contains("even"), "{e}");
     let e = err("jetflow", &["model.symmetry=p4"]);
-    assert!(e.contains("model.symmetry") && e.contains("axis-product"), "{e}");
+    assert!(
+        e.contains("model.symmetry") && e.contains("axis-product"),
+        "{e}"
+    );
     let e = err("rot-mnist", &["train.epochs=-1"]);
     assert!(e.contains("train.epochs"), "{e}");
     let e = err("nope", &[]);
@@ -145,5 +205,8 @@ fn a_file_can_extend_an_embedded_experiment() {
     )
     .unwrap();
     let c = load_experiment(path.to_str().unwrap(), &[]).unwrap();
-    assert_eq!((c.name.as_str(), c.train.epochs, c.train.batch_size), ("mine", 3, 128));
+    assert_eq!(
+        (c.name.as_str(), c.train.epochs, c.train.batch_size),
+        ("mine", 3, 128)
+    );
 }

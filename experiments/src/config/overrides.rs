@@ -44,7 +44,9 @@ impl std::str::FromStr for Override {
 /// [`ConfigError::InvalidKey`] when a segment of the path is not a section.
 pub fn apply(table: &mut Table, ov: &Override) -> Result<(), ConfigError> {
     let segments: Vec<&str> = ov.key.split('.').map(str::trim).collect();
-    let (leaf, parents) = segments.split_last().expect("keys have at least one segment");
+    let (leaf, parents) = segments
+        .split_last()
+        .expect("keys have at least one segment");
     let mut cur = table;
     for (depth, seg) in parents.iter().enumerate() {
         let path = segments[..=depth].join(".");

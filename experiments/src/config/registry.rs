@@ -9,27 +9,72 @@ use toml::{Table, Value};
 const EMBEDDED: &[(&str, &str)] = &[
     ("cifar10", include_str!("../../configs/cifar10.toml")),
     ("cifar10-p4", include_str!("../../configs/cifar10-p4.toml")),
-    ("cifar10-p4m", include_str!("../../configs/cifar10-p4m.toml")),
+    (
+        "cifar10-p4m",
+        include_str!("../../configs/cifar10-p4m.toml"),
+    ),
     ("mnist", include_str!("../../configs/mnist.toml")),
     ("rot-mnist", include_str!("../../configs/rot-mnist.toml")),
-    ("rot-mnist-p4", include_str!("../../configs/rot-mnist-p4.toml")),
-    ("rot-mnist-p4m", include_str!("../../configs/rot-mnist-p4m.toml")),
-    ("rot-mnist-digits", include_str!("../../configs/rot-mnist-digits.toml")),
-    ("rot-mnist-digits-cnn", include_str!("../../configs/rot-mnist-digits-cnn.toml")),
-    ("mnist-bg-rot", include_str!("../../configs/mnist-bg-rot.toml")),
-    ("mnist-bg-rot-p4", include_str!("../../configs/mnist-bg-rot-p4.toml")),
-    ("mnist-bg-rot-p4m", include_str!("../../configs/mnist-bg-rot-p4m.toml")),
-    ("mnist-noise", include_str!("../../configs/mnist-noise.toml")),
-    ("mnist-noise-p4", include_str!("../../configs/mnist-noise-p4.toml")),
+    (
+        "rot-mnist-p4",
+        include_str!("../../configs/rot-mnist-p4.toml"),
+    ),
+    (
+        "rot-mnist-p4m",
+        include_str!("../../configs/rot-mnist-p4m.toml"),
+    ),
+    (
+        "rot-mnist-digits",
+        include_str!("../../configs/rot-mnist-digits.toml"),
+    ),
+    (
+        "rot-mnist-digits-cnn",
+        include_str!("../../configs/rot-mnist-digits-cnn.toml"),
+    ),
+    (
+        "mnist-bg-rot",
+        include_str!("../../configs/mnist-bg-rot.toml"),
+    ),
+    (
+        "mnist-bg-rot-p4",
+        include_str!("../../configs/mnist-bg-rot-p4.toml"),
+    ),
+    (
+        "mnist-bg-rot-p4m",
+        include_str!("../../configs/mnist-bg-rot-p4m.toml"),
+    ),
+    (
+        "mnist-noise",
+        include_str!("../../configs/mnist-noise.toml"),
+    ),
+    (
+        "mnist-noise-p4",
+        include_str!("../../configs/mnist-noise-p4.toml"),
+    ),
     ("norb", include_str!("../../configs/norb.toml")),
     ("norb-p4", include_str!("../../configs/norb-p4.toml")),
     ("smallnorb", include_str!("../../configs/smallnorb.toml")),
-    ("smallnorb-p4", include_str!("../../configs/smallnorb-p4.toml")),
+    (
+        "smallnorb-p4",
+        include_str!("../../configs/smallnorb-p4.toml"),
+    ),
     ("rectangles", include_str!("../../configs/rectangles.toml")),
-    ("rectangles-p4m", include_str!("../../configs/rectangles-p4m.toml")),
-    ("plume-translation", include_str!("../../configs/plume-translation.toml")),
-    ("plume-rotation", include_str!("../../configs/plume-rotation.toml")),
-    ("plume-scale", include_str!("../../configs/plume-scale.toml")),
+    (
+        "rectangles-p4m",
+        include_str!("../../configs/rectangles-p4m.toml"),
+    ),
+    (
+        "plume-translation",
+        include_str!("../../configs/plume-translation.toml"),
+    ),
+    (
+        "plume-rotation",
+        include_str!("../../configs/plume-rotation.toml"),
+    ),
+    (
+        "plume-scale",
+        include_str!("../../configs/plume-scale.toml"),
+    ),
     ("jetflow", include_str!("../../configs/jetflow.toml")),
 ];
 
@@ -89,7 +134,10 @@ pub fn raw_experiment(name: &str) -> Result<Table, ConfigError> {
 ///
 /// # Errors
 /// Any [`ConfigError`]; a bad value names its dotted key and the allowed values.
-pub fn load_experiment(name: &str, overrides: &[Override]) -> Result<ExperimentConfig, ConfigError> {
+pub fn load_experiment(
+    name: &str,
+    overrides: &[Override],
+) -> Result<ExperimentConfig, ConfigError> {
     let mut table = raw_experiment(name)?;
     for ov in overrides {
         apply(&mut table, ov)?;

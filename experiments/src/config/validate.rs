@@ -90,8 +90,12 @@ impl ExperimentConfig {
                 "regression models take no classes; remove the key".into()
             })?,
         }
-        check(m.channels >= 1, "model.channels", || "must be at least 1".into())?;
-        check(m.blocks >= 1, "model.blocks", || "must be at least 1".into())?;
+        check(m.channels >= 1, "model.channels", || {
+            "must be at least 1".into()
+        })?;
+        check(m.blocks >= 1, "model.blocks", || {
+            "must be at least 1".into()
+        })?;
         check((0.0..1.0).contains(&m.dropout), "model.dropout", || {
             format!("must lie in [0, 1), got {}", m.dropout)
         })?;
@@ -129,8 +133,12 @@ impl ExperimentConfig {
 
     fn validate_train(&self) -> Result<(), ConfigError> {
         let t = &self.train;
-        check(t.batch_size >= 1, "train.batch_size", || "must be at least 1".into())?;
-        check(t.epochs >= 1, "train.epochs", || "must be at least 1".into())?;
+        check(t.batch_size >= 1, "train.batch_size", || {
+            "must be at least 1".into()
+        })?;
+        check(t.epochs >= 1, "train.epochs", || {
+            "must be at least 1".into()
+        })?;
         check(t.lr > 0.0 && t.lr.is_finite(), "train.lr", || {
             format!("must be positive and finite, got {}", t.lr)
         })?;
@@ -142,13 +150,21 @@ impl ExperimentConfig {
             "train.plateau_factor",
             || format!("must lie in (0, 1), got {}", t.plateau_factor),
         )?;
-        check(t.early_stopping_patience >= 1, "train.early_stopping_patience", || {
+        check(
+            t.early_stopping_patience >= 1,
+            "train.early_stopping_patience",
+            || "must be at least 1".into(),
+        )?;
+        let q = &self.quick;
+        check(q.epochs >= 1, "quick.epochs", || {
             "must be at least 1".into()
         })?;
-        let q = &self.quick;
-        check(q.epochs >= 1, "quick.epochs", || "must be at least 1".into())?;
-        check(q.max_train >= 1, "quick.max_train", || "must be at least 1".into())?;
-        check(q.max_test >= 1, "quick.max_test", || "must be at least 1".into())
+        check(q.max_train >= 1, "quick.max_train", || {
+            "must be at least 1".into()
+        })?;
+        check(q.max_test >= 1, "quick.max_test", || {
+            "must be at least 1".into()
+        })
     }
 
     /// Shrinks the run for `--quick`: fewer epochs, fewer samples (applied by the loaders).

@@ -54,13 +54,19 @@ pub fn files(dataset: Dataset) -> (&'static str, &'static str) {
 pub fn parse(path: &Path, text: &str, classes: usize) -> Result<ImageSet> {
     let mut images = Vec::new();
     let mut labels = Vec::new();
-    for (k, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    for (k, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         let bad = |m: String| DataError::format(path, format!("line {}: {m}", k + 1));
         let start = images.len();
         let mut count = 0;
         let mut last = 0.0f64;
         for tok in line.split_whitespace() {
-            let v: f64 = tok.parse().map_err(|_| bad(format!("`{tok}` is not a number")))?;
+            let v: f64 = tok
+                .parse()
+                .map_err(|_| bad(format!("`{tok}` is not a number")))?;
             if count > 0 {
                 images.push(last as f32);
             }
@@ -68,7 +74,9 @@ pub fn parse(path: &Path, text: &str, classes: usize) -> Result<ImageSet> {
             count += 1;
         }
         if count != SIDE * SIDE + 1 {
-            return Err(bad(format!("{count} values, expected 785 (784 pixels + label)")));
+            return Err(bad(format!(
+                "{count} values, expected 785 (784 pixels + label)"
+            )));
         }
         if last.fract() != 0.0 || last < 0.0 || last as usize >= classes {
             return Err(bad(format!("label {last} is not one of 0..{classes}")));
@@ -95,12 +103,14 @@ pub fn parse(path: &Path, text: &str, classes: usize) -> Result<ImageSet> {
 pub fn load(dataset: Dataset, dir: &Path) -> Result<ImageSplits> {
     let (train, test) = files(dataset);
     require(dataset.name(), dir, &[train.into(), test.into()], ORIGIN)?;
-    let classes = dataset.classes().expect("amat sets are classification sets");
+    let classes = dataset
+        .classes()
+        .expect("amat sets are classification sets");
     let load = |f: &str| {
         let path = dir.join(f);
         let bytes = read(&path)?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| DataError::format(&path, "not UTF-8 text"))?;
+        let text =
+            String::from_utf8(bytes).map_err(|_| DataError::format(&path, "not UTF-8 text"))?;
         parse(&path, &text, classes)
     };
     Ok(ImageSplits {

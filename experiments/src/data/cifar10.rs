@@ -6,7 +6,8 @@ use super::{DataError, ImageSet, ImageSplits, Result};
 use std::path::Path;
 
 const RECORD: usize = 1 + 3 * 32 * 32;
-const ORIGIN: &str = "the CIFAR-10 binary version, https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz \
+const ORIGIN: &str =
+    "the CIFAR-10 binary version, https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz \
                       (extract the files of cifar-10-batches-bin/ into this directory)";
 
 /// The files the loader reads.
@@ -25,7 +26,10 @@ pub fn parse_batch(path: &Path, bytes: &[u8], set: &mut ImageSet) -> Result<()> 
     if bytes.is_empty() || bytes.len() % RECORD != 0 {
         return Err(DataError::format(
             path,
-            format!("{} bytes is not a whole number of 3073-byte records", bytes.len()),
+            format!(
+                "{} bytes is not a whole number of 3073-byte records",
+                bytes.len()
+            ),
         ));
     }
     for rec in bytes.chunks_exact(RECORD) {
@@ -56,7 +60,11 @@ pub fn load(dir: &Path) -> Result<ImageSplits> {
     let (mut train, mut test) = (empty(), empty());
     for f in &files {
         let path = dir.join(f);
-        let set = if f.starts_with("test") { &mut test } else { &mut train };
+        let set = if f.starts_with("test") {
+            &mut test
+        } else {
+            &mut train
+        };
         parse_batch(&path, &read(&path)?, set)?;
     }
     Ok(ImageSplits { train, test })

@@ -31,12 +31,17 @@ fn header(path: &Path, bytes: &[u8], magic: u32, ndim: usize) -> Result<Vec<usiz
             format!("not an IDX file with magic number {magic}"),
         ));
     }
-    let dims: Vec<usize> = (0..ndim).map(|k| be_u32(bytes, 4 + 4 * k) as usize).collect();
+    let dims: Vec<usize> = (0..ndim)
+        .map(|k| be_u32(bytes, 4 + 4 * k) as usize)
+        .collect();
     let want = head + dims.iter().product::<usize>();
     if bytes.len() != want {
         return Err(DataError::format(
             path,
-            format!("dimensions {dims:?} need {want} bytes, the file has {}", bytes.len()),
+            format!(
+                "dimensions {dims:?} need {want} bytes, the file has {}",
+                bytes.len()
+            ),
         ));
     }
     Ok(dims)

@@ -88,7 +88,10 @@ pub fn read_digits(package: &Path) -> Result<Vec<Vec<u8>>> {
             if parsed.data.is_empty() || parsed.data.len() % PIXELS != 0 {
                 return Err(DataError::format(
                     &path,
-                    format!("{} values is not a whole number of 784-pixel images", parsed.data.len()),
+                    format!(
+                        "{} values is not a whole number of 784-pixel images",
+                        parsed.data.len()
+                    ),
                 ));
             }
             Ok(parsed.data.iter().map(|&v| to_byte(v)).collect())
@@ -125,7 +128,10 @@ pub fn split(digits: &[Vec<u8>], test_fraction: f64, seed: u64) -> Split {
     shuffle(&mut train, &mut rng);
     shuffle(&mut test, &mut rng);
     let flat = |v: &[(&[u8], u8)]| -> (Vec<u8>, Vec<u8>) {
-        (v.iter().flat_map(|(p, _)| p.iter().copied()).collect(), v.iter().map(|(_, l)| *l).collect())
+        (
+            v.iter().flat_map(|(p, _)| p.iter().copied()).collect(),
+            v.iter().map(|(_, l)| *l).collect(),
+        )
     };
     let ((a, b), (c, d)) = (flat(&train), flat(&test));
     (a, b, c, d)

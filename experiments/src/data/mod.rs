@@ -38,10 +38,9 @@ pub fn load_images(cfg: &DataConfig) -> Result<ImageSplits> {
     let splits = match cfg.dataset {
         Dataset::Cifar10 => cifar10::load(dir)?,
         Dataset::Mnist => idx::load_mnist(dir)?,
-        Dataset::RotMnist
-        | Dataset::MnistBgRot
-        | Dataset::MnistNoise
-        | Dataset::Rectangles => amat::load(cfg.dataset, dir)?,
+        Dataset::RotMnist | Dataset::MnistBgRot | Dataset::MnistNoise | Dataset::Rectangles => {
+            amat::load(cfg.dataset, dir)?
+        }
         Dataset::Norb => norb::load_norb(dir, cfg.image_size)?,
         Dataset::Smallnorb => norb::load_smallnorb(dir, cfg.image_size)?,
         d => return Err(DataError::WrongTask { dataset: d.name() }),

@@ -15,8 +15,10 @@ pub const U8_MAGIC: u32 = 0x1E3D_4C55;
 /// Magic number of an `i32` matrix.
 pub const I32_MAGIC: u32 = 0x1E3D_4C54;
 
-const SMALL_ORIGIN: &str = "smallNORB, https://cs.nyu.edu/~ylclab/data/norb-v1.0-small/ (gunzip the four files)";
-const NORB_ORIGIN: &str = "NORB jittered-cluttered, https://cs.nyu.edu/~ylclab/data/norb-v1.0/ (gunzip the 24 files)";
+const SMALL_ORIGIN: &str =
+    "smallNORB, https://cs.nyu.edu/~ylclab/data/norb-v1.0-small/ (gunzip the four files)";
+const NORB_ORIGIN: &str =
+    "NORB jittered-cluttered, https://cs.nyu.edu/~ylclab/data/norb-v1.0/ (gunzip the 24 files)";
 
 fn le_u32(b: &[u8], at: usize) -> u32 {
     u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
@@ -29,7 +31,9 @@ fn le_u32(b: &[u8], at: usize) -> u32 {
 pub fn parse_header(path: &Path, bytes: &[u8], magic: u32) -> Result<(Vec<usize>, usize)> {
     let bad = |m: String| DataError::format(path, m);
     if bytes.len() < 20 || le_u32(bytes, 0) != magic {
-        return Err(bad(format!("not a NORB matrix file with magic 0x{magic:08X}")));
+        return Err(bad(format!(
+            "not a NORB matrix file with magic 0x{magic:08X}"
+        )));
     }
     let ndim = le_u32(bytes, 4) as usize;
     if !(1..=8).contains(&ndim) {
@@ -40,7 +44,9 @@ pub fn parse_header(path: &Path, bytes: &[u8], magic: u32) -> Result<(Vec<usize>
     if bytes.len() < offset {
         return Err(bad("truncated header".into()));
     }
-    let dims: Vec<usize> = (0..ndim).map(|k| le_u32(bytes, 8 + 4 * k) as usize).collect();
+    let dims: Vec<usize> = (0..ndim)
+        .map(|k| le_u32(bytes, 8 + 4 * k) as usize)
+        .collect();
     let elem = if magic == I32_MAGIC { 4 } else { 1 };
     let want = offset + elem * dims.iter().product::<usize>();
     if bytes.len() != want {

@@ -55,21 +55,30 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<NpyF32> {
         ));
     }
     if header_value(header, "fortran_order") != Some("False") {
-        return Err(bad("Fortran-order arrays are not supported; save C-order arrays"));
+        return Err(bad(
+            "Fortran-order arrays are not supported; save C-order arrays",
+        ));
     }
     let shape: Vec<usize> = header_value(header, "shape")
         .ok_or_else(|| bad("header lacks 'shape'"))?
         .split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(|s| s.parse().map_err(|_| bad("shape is not a tuple of integers")))
+        .map(|s| {
+            s.parse()
+                .map_err(|_| bad("shape is not a tuple of integers"))
+        })
         .collect::<Result<_>>()?;
     let body = &bytes[start + hlen..];
     let n: usize = shape.iter().product();
     if body.len() != 4 * n {
         return Err(DataError::format(
             path,
-            format!("shape {shape:?} needs {} bytes of data, found {}", 4 * n, body.len()),
+            format!(
+                "shape {shape:?} needs {} bytes of data, found {}",
+                4 * n,
+                body.len()
+            ),
         ));
     }
     let data = body
@@ -92,7 +101,11 @@ pub fn read_f32(path: &Path) -> Result<NpyF32> {
 /// # Panics
 /// If `data.len()` differs from the product of `shape`.
 pub fn encode(shape: &[usize], data: &[f32]) -> Vec<u8> {
-    assert_eq!(shape.iter().product::<usize>(), data.len(), "shape/data mismatch");
+    assert_eq!(
+        shape.iter().product::<usize>(),
+        data.len(),
+        "shape/data mismatch"
+    );
     let dims: Vec<String> = shape.iter().map(usize::to_string).collect();
     let tuple = if dims.len() == 1 {
         format!("({},)", dims[0])

@@ -22,5 +22,11 @@ pub fn load(dataset: Dataset, dir: &Path) -> Result<TrajectorySet> {
         Dataset::PlumeRotation => "generate them with `gm data plume --kind rotation`",
         _ => "generate them with `gm data plume --kind scale`",
     };
-    load_dir(dataset.name(), dir, "sim_000.npy, sim_001.npy, ...", Some((64, 64)), origin)
+    load_dir(
+        dataset.name(),
+        dir,
+        "sim_000.npy, sim_001.npy, ...",
+        Some((64, 64)),
+        origin,
+    )
 }

@@ -83,7 +83,10 @@ pub fn ensure_phiflow(cache: &Path) -> Result<PhiflowEnv> {
         path: cache.into(),
         source,
     })?;
-    eprintln!("setting up PhiFlow 2.0.1 in {} (one time) ...", venv.display());
+    eprintln!(
+        "setting up PhiFlow 2.0.1 in {} (one time) ...",
+        venv.display()
+    );
     run(
         Command::new("python3").args(["-m", "venv"]).arg(&tmp),
         "python3 -m venv",
@@ -91,7 +94,13 @@ pub fn ensure_phiflow(cache: &Path) -> Result<PhiflowEnv> {
     let pip = |args: &[&str]| {
         run(
             Command::new(tmp.join("bin/python"))
-                .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+                .args([
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                ])
                 .args(args),
             "pip install",
         )

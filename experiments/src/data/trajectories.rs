@@ -105,5 +105,8 @@ pub fn load_dir(
             frames: arr.data,
         });
     }
-    Ok(TrajectorySet { trajectories, files })
+    Ok(TrajectorySet {
+        trajectories,
+        files,
+    })
 }

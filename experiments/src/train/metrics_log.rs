@@ -44,7 +44,10 @@ pub fn read(dir: &Path) -> Result<Vec<EpochMetrics>> {
 /// # Errors
 /// [`TrainError::Io`].
 pub fn truncate_after(dir: &Path, epoch: usize) -> Result<Vec<EpochMetrics>> {
-    let kept: Vec<EpochMetrics> = read(dir)?.into_iter().filter(|m| m.epoch <= epoch).collect();
+    let kept: Vec<EpochMetrics> = read(dir)?
+        .into_iter()
+        .filter(|m| m.epoch <= epoch)
+        .collect();
     let text: String = kept
         .iter()
         .map(|m| serde_json::to_string(m).expect("metrics serialise") + "\n")

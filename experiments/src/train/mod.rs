@@ -16,9 +16,12 @@ pub mod trainer;
 pub use error::{Result, TrainError};
 pub use objective::{Classification, Objective};
 pub use tensors::TensorData;
-pub use trainer::{fit, evaluate, EpochMetrics, FitSummary, TrainSettings};
+pub use trainer::{evaluate, fit, EpochMetrics, FitSummary, TrainSettings};
 
 /// Number of trainable parameters of a var store.
 pub fn parameter_count(vs: &tch::nn::VarStore) -> usize {
-    vs.trainable_variables().iter().map(tch::Tensor::numel).sum()
+    vs.trainable_variables()
+        .iter()
+        .map(tch::Tensor::numel)
+        .sum()
 }

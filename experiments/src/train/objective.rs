@@ -46,7 +46,8 @@ impl Objective for Classification {
         train: bool,
         autocast: bool,
     ) -> Result<(Tensor, f64)> {
-        let logits = tch::autocast(autocast, || model.forward_t(x, train)).f_to_kind(Kind::Float)?;
+        let logits =
+            tch::autocast(autocast, || model.forward_t(x, train)).f_to_kind(Kind::Float)?;
         let loss = logits.cross_entropy_for_logits(y);
         let correct = logits
             .f_argmax(-1, false)?

@@ -112,4 +112,3 @@ pub fn permutation(n: usize, rng: &mut ChaCha8Rng) -> Vec<i64> {
     }
     v
 }
-

@@ -114,7 +114,9 @@ pub fn evaluate(
 ) -> Result<(f64, f64)> {
     let n = data.len();
     if n == 0 {
-        return Err(TrainError::Invalid("cannot evaluate on an empty set".into()));
+        return Err(TrainError::Invalid(
+            "cannot evaluate on an empty set".into(),
+        ));
     }
     let order: Vec<i64> = (0..n as i64).collect();
     tch::no_grad(|| {
@@ -177,35 +179,34 @@ pub fn fit(
     let device = vs.device();
     let autocast = settings.mixed_precision && device.is_cuda();
     let saved = checkpoint::load_state(run_dir)?;
-    let (mut state, mut history) = match saved {
-        Some(state) if settings.resume => {
-            checkpoint::load_weights(vs, &run_dir.join(&state.weights))?;
-            let history = metrics_log::truncate_after(run_dir, state.epoch)?;
-            (state, history)
-        }
-        Some(_) => {
-            return Err(TrainError::io(
+    let (mut state, mut history) =
+        match saved {
+            Some(state) if settings.resume => {
+                checkpoint::load_weights(vs, &run_dir.join(&state.weights))?;
+                let history = metrics_log::truncate_after(run_dir, state.epoch)?;
+                (state, history)
+            }
+            Some(_) => return Err(TrainError::io(
                 run_dir,
                 "already holds a run: pass --resume to continue it, or choose a new run directory",
-            ))
-        }
-        None => {
-            metrics_log::truncate_after(run_dir, 0)?;
-            let state = RunState {
-                epoch: 0,
-                scheduler: ReduceOnPlateau::new(
-                    settings.lr,
-                    settings.plateau_factor,
-                    settings.plateau_patience,
-                ),
-                early: EarlyStopping::new(settings.early_stopping_patience),
-                scaler: GradScaler::new(autocast),
-                elapsed_s: 0.0,
-                weights: String::new(),
-            };
-            (state, Vec::new())
-        }
-    };
+            )),
+            None => {
+                metrics_log::truncate_after(run_dir, 0)?;
+                let state = RunState {
+                    epoch: 0,
+                    scheduler: ReduceOnPlateau::new(
+                        settings.lr,
+                        settings.plateau_factor,
+                        settings.plateau_patience,
+                    ),
+                    early: EarlyStopping::new(settings.early_stopping_patience),
+                    scaler: GradScaler::new(autocast),
+                    elapsed_s: 0.0,
+                    weights: String::new(),
+                };
+                (state, Vec::new())
+            }
+        };
     let mut opt = tch::nn::AdamW::default()
         .wd(settings.weight_decay)
         .build(vs, state.scheduler.lr)?;
