@@ -7,6 +7,7 @@ use gm_nn::{select_device, DeviceChoice};
 use std::path::PathBuf;
 
 mod cli;
+mod group_show;
 mod info;
 
 /// Group matrices: theory checks, fast transforms and group-matrix networks.
@@ -66,6 +67,11 @@ enum Command {
         #[command(subcommand)]
         what: DataCommand,
     },
+    /// Inspect finite groups.
+    Group {
+        #[command(subcommand)]
+        command: GroupCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -94,6 +100,18 @@ enum DataCommand {
         /// Output root.
         #[arg(long, default_value = "data")]
         out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum GroupCommand {
+    /// Order, generators, whether abelian, and the conjugacy classes of a group.
+    Show {
+        /// A group spec: C12, D6, S4, A5, Q8, Dic3, V4, C4xC2, p4(32), perm:(1,2,3);(1,2), ...
+        spec: String,
+        /// Print the documented JSON form instead of text.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -127,5 +145,8 @@ fn main() -> Result<()> {
                 out,
             } => cli::data::plume(&out, kind, sims, steps),
         },
+        Command::Group {
+            command: GroupCommand::Show { spec, json },
+        } => group_show::run(&spec, json),
     }
 }
