@@ -191,3 +191,61 @@ pub fn run(
     );
     Ok(result)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gm_experiments::data::idx;
+
+    #[test]
+    fn quick_run_of_the_baseline_writes_a_complete_run_directory() {
+        tch::set_num_threads(1);
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("digits");
+        // 40 train and 10 test 28×28 "digits": label = which quarter holds the bright block.
+        let image = |label: usize| -> Vec<u8> {
+            (0..784)
+                .map(|p| {
+                    let (y, x) = (p / 28, p % 28);
+                    u8::from((y / 14) * 2 + x / 14 == label % 4) * 255
+                })
+                .collect()
+        };
+        let labels = |n: usize| (0..n).map(|i| (i % 10) as u8).collect::<Vec<u8>>();
+        let pixels = |n: usize| (0..n).flat_map(|i| image(i % 10)).collect::<Vec<u8>>();
+        idx::write_mnist(
+            &data,
+            28,
+            28,
+            (&pixels(40), &labels(40)),
+            (&pixels(10), &labels(10)),
+        )
+        .unwrap();
+        let sets: Vec<Override> = [
+            "model.kind=cnn".to_string(),
+            format!("data.dir={}", data.display()),
+            "model.channels=4".into(),
+        ]
+        .iter()
+        .map(|s| s.parse().unwrap())
+        .collect();
+        let opts = RunOptions {
+            quick: true,
+            resume: false,
+            out: Some(dir.path().join("run")),
+        };
+        let r = run("rot-mnist-digits", &sets, &opts, Device::Cpu).unwrap();
+        assert_eq!((r.epochs, r.device.as_str(), r.quick), (1, "cpu", true));
+        assert!((0.0..=1.0).contains(&r.test_metric));
+        let saved = crate::cli::report::read_result(&dir.path().join("run")).unwrap();
+        assert_eq!(saved, r);
+        let cfg = std::fs::read_to_string(dir.path().join("run/config.toml")).unwrap();
+        assert!(cfg.contains("kind = \"cnn\""), "{cfg}");
+        let md = crate::cli::report::table(&[(dir.path().join("run"), saved)]);
+        assert!(
+            md.contains("| rot-mnist-digits (quick) | cnn 2x4 ch |"),
+            "{md}"
+        );
+        assert!(md.lines().count() == 3);
+    }
+}
