@@ -271,3 +271,29 @@ fn npm_digits_become_idx_splits() {
         "second build is a no-op"
     );
 }
+
+#[test]
+fn reads_a_trajectory_written_by_phiflow() {
+    // tests/fixtures/plume-rotation: `gm data plume --kind rotation --sims 1 --steps 3`
+    // (PhiFlow 2.0.1, numpy.save), k = 1: inflow at the bottom centre, buoyancy upwards.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/plume-rotation");
+    let set = load_trajectories(&cfg(Dataset::PlumeRotation, &dir, None)).unwrap();
+    let t = &set.trajectories[0];
+    assert_eq!((t.steps, t.channels, t.height, t.width), (2, 2, 64, 64));
+    assert!(t.frames.iter().all(|v| v.is_finite()));
+    let last = t.frame(1);
+    let speed_at = |y: usize, x: usize| last[y * 64 + x].hypot(last[64 * 64 + y * 64 + x]);
+    let (mut best, mut at) = (0.0f32, (0, 0));
+    for y in 0..64 {
+        for x in 0..64 {
+            if speed_at(y, x) > best {
+                (best, at) = (speed_at(y, x), (y, x));
+            }
+        }
+    }
+    assert!(best > 0.0);
+    assert!(
+        at.0 < 16 && (24..40).contains(&at.1),
+        "flow starts near the inflow: {at:?}"
+    );
+}
