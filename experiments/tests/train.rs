@@ -184,3 +184,109 @@ fn a_non_finite_loss_stops_the_run() {
     );
     assert!(e.to_string().contains("NaN"), "{e}");
 }
+
+/// `sims` trajectories of `steps` 2×4×4 frames; frame `t` of simulation `s` is constant
+/// `t + 100·s`.
+fn ramps(sims: usize, steps: usize) -> gm_experiments::data::TrajectorySet {
+    use gm_experiments::data::Trajectory;
+    let trajectories = (0..sims)
+        .map(|s| Trajectory {
+            frames: (0..steps)
+                .flat_map(|t| std::iter::repeat_n((t + 100 * s) as f32, 32))
+                .collect(),
+            steps,
+            channels: 2,
+            height: 4,
+            width: 4,
+        })
+        .collect();
+    gm_experiments::data::TrajectorySet {
+        trajectories,
+        files: Vec::new(),
+    }
+}
+
+/// Predicts "last input frame + 1".
+#[derive(Debug)]
+struct NextRamp;
+
+impl ModuleT for NextRamp {
+    fn forward_t(&self, xs: &Tensor, _train: bool) -> Tensor {
+        let c = xs.size()[1];
+        xs.narrow(1, c - 2, 2) + 1.0
+    }
+}
+
+#[test]
+fn windows_follow_the_protocol() {
+    use gm_experiments::config::RegressionConfig;
+    use gm_experiments::train::{plume_splits, windows};
+    let set = ramps(3, 30);
+    let w = windows(&set, &[0], 0..100, 3, 2).unwrap();
+    assert_eq!(w.x.size(), vec![26, 6, 4, 4]);
+    assert_eq!(w.y.size(), vec![26, 2, 2, 4, 4]);
+    let x0: Vec<f32> = Vec::try_from(w.x.get(0).mean_dim(
+        [1i64, 2].as_slice(),
+        false,
+        tch::Kind::Float,
+    ))
+    .unwrap();
+    assert_eq!(x0, vec![0.0, 0.0, 1.0, 1.0, 2.0, 2.0]);
+    assert_eq!(
+        w.y.get(5).get(1).mean(tch::Kind::Float).double_value(&[]),
+        5.0 + 3.0 + 1.0
+    );
+    let r = RegressionConfig {
+        input_frames: 2,
+        train_rollout: 2,
+        test_rollout: 3,
+        train_end: 10,
+        val_end: 15,
+        future_end: 20,
+        domain_end: 5,
+        held_out: 1,
+    };
+    let s = plume_splits(&set, &r).unwrap();
+    let n = |d: &TensorData| d.len();
+    assert_eq!(
+        (n(&s.train), n(&s.val), n(&s.test_future), n(&s.test_domain)),
+        (20, 10, 10, 5)
+    );
+    assert_eq!(
+        s.test_domain
+            .x
+            .get(0)
+            .mean(tch::Kind::Float)
+            .double_value(&[]),
+        200.5,
+        "held-out = last"
+    );
+    assert_eq!(s.test_future.y.size()[1], 3);
+}
+
+#[test]
+fn rollout_feeds_predictions_back_and_scores_rmse() {
+    use gm_experiments::train::{evaluate, windows, Objective, Rollout};
+    let set = ramps(1, 40);
+    let data = windows(&set, &[0], 0..10, 3, 20).unwrap();
+    let (loss, rmse) = evaluate(&NextRamp, &Rollout, &data, 4, Device::Cpu, false).unwrap();
+    assert_eq!(
+        (loss, rmse),
+        (0.0, 0.0),
+        "an exact model has zero error over 20 fed-back steps"
+    );
+    #[derive(Debug)]
+    struct Zero;
+    impl ModuleT for Zero {
+        fn forward_t(&self, xs: &Tensor, _: bool) -> Tensor {
+            xs.narrow(1, 0, 2).zeros_like()
+        }
+    }
+    let (_, rmse) = evaluate(&Zero, &Rollout, &data, 3, Device::Cpu, false).unwrap();
+    // Targets of window t are t+3 .. t+22 (t = 0..10): RMSE = sqrt(mean of squares).
+    let sq: f64 = (0..10)
+        .flat_map(|t| (0..20).map(move |k| ((t + 3 + k) as f64).powi(2)))
+        .sum();
+    assert!((rmse - (sq / 200.0).sqrt()).abs() < 1e-6 * rmse, "{rmse}");
+    assert_eq!(Rollout.metric_name(), "rmse");
+}

@@ -10,13 +10,17 @@ pub mod grad_scaler;
 pub mod metrics_log;
 pub mod objective;
 pub mod plateau;
+pub mod rollout;
 pub mod tensors;
 pub mod trainer;
+pub mod windows;
 
 pub use error::{Result, TrainError};
 pub use objective::{Classification, Objective};
+pub use rollout::Rollout;
 pub use tensors::TensorData;
 pub use trainer::{evaluate, fit, EpochMetrics, FitSummary, TrainSettings};
+pub use windows::{plume_splits, windows, PlumeSplits};
 
 /// Number of trainable parameters of a var store.
 pub fn parameter_count(vs: &tch::nn::VarStore) -> usize {
