@@ -1,9 +1,10 @@
 //! The plain CNN baseline: the GM network's shape with ordinary convolutions, trained the
 //! same way, for side-by-side comparisons.
 //!
-//! `blocks` × (3×3 convolution, zero padding, `channels` maps → ReLU), then a global max over
-//! positions, dropout and a linear classifier. Global max pooling makes it translation
-//! invariant up to borders, like the GM network's max over the group.
+//! `blocks` × (3×3 convolution, zero padding, `channels` maps → ReLU → 2×2 max pooling while
+//! the side is at least 4), then a global max over positions, dropout and a linear
+//! classifier. The global max makes it invariant to translations up to borders and pooling,
+//! like the GM network's max over the group.
 use tch::nn::{self, ModuleT};
 use tch::Tensor;
 
@@ -66,7 +67,14 @@ impl ModuleT for PlainCnn {
         let h = self
             .convs
             .iter()
-            .fold(xs.shallow_clone(), |h, c| h.apply(c).relu());
+            .fold(xs.shallow_clone(), |h, c| {
+                let h = h.apply(c).relu();
+                if h.size()[2] >= 4 && h.size()[3] >= 4 {
+                    h.max_pool2d_default(2)
+                } else {
+                    h
+                }
+            });
         h.amax([-2, -1], false)
             .dropout(self.dropout, train)
             .apply(&self.head)
