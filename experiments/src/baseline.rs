@@ -64,17 +64,14 @@ impl PlainCnn {
 
 impl ModuleT for PlainCnn {
     fn forward_t(&self, xs: &Tensor, train: bool) -> Tensor {
-        let h = self
-            .convs
-            .iter()
-            .fold(xs.shallow_clone(), |h, c| {
-                let h = h.apply(c).relu();
-                if h.size()[2] >= 4 && h.size()[3] >= 4 {
-                    h.max_pool2d_default(2)
-                } else {
-                    h
-                }
-            });
+        let h = self.convs.iter().fold(xs.shallow_clone(), |h, c| {
+            let h = h.apply(c).relu();
+            if h.size()[2] >= 4 && h.size()[3] >= 4 {
+                h.max_pool2d_default(2)
+            } else {
+                h
+            }
+        });
         h.amax([-2, -1], false)
             .dropout(self.dropout, train)
             .apply(&self.head)

@@ -9,7 +9,7 @@ use gm_experiments::config::{
 };
 use gm_experiments::data::load_images;
 use gm_experiments::train::{
-    evaluate, fit, parameter_count, Classification, TensorData, TrainSettings,
+    checkpoint, evaluate, fit, parameter_count, Classification, TensorData, TrainSettings,
 };
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -117,6 +117,12 @@ pub fn run(
         .out
         .clone()
         .unwrap_or_else(|| Path::new("runs").join(&cfg.name));
+    if !opts.resume && checkpoint::load_state(&run_dir)?.is_some() {
+        bail!(
+            "{} already holds a run: pass --resume to continue it, or --out DIR for a new one",
+            run_dir.display()
+        );
+    }
     std::fs::create_dir_all(&run_dir).with_context(|| format!("creating {}", run_dir.display()))?;
     std::fs::write(run_dir.join("config.toml"), cfg.to_toml())?;
     tch::manual_seed(cfg.seed as i64);
