@@ -84,28 +84,4 @@ impl ImageSet {
         let n = self.image_len();
         &self.images[i * n..(i + 1) * n]
     }
-
-    /// The samples at `indices`, in that order.
-    ///
-    /// # Panics
-    /// If an index is out of range.
-    pub fn select(&self, indices: &[usize]) -> Self {
-        let mut images = Vec::with_capacity(indices.len() * self.image_len());
-        for &i in indices {
-            images.extend_from_slice(self.image(i));
-        }
-        Self {
-            images,
-            labels: indices.iter().map(|&i| self.labels[i]).collect(),
-            ..*self
-        }
-    }
-
-    /// Keeps the first `n` samples.
-    pub fn truncate(&mut self, n: usize) {
-        if n < self.len() {
-            self.labels.truncate(n);
-            self.images.truncate(n * self.image_len());
-        }
-    }
 }
