@@ -3,10 +3,15 @@
 //!
 //! The JSON form is stable:
 //! `{"order": int, "abelian": bool, "generators": [str],
-//!   "classes": [{"size": int, "element_order": int, "representative": str}]}`.
+//!   "classes": [{"size": int, "element_order": int, "representative": str}],
+//!   "irreps": [{"dim": int, "type": "real"|"complex"|"quaternionic"}],
+//!   "character_table": [[[re, im], ...], ...]}` — character-table rows in the order of
+//! "irreps", columns in the order of "classes". "irreps" and "character_table" are omitted
+//! (and a note is printed in text mode) for groups too large for the irrep construction.
 use anyhow::Result;
+use gm_algebra::fourier::{representation_summary, FsType};
 use gm_algebra::group::{parse_group, ConjugacyClasses};
-use gm_algebra::FiniteGroup;
+use gm_algebra::{Error, FiniteGroup};
 use serde::Serialize;
 
 /// The documented JSON summary of a group.
@@ -20,6 +25,22 @@ pub struct GroupSummary {
     pub generators: Vec<String>,
     /// The conjugacy classes, in `ConjugacyClasses`' order (the identity's class first).
     pub classes: Vec<ClassSummary>,
+    /// The irreducible representations (degree and Frobenius–Schur type), when computable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub irreps: Option<Vec<IrrepSummary>>,
+    /// χ_ρ(class) as `[re, im]`: rows follow `irreps`, columns follow `classes`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub character_table: Option<Vec<Vec<[f64; 2]>>>,
+}
+
+/// One irreducible representation in [`GroupSummary`].
+#[derive(Debug, Serialize)]
+pub struct IrrepSummary {
+    /// The degree `d_ρ`.
+    pub dim: usize,
+    /// The Frobenius–Schur type: "real", "complex" or "quaternionic".
+    #[serde(rename = "type")]
+    pub kind: FsType,
 }
 
 /// One conjugacy class in [`GroupSummary`].
@@ -37,6 +58,25 @@ pub struct ClassSummary {
 pub fn summarise(spec: &str) -> Result<GroupSummary> {
     let group = parse_group(spec)?;
     let classes = ConjugacyClasses::compute(&group);
+    let (irreps, character_table) = match representation_summary(&group) {
+        Ok(r) => (
+            Some(
+                r.dims
+                    .iter()
+                    .zip(&r.types)
+                    .map(|(&dim, &kind)| IrrepSummary { dim, kind })
+                    .collect(),
+            ),
+            Some(
+                r.character_table
+                    .iter()
+                    .map(|row| row.iter().map(|z| [z.re, z.im]).collect())
+                    .collect(),
+            ),
+        ),
+        Err(Error::TooLarge { .. }) => (None, None),
+        Err(e) => return Err(e.into()),
+    };
     Ok(GroupSummary {
         order: group.order(),
         abelian: group.is_abelian(),
@@ -54,6 +94,8 @@ pub fn summarise(spec: &str) -> Result<GroupSummary> {
                 representative: group.label(c.representative),
             })
             .collect(),
+        irreps,
+        character_table,
     })
 }
 
@@ -75,6 +117,13 @@ pub fn run(spec: &str, json: bool) -> Result<()> {
     for c in &s.classes {
         println!("{:>8} {:>6}  {}", c.size, c.element_order, c.representative);
     }
+    match &s.irreps {
+        Some(irreps) => {
+            let dims: Vec<String> = irreps.iter().map(|r| r.dim.to_string()).collect();
+            println!("{} irreps, degrees {}", irreps.len(), dims.join(", "));
+        }
+        None => println!("irreps: group too large for the irrep construction"),
+    }
     Ok(())
 }
 
@@ -95,6 +144,24 @@ mod tests {
         assert_eq!(classes[0]["representative"], "e");
         let total: u64 = classes.iter().map(|c| c["size"].as_u64().unwrap()).sum();
         assert_eq!(total, 12);
+        // D6 has four linear characters and two of degree 2, all of real type.
+        let irreps = v["irreps"].as_array().unwrap();
+        let mut dims: Vec<u64> = irreps.iter().map(|r| r["dim"].as_u64().unwrap()).collect();
+        dims.sort();
+        assert_eq!(dims, [1, 1, 1, 1, 2, 2]);
+        assert!(irreps.iter().all(|r| r["type"] == "real"));
+        let table = v["character_table"].as_array().unwrap();
+        assert_eq!(table.len(), 6);
+        for (row, irrep) in table.iter().zip(irreps) {
+            let row = row.as_array().unwrap();
+            assert_eq!(row.len(), 6);
+            // χ(e) = d, as [re, im].
+            assert_eq!(
+                row[0][0].as_f64().unwrap().round() as u64,
+                irrep["dim"].as_u64().unwrap()
+            );
+            assert!(row[0][1].as_f64().unwrap().abs() < 1e-9);
+        }
     }
 
     #[test]
