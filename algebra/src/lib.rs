@@ -13,6 +13,7 @@
 
 pub mod error;
 pub mod group;
+pub mod space;
 
 pub use error::{Error, Result};
 pub use group::{AnyGroup, FiniteGroup, Group};

@@ -24,10 +24,14 @@ pub fn run(choice: DeviceChoice) -> Result<()> {
         .collect();
     let f: Vec<f32> = (0..n).map(|k| 1.0 / (1.0 + k as f32)).collect();
     let x: Vec<f32> = (0..n).map(|k| (k as f32).sin()).collect();
-    let idx = Tensor::from_slice(&index).view([n as i64, n as i64]).to(device);
+    let idx = Tensor::from_slice(&index)
+        .view([n as i64, n as i64])
+        .to(device);
     let ft = Tensor::from_slice(&f).to(device);
     let xt = Tensor::from_slice(&x).to(device);
-    let m = ft.index_select(0, &idx.view([-1])).view([n as i64, n as i64]);
+    let m = ft
+        .index_select(0, &idx.view([-1]))
+        .view([n as i64, n as i64]);
     let y = m.matmul(&xt).to_kind(Kind::Float).to(Device::Cpu);
     let y: Vec<f32> = Vec::<f32>::try_from(&y)?;
     let expected: Vec<f32> = (0..n)
@@ -38,16 +42,26 @@ pub fn run(choice: DeviceChoice) -> Result<()> {
         .zip(&expected)
         .map(|(u, v)| (u - v).abs())
         .fold(0.0f32, f32::max);
-    println!("Z_8 circulant group matrix applied on {device:?}: y[0..4] = {:?}", &y[..4]);
+    println!(
+        "Z_8 circulant group matrix applied on {device:?}: y[0..4] = {:?}",
+        &y[..4]
+    );
     println!("max |y - y_ref| = {err:.2e}");
-    ensure!(err < 1e-5, "device result differs from the reference sum by {err}");
+    ensure!(
+        err < 1e-5,
+        "device result differs from the reference sum by {err}"
+    );
     Ok(())
 }
 
 fn gpu_name(k: usize) -> String {
     // libtorch's C API exposes no device-name query through tch; nvidia-smi does.
     std::process::Command::new("nvidia-smi")
-        .args(["--query-gpu=name", "--format=csv,noheader", &format!("--id={k}")])
+        .args([
+            "--query-gpu=name",
+            "--format=csv,noheader",
+            &format!("--id={k}"),
+        ])
         .output()
         .ok()
         .filter(|o| o.status.success())

@@ -10,32 +10,44 @@
 mod alternating;
 mod cache;
 mod cayley;
+mod classes;
+mod coset;
 mod cyclic;
 mod dicyclic;
 mod dihedral;
 mod direct_product;
+mod double_coset;
 mod klein;
+mod orders;
 mod permutation;
 mod permutation_group;
+mod quotient;
 mod semidirect;
 pub mod spec;
 #[cfg(any(test, feature = "proptest-support"))]
 pub mod strategy;
+mod subgroup;
 mod symmetric;
 mod wallpaper;
 
 pub use alternating::Alternating;
 pub use cache::{CachedGroup, TABLE_LIMIT};
 pub use cayley::TableGroup;
+pub use classes::{ClassInfo, ConjugacyClasses};
+pub use coset::{Cosets, Side};
 pub use cyclic::Cyclic;
 pub use dicyclic::{Dicyclic, DicyclicElement};
 pub use dihedral::{Dihedral, DihedralElement};
 pub use direct_product::DirectProduct;
+pub use double_coset::DoubleCosets;
 pub use klein::Klein;
+pub use orders::element_orders;
 pub use permutation::Permutation;
 pub use permutation_group::{PermutationGroup, ENUMERATION_LIMIT};
+pub use quotient::QuotientGroup;
 pub use semidirect::SemidirectProduct;
 pub use spec::parse_group;
+pub use subgroup::Subgroup;
 pub use symmetric::{Symmetric, MAX_SYMMETRIC_DEGREE};
 pub use wallpaper::{Wallpaper, WallpaperElement};
 
