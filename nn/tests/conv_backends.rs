@@ -33,7 +33,7 @@ fn conv(
         ..Default::default()
     };
     let c = GMConv::new(vs.root(), cin, cout, l, config).unwrap();
-    tch::no_grad(|| c.bias.as_ref().unwrap().copy_(&randn(&[cout as i64])));
+    tch::no_grad(|| c.bias.as_ref().unwrap().shallow_clone().copy_(&randn(&[cout as i64])));
     c
 }
 
@@ -64,7 +64,7 @@ fn every_backend_equals_the_dense_group_matrix_on_every_family() {
                     c.weight.shallow_clone()
                 } else {
                     let w = outputs[0].1.shallow_clone();
-                    tch::no_grad(|| c.weight.copy_(&w));
+                    tch::no_grad(|| c.weight.shallow_clone().copy_(&w));
                     w
                 };
                 let oracle = dense_oracle(&g, l.support(), &w, 2);

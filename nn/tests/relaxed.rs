@@ -48,7 +48,7 @@ fn relaxed_layer_is_its_diagonal_form_on_every_family() {
         for mode in [ChannelMode::Shared, ChannelMode::Full] {
             let vs = double_store();
             let r = layer(&vs, &l, 2, 3, 2, mode);
-            tch::no_grad(|| r.relax_position.copy_(&randn(&[2, 3, n as i64])));
+            tch::no_grad(|| r.relax_position.shallow_clone().copy_(&randn(&[2, 3, n as i64])));
             let err = max_abs(&(r.export_dense().unwrap() - relaxed_oracle(&l, &r, 2)));
             assert!(err < 1e-12 * n as f64, "{spec} {mode:?}: {err}");
         }
@@ -63,7 +63,7 @@ fn rank_zero_and_zero_positions_are_exact() {
     let vs = double_store();
     let exact = layer(&vs, &l, 2, 2, 0, ChannelMode::Full);
     let fresh = layer(&vs, &l, 2, 2, 3, ChannelMode::Full); // positions start at 0
-    tch::no_grad(|| fresh.exact.weight.copy_(&exact.exact.weight));
+    tch::no_grad(|| fresh.exact.weight.shallow_clone().copy_(&exact.exact.weight));
     let x = randn(&[2, 2, 24]);
     assert!(max_abs(&(exact.f_forward(&x).unwrap() - fresh.f_forward(&x).unwrap())) < 1e-12);
     let actions = regular_actions(&g, Device::Cpu).unwrap();
@@ -87,9 +87,9 @@ fn reference_regression_variant_is_rank_one_without_kernel() {
     let e = randn(&[n as i64]);
     let e = &e / e.norm();
     tch::no_grad(|| {
-        r.exact.weight.zero_();
-        r.relax_kernel.copy_(&w.unsqueeze(0));
-        r.relax_position.copy_(&e.view([1, 1, -1]));
+        r.exact.weight.shallow_clone().zero_();
+        r.relax_kernel.shallow_clone().copy_(&w.unsqueeze(0));
+        r.relax_position.shallow_clone().copy_(&e.view([1, 1, -1]));
     });
     let m_w = dense_oracle(&g, &support, &w, 1);
     let expected = e.view([-1, 1]) * m_w.tr();
@@ -109,7 +109,7 @@ fn reference_classification_variant_is_rank_one_at_one_position() {
     let centre = n / 2;
     let delta = Tensor::zeros([2, n], (Kind::Double, Device::Cpu));
     let _ = delta.narrow(1, centre, 1).fill_(1.0);
-    tch::no_grad(|| r.relax_position.copy_(&delta.unsqueeze(0)));
+    tch::no_grad(|| r.relax_position.shallow_clone().copy_(&delta.unsqueeze(0)));
     let m_w = dense_oracle(&g, l.support(), &r.exact.weight, 1);
     let m_e = dense_oracle(&g, l.support(), &r.relax_kernel.get(0), 1);
     // M_w plus, in each output channel's row a*, the row of M_E.
@@ -130,7 +130,7 @@ fn relaxed_layers_are_measurably_not_equivariant() {
         let l = Lowering::new(g.clone(), &Support::Elements(vec![0, 1, 2, 3]), Device::Cpu).unwrap();
         let vs = VarStore::new(Device::Cpu);
         let r = layer(&vs, &l, 2, 2, 1, ChannelMode::Full);
-        tch::no_grad(|| r.relax_position.copy_(&(Tensor::randn([1, 2, n], (Kind::Float, Device::Cpu)) * 0.1)));
+        tch::no_grad(|| r.relax_position.shallow_clone().copy_(&(Tensor::randn([1, 2, n], (Kind::Float, Device::Cpu)) * 0.1)));
         let x = Tensor::randn([2, 2, n], (Kind::Float, Device::Cpu));
         let err = equivariance_error(|x| r.f_forward(x), &x, &regular_actions(&g, Device::Cpu).unwrap()).unwrap();
         eprintln!("relaxed rank-1 layer on {spec}, |v| ~ 0.1: equivariance error {err:.3e}");

@@ -102,7 +102,7 @@ impl RelaxedGMConv {
         let relaxed = z
             .f_narrow(1, 1, r)?
             .f_mul(&self.relax_position.f_unsqueeze(0)?)?
-            .f_sum_dim_intlist(1, false, None)?;
+            .f_sum_dim_intlist(1i64, false, None)?;
         let y = z.f_select(1, 0)?.f_add(&relaxed)?;
         Ok(match &self.exact.bias {
             Some(bias) => y.f_add(&bias.f_view([-1, 1])?)?,

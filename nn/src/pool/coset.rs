@@ -4,6 +4,8 @@ use super::{not_linear, reduce_last, PoolMode};
 use crate::dense::{linear_map_matrix, ExportDense};
 use crate::lowering::index_tensor;
 use crate::{NnError, Result};
+use gm_algebra::space::HomogeneousSpace;
+use gm_algebra::FiniteGroup;
 use tch::nn::Module;
 use tch::{Device, Kind, Tensor};
 
@@ -57,6 +59,18 @@ impl CosetPool {
             coset_size: size as i64,
             mode,
         })
+    }
+
+    /// The pool onto the points of the homogeneous space `space = G/H`.
+    ///
+    /// # Errors
+    /// [`NnError::Torch`] from the copy to `device`.
+    pub fn from_space<G: FiniteGroup>(
+        space: &HomogeneousSpace<G>,
+        mode: PoolMode,
+        device: Device,
+    ) -> Result<Self> {
+        Self::new(space.cosets().labels(), mode, device)
     }
 
     /// `|X|`, the number of cosets.

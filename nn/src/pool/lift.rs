@@ -4,6 +4,8 @@ use crate::dense::{linear_map_matrix, ExportDense};
 use crate::lowering::index_tensor;
 use crate::Result;
 use gm_algebra::group::{Group, Wallpaper};
+use gm_algebra::space::HomogeneousSpace;
+use gm_algebra::FiniteGroup;
 use tch::nn::Module;
 use tch::{Device, Kind, Tensor};
 
@@ -40,6 +42,14 @@ impl Lift {
         })
     }
 
+    /// The lift from the points of the homogeneous space `space = G/H`.
+    ///
+    /// # Errors
+    /// [`crate::NnError::Torch`] from the copy to `device`.
+    pub fn from_space<G: FiniteGroup>(space: &HomogeneousSpace<G>, device: Device) -> Result<Self> {
+        Self::new(space.cosets().labels(), device)
+    }
+
     /// The forward pass with errors reported.
     ///
     /// # Errors
@@ -64,7 +74,9 @@ impl ExportDense for Lift {
 }
 
 /// The pixel of every element of `p4(N)`/`p4m(N)`, i.e. the labels of `G/P` with `P` the point
-/// group: element `g` maps to the pixel `g·(0,0) = (i, j)`, label `i·N + j` (row-major).
+/// group: element `g` maps to the pixel `g·(0,0) = (i, j)`, label `i·N + j` (row-major) — the
+/// same labels as `HomogeneousSpace::new(p4, P).cosets().labels()`, computed without
+/// enumerating cosets.
 pub fn wallpaper_pixel_labels(group: &Wallpaper) -> Vec<usize> {
     let n = group.grid_size();
     (0..Group::order(group))

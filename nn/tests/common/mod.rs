@@ -19,7 +19,7 @@ pub fn group(spec: &str) -> AnyGroup {
 /// (through `left_div_idx`, not the gather table): rows `o·n + a`, columns `i·n + b`.
 pub fn dense_oracle(g: &AnyGroup, support: &[usize], weight: &Tensor, cin: usize) -> Tensor {
     let n = g.order();
-    let w = weight.to_kind(Kind::Double);
+    let w = weight.detach().to_kind(Kind::Double);
     let (o, wi, _) = w.size3().unwrap();
     let w: Vec<f64> = Vec::try_from(w.reshape([-1])).unwrap();
     let k = support.len();

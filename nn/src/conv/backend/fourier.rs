@@ -61,7 +61,7 @@ impl ConvBackend for FourierBackend {
             .f_view([o, ci, h, w])?;
         let kernel_hat = image.f_fft_rfft2(Some([h, w].as_slice()), dims, "backward")?.f_conj()?;
         let y_hat = if is_shared(weight)? {
-            let s = x.f_sum_dim_intlist(1, true, None)?.f_view([b, 1, h, w])?;
+            let s = x.f_sum_dim_intlist(1i64, true, None)?.f_view([b, 1, h, w])?;
             let s_hat = s.f_fft_rfft2(Some([h, w].as_slice()), dims, "backward")?;
             s_hat.f_mul(&kernel_hat.f_squeeze_dim(1)?.f_unsqueeze(0)?)?
         } else {

@@ -38,7 +38,7 @@ impl ConvBackend for GatherBackend {
         let (o, _, _) = weight.size3()?;
         let (k, n) = (self.k, self.n);
         Ok(if is_shared(weight)? {
-            let summed = x.f_sum_dim_intlist(1, false, None)?;
+            let summed = x.f_sum_dim_intlist(1i64, false, None)?;
             let g = summed.f_index_select(1, &self.flat_table)?.f_view([b, k, n])?;
             weight.f_view([o, k])?.f_matmul(&g)?
         } else {

@@ -97,6 +97,7 @@ impl CyclicGrid {
     /// The grid of `lowering`, or why there is none (for the error of `backend`).
     pub fn of(lowering: &Lowering, backend: BackendKind) -> Result<Self> {
         use crate::lowering::Axis;
+        use gm_algebra::FiniteGroup;
         let unavailable = |reason: &str| NnError::BackendUnavailable {
             backend: backend.name().into(),
             reason: format!("{reason} (group {})", lowering.group().name()),
