@@ -57,7 +57,7 @@ fn every_backend_equals_the_dense_group_matrix_on_every_family() {
         for mode in [ChannelMode::Shared, ChannelMode::Full] {
             let vs = double_store();
             let x = randn(&[2, 2, n as i64]);
-            let mut outputs = Vec::new();
+            let mut outputs: Vec<(BackendKind, Tensor, Tensor)> = Vec::new();
             for kind in applicable(&l) {
                 let c = conv(&vs, &l, 2, 3, mode, kind);
                 let w = if outputs.is_empty() {

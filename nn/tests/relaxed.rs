@@ -87,7 +87,7 @@ fn reference_regression_variant_is_rank_one_without_kernel() {
     let e = randn(&[n as i64]);
     let e = &e / e.norm();
     tch::no_grad(|| {
-        r.exact.weight.shallow_clone().zero_();
+        let _ = r.exact.weight.shallow_clone().zero_();
         r.relax_kernel.shallow_clone().copy_(&w.unsqueeze(0));
         r.relax_position.shallow_clone().copy_(&e.view([1, 1, -1]));
     });
