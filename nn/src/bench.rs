@@ -103,7 +103,11 @@ pub fn layer_forward_backward(config: &BenchConfig, device: Device) -> Result<Be
         ChannelMode::Shared => 1,
         ChannelMode::Full => config.channels as i64,
     };
-    let (b, c, k) = (config.batch as i64, config.channels as i64, lowering.kernel_size() as i64);
+    let (b, c, k) = (
+        config.batch as i64,
+        config.channels as i64,
+        lowering.kernel_size() as i64,
+    );
     let mut x = Tensor::f_randn([b, c, n], (Kind::Float, device))?.set_requires_grad(true);
     let mut w = (Tensor::f_randn([c, ci, k], (Kind::Float, device))? / (k as f64).sqrt())
         .set_requires_grad(true);

@@ -38,7 +38,8 @@ pub fn linear_map_matrix(
 ) -> Result<Tensor> {
     tch::no_grad(|| {
         let d = (in_channels * in_len) as i64;
-        let basis = Tensor::f_eye(d, (kind, device))?.f_view([d, in_channels as i64, in_len as i64])?;
+        let basis =
+            Tensor::f_eye(d, (kind, device))?.f_view([d, in_channels as i64, in_len as i64])?;
         let zero = Tensor::f_zeros([1, in_channels as i64, in_len as i64], (kind, device))?;
         let out = f(&basis)?.f_sub(&f(&zero)?)?;
         Ok(out.f_reshape([d, -1])?.f_transpose(0, 1)?.f_contiguous()?)

@@ -171,7 +171,9 @@ impl Lowering {
         let support = match support {
             Support::Elements(s) => s.clone(),
             Support::Radius(t) => {
-                let axes = axes.as_ref().ok_or_else(|| NnError::NotAGrid(group.name()))?;
+                let axes = axes
+                    .as_ref()
+                    .ok_or_else(|| NnError::NotAGrid(group.name()))?;
                 radius_support(axes, *t)?
             }
         };

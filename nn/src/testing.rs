@@ -108,7 +108,11 @@ pub fn equivariance_error(
 ) -> Result<f64> {
     tch::no_grad(|| {
         let fx = f(x)?;
-        let scale = fx.f_abs()?.f_max()?.f_double_value(&[])?.max(f64::MIN_POSITIVE);
+        let scale = fx
+            .f_abs()?
+            .f_max()?
+            .f_double_value(&[])?
+            .max(f64::MIN_POSITIVE);
         let mut worst = 0f64;
         for (input, output) in actions {
             let lhs = f(&input.apply(x)?)?;
@@ -132,7 +136,12 @@ pub fn regular_actions<G: FiniteGroup + ?Sized>(
     group
         .generator_indices()
         .into_iter()
-        .map(|u| Ok((Action::regular(group, u, device)?, Action::regular(group, u, device)?)))
+        .map(|u| {
+            Ok((
+                Action::regular(group, u, device)?,
+                Action::regular(group, u, device)?,
+            ))
+        })
         .collect()
 }
 
@@ -159,10 +168,7 @@ pub fn assert_equivariant(
     tol: f64,
 ) {
     let err = equivariance_error(f, x, actions).expect("layer failed");
-    assert!(
-        err <= tol,
-        "equivariance error {err:.3e} exceeds {tol:.1e}"
-    );
+    assert!(err <= tol, "equivariance error {err:.3e} exceeds {tol:.1e}");
 }
 
 /// A seeded random tensor (for reproducible tests).

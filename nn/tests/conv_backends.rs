@@ -33,7 +33,13 @@ fn conv(
         ..Default::default()
     };
     let c = GMConv::new(vs.root(), cin, cout, l, config).unwrap();
-    tch::no_grad(|| c.bias.as_ref().unwrap().shallow_clone().copy_(&randn(&[cout as i64])));
+    tch::no_grad(|| {
+        c.bias
+            .as_ref()
+            .unwrap()
+            .shallow_clone()
+            .copy_(&randn(&[cout as i64]))
+    });
     c
 }
 
@@ -53,7 +59,8 @@ fn every_backend_equals_the_dense_group_matrix_on_every_family() {
     for spec in common::FAMILIES.iter().chain(&["C6xC5"]) {
         let g = common::group(spec);
         let n = g.order();
-        let l = Lowering::new(g.clone(), &Support::Elements(mixed_support(n)), Device::Cpu).unwrap();
+        let l =
+            Lowering::new(g.clone(), &Support::Elements(mixed_support(n)), Device::Cpu).unwrap();
         for mode in [ChannelMode::Shared, ChannelMode::Full] {
             let vs = double_store();
             let x = randn(&[2, 2, n as i64]);
@@ -94,7 +101,15 @@ fn grid_backends_apply_exactly_to_cyclic_grids() {
     assert_eq!(on("D4xC2"), vec![Gather, Reference]);
     assert_eq!(on("C2xC2xC2"), vec![Gather, Reference]);
     assert!(matches!(
-        backend::build(Cudnn, &Lowering::new(common::group("S3"), &Support::Elements(vec![0]), Device::Cpu).unwrap()),
+        backend::build(
+            Cudnn,
+            &Lowering::new(
+                common::group("S3"),
+                &Support::Elements(vec![0]),
+                Device::Cpu
+            )
+            .unwrap()
+        ),
         Err(gm_nn::NnError::BackendUnavailable { .. })
     ));
 }
@@ -132,7 +147,8 @@ fn exact_layers_are_equivariant_on_every_family() {
     for spec in common::FAMILIES.iter().chain(&["C6xC5"]) {
         let g = common::group(spec);
         let n = g.order();
-        let l = Lowering::new(g.clone(), &Support::Elements(mixed_support(n)), Device::Cpu).unwrap();
+        let l =
+            Lowering::new(g.clone(), &Support::Elements(mixed_support(n)), Device::Cpu).unwrap();
         let actions = regular_actions(&g, Device::Cpu).unwrap();
         for kind in applicable(&l) {
             // f32, as the layers run in training.
@@ -149,11 +165,21 @@ fn p4_convolution_commutes_with_rotating_and_translating_images() {
     tch::manual_seed(4);
     // p4(4) with a support of the unit translations and the quarter turn.
     let g = common::group("p4(4)");
-    let l = Lowering::new(g.clone(), &Support::Elements(vec![0, 1, 4, 16, 3]), Device::Cpu).unwrap();
+    let l = Lowering::new(
+        g.clone(),
+        &Support::Elements(vec![0, 1, 4, 16, 3]),
+        Device::Cpu,
+    )
+    .unwrap();
     let vs = VarStore::new(Device::Cpu);
     let c = conv(&vs, &l, 2, 2, ChannelMode::Shared, BackendKind::Gather);
     let x = Tensor::randn([1, 2, 64], (Kind::Float, Device::Cpu));
-    let err = equivariance_error(|x| c.f_forward(x), &x, &regular_actions(&g, Device::Cpu).unwrap()).unwrap();
+    let err = equivariance_error(
+        |x| c.f_forward(x),
+        &x,
+        &regular_actions(&g, Device::Cpu).unwrap(),
+    )
+    .unwrap();
     assert!(err < 1e-5, "{err}");
 }
 
@@ -176,7 +202,10 @@ fn check_gradients(l: &Lowering, kind: BackendKind, mode: ChannelMode) {
         for idx in (0..len).step_by((len / 12).max(1) as usize) {
             let bump = |d: f64| {
                 let t2 = t.detach().copy();
-                let _ = t2.view([-1]).get(idx).fill_(t.view([-1]).double_value(&[idx]) + d);
+                let _ = t2
+                    .view([-1])
+                    .get(idx)
+                    .fill_(t.view([-1]).double_value(&[idx]) + d);
                 let v = if is_weight {
                     loss(&x.detach(), &t2)
                 } else {
@@ -198,7 +227,12 @@ fn check_gradients(l: &Lowering, kind: BackendKind, mode: ChannelMode) {
 fn finite_difference_gradients_on_every_backend() {
     tch::manual_seed(5);
     let grid = Lowering::new(common::group("C3xC4"), &Support::Radius(1), Device::Cpu).unwrap();
-    let dihedral = Lowering::new(common::group("D3"), &Support::Elements(vec![0, 1, 3, 5]), Device::Cpu).unwrap();
+    let dihedral = Lowering::new(
+        common::group("D3"),
+        &Support::Elements(vec![0, 1, 3, 5]),
+        Device::Cpu,
+    )
+    .unwrap();
     for mode in [ChannelMode::Shared, ChannelMode::Full] {
         for kind in applicable(&grid) {
             check_gradients(&grid, kind, mode);
@@ -212,16 +246,34 @@ fn finite_difference_gradients_on_every_backend() {
 #[test]
 fn planner_picks_an_applicable_backend() {
     let l = Lowering::new(common::group("C8xC8"), &Support::Radius(3), Device::Cpu).unwrap();
-    let shape = ConvShape { batch: 4, in_channels: 6, out_channels: 6, mode: ChannelMode::Shared };
+    let shape = ConvShape {
+        batch: 4,
+        in_channels: 6,
+        out_channels: 6,
+        mode: ChannelMode::Shared,
+    };
     for choice in [BackendChoice::Auto, BackendChoice::Timed] {
         let b = planner::plan(&l, &shape, choice).unwrap();
         assert_ne!(b.kind(), BackendKind::Reference);
     }
     let d = Lowering::new(common::group("D4xD4"), &Support::Radius(1), Device::Cpu).unwrap();
-    assert_eq!(planner::plan(&d, &shape, BackendChoice::Auto).unwrap().kind(), BackendKind::Gather);
+    assert_eq!(
+        planner::plan(&d, &shape, BackendChoice::Auto)
+            .unwrap()
+            .kind(),
+        BackendKind::Gather
+    );
     // The cost model ranks the reference formulation last on the benchmark case.
-    let big = ConvShape { batch: 32, in_channels: 120, out_channels: 120, mode: ChannelMode::Shared };
-    let costs: Vec<f64> = BackendKind::ALL.iter().map(|&k| planner::cost(k, &l, &big)).collect();
+    let big = ConvShape {
+        batch: 32,
+        in_channels: 120,
+        out_channels: 120,
+        mode: ChannelMode::Shared,
+    };
+    let costs: Vec<f64> = BackendKind::ALL
+        .iter()
+        .map(|&k| planner::cost(k, &l, &big))
+        .collect();
     assert!(costs[3] > costs[0] && costs[3] > costs[1] && costs[3] > costs[2]);
     assert!(l.group().order() == 64);
 }

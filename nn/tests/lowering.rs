@@ -74,7 +74,10 @@ fn radius_support_reproduces_reference_dihedral_table() {
     assert_eq!(l.kernel_size(), 100);
     assert_eq!(table_rows(&l), reference_dihedral_index(5, 2));
     // The rot-MNIST configuration has K = 196.
-    assert_eq!(radius_support(&[Axis::Dihedral(14); 2], 3).unwrap().len(), 196);
+    assert_eq!(
+        radius_support(&[Axis::Dihedral(14); 2], 3).unwrap().len(),
+        196
+    );
 }
 
 #[test]
@@ -97,12 +100,20 @@ fn axes_are_detected_only_for_grids() {
         detect_axes(&common::group("C4xD3")),
         Some(vec![Axis::Cyclic(4), Axis::Dihedral(3)])
     );
-    assert_eq!(detect_axes(&common::group("Z5")), Some(vec![Axis::Cyclic(5)]));
+    assert_eq!(
+        detect_axes(&common::group("Z5")),
+        Some(vec![Axis::Cyclic(5)])
+    );
     assert_eq!(detect_axes(&common::group("S3")), None);
     assert_eq!(detect_axes(&common::group("p4(3)")), None);
     assert!(matches!(
         Lowering::new(common::group("S3"), &Support::Radius(1), Device::Cpu),
         Err(gm_nn::NnError::NotAGrid(_))
     ));
-    assert!(Lowering::new(common::group("C3"), &Support::Elements(vec![3]), Device::Cpu).is_err());
+    assert!(Lowering::new(
+        common::group("C3"),
+        &Support::Elements(vec![3]),
+        Device::Cpu
+    )
+    .is_err());
 }

@@ -12,8 +12,19 @@ use tch::{Device, Kind, Tensor};
 mod common;
 use common::{dense_oracle, max_abs, randn};
 
-fn layer(vs: &VarStore, l: &Lowering, cin: usize, cout: usize, rank: usize, mode: ChannelMode) -> RelaxedGMConv {
-    let config = GMConvConfig { mode, bias: false, ..Default::default() };
+fn layer(
+    vs: &VarStore,
+    l: &Lowering,
+    cin: usize,
+    cout: usize,
+    rank: usize,
+    mode: ChannelMode,
+) -> RelaxedGMConv {
+    let config = GMConvConfig {
+        mode,
+        bias: false,
+        ..Default::default()
+    };
     RelaxedGMConv::new(vs.root(), cin, cout, rank, l, config).unwrap()
 }
 
@@ -44,11 +55,20 @@ fn relaxed_layer_is_its_diagonal_form_on_every_family() {
     for spec in common::FAMILIES {
         let g = common::group(spec);
         let n = g.order();
-        let l = Lowering::new(g.clone(), &Support::Elements(vec![0, 1 % n, n - 1]), Device::Cpu).unwrap();
+        let l = Lowering::new(
+            g.clone(),
+            &Support::Elements(vec![0, 1 % n, n - 1]),
+            Device::Cpu,
+        )
+        .unwrap();
         for mode in [ChannelMode::Shared, ChannelMode::Full] {
             let vs = double_store();
             let r = layer(&vs, &l, 2, 3, 2, mode);
-            tch::no_grad(|| r.relax_position.shallow_clone().copy_(&randn(&[2, 3, n as i64])));
+            tch::no_grad(|| {
+                r.relax_position
+                    .shallow_clone()
+                    .copy_(&randn(&[2, 3, n as i64]))
+            });
             let err = max_abs(&(r.export_dense().unwrap() - relaxed_oracle(&l, &r, 2)));
             assert!(err < 1e-12 * n as f64, "{spec} {mode:?}: {err}");
         }
@@ -63,7 +83,13 @@ fn rank_zero_and_zero_positions_are_exact() {
     let vs = double_store();
     let exact = layer(&vs, &l, 2, 2, 0, ChannelMode::Full);
     let fresh = layer(&vs, &l, 2, 2, 3, ChannelMode::Full); // positions start at 0
-    tch::no_grad(|| fresh.exact.weight.shallow_clone().copy_(&exact.exact.weight));
+    tch::no_grad(|| {
+        fresh
+            .exact
+            .weight
+            .shallow_clone()
+            .copy_(&exact.exact.weight)
+    });
     let x = randn(&[2, 2, 24]);
     assert!(max_abs(&(exact.f_forward(&x).unwrap() - fresh.f_forward(&x).unwrap())) < 1e-12);
     let actions = regular_actions(&g, Device::Cpu).unwrap();
@@ -127,12 +153,22 @@ fn relaxed_layers_are_measurably_not_equivariant() {
     for spec in ["C6xC6", "D4xD4", "p4(3)"] {
         let g = common::group(spec);
         let n = g.order() as i64;
-        let l = Lowering::new(g.clone(), &Support::Elements(vec![0, 1, 2, 3]), Device::Cpu).unwrap();
+        let l =
+            Lowering::new(g.clone(), &Support::Elements(vec![0, 1, 2, 3]), Device::Cpu).unwrap();
         let vs = VarStore::new(Device::Cpu);
         let r = layer(&vs, &l, 2, 2, 1, ChannelMode::Full);
-        tch::no_grad(|| r.relax_position.shallow_clone().copy_(&(Tensor::randn([1, 2, n], (Kind::Float, Device::Cpu)) * 0.1)));
+        tch::no_grad(|| {
+            r.relax_position
+                .shallow_clone()
+                .copy_(&(Tensor::randn([1, 2, n], (Kind::Float, Device::Cpu)) * 0.1))
+        });
         let x = Tensor::randn([2, 2, n], (Kind::Float, Device::Cpu));
-        let err = equivariance_error(|x| r.f_forward(x), &x, &regular_actions(&g, Device::Cpu).unwrap()).unwrap();
+        let err = equivariance_error(
+            |x| r.f_forward(x),
+            &x,
+            &regular_actions(&g, Device::Cpu).unwrap(),
+        )
+        .unwrap();
         eprintln!("relaxed rank-1 layer on {spec}, |v| ~ 0.1: equivariance error {err:.3e}");
         assert!(err > 1e-3, "{spec}: {err}");
     }

@@ -54,12 +54,23 @@ impl Classifier {
                 config.conv,
             )?);
             residual.push((c != co).then(|| {
-                nn::conv1d(vs / "residual" / i, c as i64, co as i64, 1, Default::default())
+                nn::conv1d(
+                    vs / "residual" / i,
+                    c as i64,
+                    co as i64,
+                    1,
+                    Default::default(),
+                )
             }));
             c = co;
         }
         let prelu = vs.f_var("prelu", &[1], nn::Init::Const(0.25))?;
-        let head = nn::linear(vs / "head", c as i64, config.classes as i64, Default::default());
+        let head = nn::linear(
+            vs / "head",
+            c as i64,
+            config.classes as i64,
+            Default::default(),
+        );
         Ok(Self {
             blocks,
             residual,

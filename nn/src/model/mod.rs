@@ -38,7 +38,13 @@ impl GMLayer {
         config: GMConvConfig,
     ) -> Result<Self> {
         Ok(if rank == 0 {
-            Self::Exact(GMConv::new(vs, in_channels, out_channels, lowering, config)?)
+            Self::Exact(GMConv::new(
+                vs,
+                in_channels,
+                out_channels,
+                lowering,
+                config,
+            )?)
         } else {
             Self::Relaxed(RelaxedGMConv::new(
                 vs,
@@ -65,8 +71,5 @@ impl GMLayer {
 
 /// The number of trainable scalars in `vs`.
 pub fn parameter_count(vs: &tch::nn::VarStore) -> usize {
-    vs.trainable_variables()
-        .iter()
-        .map(|t| t.numel())
-        .sum()
+    vs.trainable_variables().iter().map(|t| t.numel()).sum()
 }

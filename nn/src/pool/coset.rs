@@ -84,9 +84,9 @@ impl CosetPool {
     /// [`NnError::Torch`] when the last axis is not of length `n`.
     pub fn f_forward(&self, xs: &Tensor) -> Result<Tensor> {
         let (b, c, _) = xs.size3()?;
-        let g = xs
-            .f_index_select(-1, &self.grouped)?
-            .f_view([b, c, self.points, self.coset_size])?;
+        let g =
+            xs.f_index_select(-1, &self.grouped)?
+                .f_view([b, c, self.points, self.coset_size])?;
         reduce_last(&g, self.mode)
     }
 }

@@ -78,9 +78,11 @@ impl SubgroupPool {
         let mut halved = Vec::new();
         for axis in axes {
             let (sub, win, half): (Vec<usize>, Vec<usize>, Axis) = match *axis {
-                Axis::Cyclic(n) if n % 2 == 0 => {
-                    ((0..n / 2).map(|i| 2 * i).collect(), vec![0, 1], Axis::Cyclic(n / 2))
-                }
+                Axis::Cyclic(n) if n % 2 == 0 => (
+                    (0..n / 2).map(|i| 2 * i).collect(),
+                    vec![0, 1],
+                    Axis::Cyclic(n / 2),
+                ),
                 Axis::Dihedral(n) if n % 2 == 0 => (
                     (0..2)
                         .flat_map(|f| (0..n / 2).map(move |i| f * n + 2 * i))

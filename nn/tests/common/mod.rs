@@ -7,7 +7,18 @@ use tch::{Device, Kind, Tensor};
 
 /// One group of every family (and products), small enough for dense checks.
 pub const FAMILIES: [&str; 13] = [
-    "C7", "D5", "S4", "A4", "Dic3", "Q8", "V4", "C4xC3", "D3xC2", "C3xD4", "p4(3)", "p4m(2)",
+    "C7",
+    "D5",
+    "S4",
+    "A4",
+    "Dic3",
+    "Q8",
+    "V4",
+    "C4xC3",
+    "D3xC2",
+    "C3xD4",
+    "p4(3)",
+    "p4m(2)",
     "perm:(1,2,3);(1,2)",
 ];
 

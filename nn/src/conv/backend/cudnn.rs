@@ -68,7 +68,8 @@ impl ConvBackend for CudnnBackend {
         let o = weight.size3()?.0;
         let (h, w) = (self.height, self.width);
         let input = if is_shared(weight)? {
-            x.f_sum_dim_intlist(1i64, true, None)?.f_view([b, 1, h, w])?
+            x.f_sum_dim_intlist(1i64, true, None)?
+                .f_view([b, 1, h, w])?
         } else {
             x.f_view([b, c, h, w])?
         };

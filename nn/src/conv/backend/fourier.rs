@@ -59,15 +59,19 @@ impl ConvBackend for FourierBackend {
         let image = weight
             .f_matmul(&self.placement.f_to_kind(weight.kind())?)?
             .f_view([o, ci, h, w])?;
-        let kernel_hat = image.f_fft_rfft2(Some([h, w].as_slice()), dims, "backward")?.f_conj()?;
+        let kernel_hat = image
+            .f_fft_rfft2(Some([h, w].as_slice()), dims, "backward")?
+            .f_conj()?;
         let y_hat = if is_shared(weight)? {
-            let s = x.f_sum_dim_intlist(1i64, true, None)?.f_view([b, 1, h, w])?;
+            let s = x
+                .f_sum_dim_intlist(1i64, true, None)?
+                .f_view([b, 1, h, w])?;
             let s_hat = s.f_fft_rfft2(Some([h, w].as_slice()), dims, "backward")?;
             s_hat.f_mul(&kernel_hat.f_squeeze_dim(1)?.f_unsqueeze(0)?)?
         } else {
-            let x_hat = x
-                .f_view([b, c, h, w])?
-                .f_fft_rfft2(Some([h, w].as_slice()), dims, "backward")?;
+            let x_hat =
+                x.f_view([b, c, h, w])?
+                    .f_fft_rfft2(Some([h, w].as_slice()), dims, "backward")?;
             Tensor::f_einsum("bchw,ochw->bohw", &[&x_hat, &kernel_hat], None::<&[i64]>)?
         };
         Ok(y_hat

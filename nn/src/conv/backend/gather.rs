@@ -39,10 +39,14 @@ impl ConvBackend for GatherBackend {
         let (k, n) = (self.k, self.n);
         Ok(if is_shared(weight)? {
             let summed = x.f_sum_dim_intlist(1i64, false, None)?;
-            let g = summed.f_index_select(1, &self.flat_table)?.f_view([b, k, n])?;
+            let g = summed
+                .f_index_select(1, &self.flat_table)?
+                .f_view([b, k, n])?;
             weight.f_view([o, k])?.f_matmul(&g)?
         } else {
-            let g = x.f_index_select(2, &self.flat_table)?.f_view([b, c * k, n])?;
+            let g = x
+                .f_index_select(2, &self.flat_table)?
+                .f_view([b, c * k, n])?;
             weight.f_reshape([o, c * k])?.f_matmul(&g)?
         })
     }
