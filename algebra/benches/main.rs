@@ -1,7 +1,9 @@
 //! Criterion benchmarks of gm-algebra (ratios against baselines measured in the same run).
-use criterion::{criterion_group, criterion_main, Criterion};
+//! Each benchmark group lives in its own module; `cargo bench -p gm-algebra --bench main -- <group>`.
+use criterion::{criterion_group, criterion_main};
 
-fn placeholder(_c: &mut Criterion) {}
+mod gm_apply;
+mod ldr;
 
-criterion_group!(benches, placeholder);
-criterion_main!(benches);
+criterion_group!(benches, gm_apply::gm_apply);
+criterion_main!(benches, ldr::ldr);

@@ -97,6 +97,13 @@ pub enum Error {
         /// What is inconsistent.
         reason: String,
     },
+    /// A matrix that does not commute with the group action where an equivariant one (a
+    /// group matrix) is needed.
+    #[error("matrix is not equivariant: {reason}")]
+    NotEquivariant {
+        /// Which commutator failed and by how much.
+        reason: String,
+    },
 }
 
 /// `Result` with the crate's [`Error`](enum@Error).

@@ -11,8 +11,10 @@
 //! then comes for free.
 #![deny(missing_docs)]
 
+pub mod displacement;
 pub mod error;
 pub mod group;
+pub mod matrix;
 pub mod space;
 
 pub use error::{Error, Result};
