@@ -11,6 +11,7 @@
 
 use crate::{NnError, Result};
 use gm_algebra::group::{Cyclic, Dihedral, DirectProduct};
+use gm_algebra::matrix::GatherTable;
 use gm_algebra::{AnyGroup, FiniteGroup};
 use serde::{Deserialize, Serialize};
 use tch::{Device, Kind, Tensor};
@@ -222,25 +223,21 @@ impl Lowering {
     }
 }
 
-/// The gather table `table[k][a] = index(g_a·s_k)` as a `(K, n)` `i64` tensor on `device`.
+/// The gather table `table[k][a] = index(g_a·s_k)` (the algebra's
+/// [`GatherTable`]) as a `(K, n)` `i64` tensor on `device`.
 ///
 /// # Errors
-/// [`NnError::Algebra`] for a support index `≥ n`; [`NnError::Torch`] from the copy.
+/// [`NnError::Algebra`] for a support index `≥ n` or a group too large for `u32` indices;
+/// [`NnError::Torch`] from the copy.
 pub fn gather_table<G: FiniteGroup + ?Sized>(
     group: &G,
     support: &[usize],
     device: Device,
 ) -> Result<Tensor> {
-    let n = group.order();
-    if let Some(&index) = support.iter().find(|&&s| s >= n) {
-        return Err(gm_algebra::Error::IndexOutOfRange { index, order: n }.into());
-    }
-    let flat: Vec<i64> = support
-        .iter()
-        .flat_map(|&s| (0..n).map(move |a| group.mul_idx(a, s) as i64))
-        .collect();
+    let table = GatherTable::new(group, support)?;
+    let flat: Vec<i64> = table.table().iter().map(|&i| i64::from(i)).collect();
     Ok(Tensor::f_from_slice(&flat)?
-        .f_view([support.len() as i64, n as i64])?
+        .f_view([support.len() as i64, group.order() as i64])?
         .f_to_device(device)?)
 }
 

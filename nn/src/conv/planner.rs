@@ -29,12 +29,16 @@ pub fn candidates(lowering: &Lowering) -> Vec<Box<dyn ConvBackend>> {
         .collect()
 }
 
-/// The cost model: an estimate, in multiply-add equivalents, of one forward pass of `kind`.
+/// The cost model: an estimate, in multiply-add equivalents, of one forward pass of `kind`
+/// on the lowering's device.
 ///
-/// Gathers and copies count 4 per element moved (memory-bound), GEMM and convolution
-/// multiply-adds 1 (cuDNN/oneDNN convolution ½, its kernels being tuned), FFTs `5·n·log₂n` per
-/// transform, complex products 4. Shared mode multiplies by one input channel after the
-/// channel sum. The reference formulation moves `B·C·K·n` twice (gather and einsum operand).
+/// Gathers and copies count 4 per element moved (memory-bound), GEMM multiply-adds 1,
+/// convolution multiply-adds 2 on the CPU (oneDNN on a `K`-sparse box) and ½ on CUDA
+/// (cuDNN), FFTs `c·n·log₂n` per transform with `c = 10` on the CPU and 5 on CUDA, complex
+/// products 4. Shared mode multiplies by one input channel after the channel sum. The
+/// reference formulation moves `B·C·K·n` twice (gather and einsum operand). The constants
+/// were fitted to the CPU measurements in the crate's closing note (`gm bench nn`); where the
+/// model is unsure, [`BackendChoice::Timed`] measures instead.
 pub fn cost(kind: BackendKind, lowering: &Lowering, shape: &ConvShape) -> f64 {
     let (b, c, o) = (
         shape.batch as f64,
@@ -46,17 +50,19 @@ pub fn cost(kind: BackendKind, lowering: &Lowering, shape: &ConvShape) -> f64 {
         ChannelMode::Shared => 1.0,
         ChannelMode::Full => c,
     };
+    let (conv, fft) = if lowering.device().is_cuda() {
+        (0.5, 5.0)
+    } else {
+        (2.0, 10.0)
+    };
     let channel_sum = if ci == 1.0 { 4.0 * b * c * n } else { 0.0 };
     match kind {
         BackendKind::Gather => channel_sum + 4.0 * b * ci * k * n + b * o * ci * k * n,
         BackendKind::Reference => 8.0 * b * c * k * n + b * c * k * n + b * o * k * n * ci,
-        BackendKind::Cudnn => {
-            let side = (k.sqrt().ceil() * 2.0 - 1.0).max(1.0);
-            channel_sum + 4.0 * b * ci * n + 0.5 * b * o * ci * side * n
-        }
+        BackendKind::Cudnn => channel_sum + 4.0 * b * ci * n + conv * b * o * ci * k * n,
         BackendKind::Fourier => {
-            let fft = 5.0 * n * n.log2().max(1.0);
-            channel_sum + fft * (b * ci + o * ci + b * o) + 4.0 * b * o * ci * n / 2.0
+            let transform = fft * n * n.log2().max(1.0);
+            channel_sum + transform * (b * ci + o * ci + b * o) + 4.0 * b * o * ci * n / 2.0
         }
     }
 }

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use gm_algebra::group::parse_group;
+use gm_algebra::matrix::GroupMatrix;
 use gm_algebra::{AnyGroup, FiniteGroup};
 use tch::{Device, Kind, Tensor};
 
@@ -26,33 +27,34 @@ pub fn group(spec: &str) -> AnyGroup {
     parse_group(spec).unwrap()
 }
 
-/// The dense oracle of a GM convolution, straight from the definition `M_f[a,b] = f(g_a⁻¹g_b)`
-/// (through `left_div_idx`, not the gather table): rows `o·n + a`, columns `i·n + b`.
+/// The dense oracle of a GM convolution from the algebra's `GroupMatrix::to_dense`
+/// (`M_f[a,b] = f(g_a⁻¹g_b)` through `left_div_idx`, not through a gather table): block
+/// `(o, i)` is `M_{f_oi}` with `f_oi = Σ_k w[o,i,k]·δ_{s_k}` (shared weights: `i` ignored);
+/// rows `o·n + a`, columns `i·n + b`.
 pub fn dense_oracle(g: &AnyGroup, support: &[usize], weight: &Tensor, cin: usize) -> Tensor {
     let n = g.order();
     let w = weight.detach().to_kind(Kind::Double);
-    let (o, wi, _) = w.size3().unwrap();
+    let (o, wi, k) = w.size3().unwrap();
     let w: Vec<f64> = Vec::try_from(w.reshape([-1])).unwrap();
-    let k = support.len();
-    let mut m = vec![0f64; o as usize * n * cin * n];
-    for oo in 0..o as usize {
+    let (o, wi, k) = (o as usize, wi as usize, k as usize);
+    let mut m = vec![0f64; o * n * cin * n];
+    for oo in 0..o {
         for i in 0..cin {
-            let wi_idx = if wi == 1 { 0 } else { i };
+            let row = (oo * wi + if wi == 1 { 0 } else { i }) * k;
+            let terms = support
+                .iter()
+                .zip(&w[row..row + k])
+                .map(|(&s, &v)| (s, v))
+                .collect();
+            let dense = GroupMatrix::sparse(g.clone(), terms).unwrap().to_dense();
             for a in 0..n {
                 for b in 0..n {
-                    let d = g.left_div_idx(a, b);
-                    let mut v = 0.0;
-                    for (kk, &s) in support.iter().enumerate() {
-                        if s == d {
-                            v += w[(oo * wi as usize + wi_idx) * k + kk];
-                        }
-                    }
-                    m[(oo * n + a) * cin * n + i * n + b] = v;
+                    m[(oo * n + a) * cin * n + i * n + b] = dense[(a, b)];
                 }
             }
         }
     }
-    Tensor::from_slice(&m).view([o * n as i64, (cin * n) as i64])
+    Tensor::from_slice(&m).view([(o * n) as i64, (cin * n) as i64])
 }
 
 pub fn max_abs(t: &Tensor) -> f64 {
