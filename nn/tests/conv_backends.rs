@@ -277,3 +277,29 @@ fn planner_picks_an_applicable_backend() {
     assert!(costs[3] > costs[0] && costs[3] > costs[1] && costs[3] > costs[2]);
     assert!(l.group().order() == 64);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// Random groups from every family of the algebra's strategy, random supports (repeats
+    /// allowed): every applicable backend equals the dense group matrix.
+    #[test]
+    fn backends_equal_the_dense_group_matrix_on_random_groups(
+        g in gm_algebra::group::strategy::small_group(24),
+        picks in proptest::collection::vec(0usize..1000, 1..6),
+        seed in 0i64..1000,
+    ) {
+        tch::manual_seed(seed);
+        let n = g.order();
+        let support: Vec<usize> = picks.iter().map(|p| p % n).collect();
+        let l = Lowering::new(g.clone(), &Support::Elements(support.clone()), Device::Cpu).unwrap();
+        let w = randn(&[2, 2, support.len() as i64]);
+        let oracle = dense_oracle(&g, &support, &w, 2);
+        let x = randn(&[2, 2, n as i64]);
+        let expected = oracle.matmul(&x.view([2, -1]).tr()).tr().view([2, 2, n as i64]);
+        for b in planner::candidates(&l) {
+            let err = max_abs(&(b.forward(&x, &w).unwrap() - &expected));
+            proptest::prop_assert!(err < 1e-12 * n as f64, "{:?} on {:?}: {}", b.kind(), g, err);
+        }
+    }
+}
