@@ -1,6 +1,6 @@
 //! The backend planner: a cost model, optionally replaced by timing the candidates once.
 
-use super::backend::{self, BackendKind, ConvBackend};
+use super::backend::{self, BackendKind, ConvBackend, CyclicGrid};
 use super::config::{BackendChoice, ChannelMode};
 use crate::lowering::Lowering;
 use crate::Result;
@@ -20,12 +20,29 @@ pub struct ConvShape {
     pub mode: ChannelMode,
 }
 
-/// The backends that apply to `lowering` (gather and reference always; cuDNN and Fourier on
-/// `Z_W`/`Z_H×Z_W` grids).
-pub fn candidates(lowering: &Lowering) -> Vec<Box<dyn ConvBackend>> {
+/// The largest group order for which the [`BackendKind::Irreps`] backend is a candidate (its
+/// transforms are dense `n × n` complex matrices).
+pub const IRREP_LIMIT: usize = 1024;
+
+/// The backend kinds that apply to `lowering`, decided without building them: gather and
+/// reference always; cuDNN and Fourier on `Z_W`/`Z_H×Z_W` grids; irreps up to
+/// [`IRREP_LIMIT`].
+pub fn applicable(lowering: &Lowering) -> Vec<BackendKind> {
     BackendKind::ALL
-        .iter()
-        .filter_map(|&k| backend::build(k, lowering).ok())
+        .into_iter()
+        .filter(|&k| match k {
+            BackendKind::Cudnn | BackendKind::Fourier => CyclicGrid::of(lowering, k).is_ok(),
+            BackendKind::Irreps => lowering.order() <= IRREP_LIMIT,
+            BackendKind::Gather | BackendKind::Reference => true,
+        })
+        .collect()
+}
+
+/// The applicable backends, built (those whose construction fails are left out).
+pub fn candidates(lowering: &Lowering) -> Vec<Box<dyn ConvBackend>> {
+    applicable(lowering)
+        .into_iter()
+        .filter_map(|k| backend::build(k, lowering).ok())
         .collect()
 }
 
@@ -64,6 +81,14 @@ pub fn cost(kind: BackendKind, lowering: &Lowering, shape: &ConvShape) -> f64 {
             let transform = fft * n * n.log2().max(1.0);
             channel_sum + transform * (b * ci + o * ci + b * o) + 4.0 * b * o * ci * n / 2.0
         }
+        BackendKind::Irreps => {
+            // Two dense complex transforms (n × Σd² = n², 4 real multiply-adds each), the
+            // kernel transform, and the block products (at most Σ d³ ≤ n^{3/2} per pair).
+            channel_sum
+                + 4.0 * n * n * (b * ci + b * o)
+                + 4.0 * o * ci * k * n
+                + 8.0 * b * o * ci * n * n.sqrt()
+        }
     }
 }
 
@@ -80,11 +105,12 @@ pub fn plan(
     match choice {
         BackendChoice::Fixed(kind) => backend::build(kind, lowering),
         BackendChoice::Auto => {
-            let mut all = candidates(lowering);
-            all.sort_by(|a, b| {
-                cost(a.kind(), lowering, shape).total_cmp(&cost(b.kind(), lowering, shape))
-            });
-            Ok(all.remove(0))
+            let mut kinds = applicable(lowering);
+            kinds.sort_by(|&a, &b| cost(a, lowering, shape).total_cmp(&cost(b, lowering, shape)));
+            let built = kinds
+                .into_iter()
+                .find_map(|k| backend::build(k, lowering).ok());
+            Ok(built.expect("gather always applies"))
         }
         BackendChoice::Timed => {
             let mut best: Option<(f64, Box<dyn ConvBackend>)> = None;

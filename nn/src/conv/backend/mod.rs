@@ -12,11 +12,13 @@
 mod cudnn;
 mod fourier;
 mod gather;
+mod irreps;
 mod reference;
 
 pub use cudnn::CudnnBackend;
 pub use fourier::FourierBackend;
 pub use gather::GatherBackend;
+pub use irreps::IrrepBackend;
 pub use reference::ReferenceBackend;
 
 use crate::lowering::Lowering;
@@ -36,14 +38,17 @@ pub enum BackendKind {
     Cudnn,
     /// Torch FFT on an abelian grid `Z_H×Z_W` ([`FourierBackend`]).
     Fourier,
+    /// Block products with precomputed irreps, any group ([`IrrepBackend`]).
+    Irreps,
 }
 
 impl BackendKind {
     /// All kinds, in the planner's order of preference on ties.
-    pub const ALL: [BackendKind; 4] = [
+    pub const ALL: [BackendKind; 5] = [
         BackendKind::Gather,
         BackendKind::Cudnn,
         BackendKind::Fourier,
+        BackendKind::Irreps,
         BackendKind::Reference,
     ];
 
@@ -54,6 +59,7 @@ impl BackendKind {
             BackendKind::Reference => "reference",
             BackendKind::Cudnn => "cudnn",
             BackendKind::Fourier => "fourier",
+            BackendKind::Irreps => "irreps",
         }
     }
 }
@@ -82,6 +88,7 @@ pub fn build(kind: BackendKind, lowering: &Lowering) -> Result<Box<dyn ConvBacke
         BackendKind::Reference => Box::new(ReferenceBackend::new(lowering)),
         BackendKind::Cudnn => Box::new(CudnnBackend::new(lowering)?),
         BackendKind::Fourier => Box::new(FourierBackend::new(lowering)?),
+        BackendKind::Irreps => Box::new(IrrepBackend::new(lowering)?),
     })
 }
 
