@@ -2,8 +2,9 @@
 //! Each benchmark group lives in its own module; `cargo bench -p gm-algebra --bench main -- <group>`.
 use criterion::{criterion_group, criterion_main};
 
+mod fourier;
 mod gm_apply;
 mod ldr;
 
-criterion_group!(benches, gm_apply::gm_apply);
+criterion_group!(benches, gm_apply::gm_apply, fourier::benches);
 criterion_main!(benches, ldr::ldr);

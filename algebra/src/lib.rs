@@ -13,6 +13,7 @@
 
 pub mod displacement;
 pub mod error;
+pub mod fourier;
 pub mod group;
 pub mod matrix;
 pub mod space;

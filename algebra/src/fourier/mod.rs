@@ -1,0 +1,64 @@
+//! Representation theory of finite groups and the group Fourier transform.
+//!
+//! Convention: `f̂(ρ) = Σ_g f(g) ρ(g)` and `f(g) = (1/n) Σ_ρ d_ρ tr(ρ(g)* f̂(ρ))`; coefficients
+//! are laid out flat ([`CoefficientLayout`]). Irreps come from closed forms where known
+//! (abelian, dihedral, direct products, Young's orthogonal form for `S_n`) and from a numerical construction for any group
+//! ([`numerical_irreps`]); every irrep is unitary, carries its Frobenius–Schur type, and those
+//! of real type are stored in real orthogonal form. A [`FourierPlanner`] picks a fast
+//! transform per group; [`NaiveFourier`] is the oracle; [`FourierGm`] does GM arithmetic in
+//! the Fourier domain. See `docs/theory/fourier.md`.
+
+mod abelian;
+mod abelian_fft;
+mod character;
+mod dense;
+mod diagonalize;
+mod dihedral;
+mod dihedral_fft;
+mod irrep;
+mod naive;
+mod numerical;
+mod planner;
+mod product;
+mod real_form;
+mod separable;
+mod symmetric;
+mod transform;
+
+pub use abelian::AbelianStructure;
+pub use abelian_fft::AbelianFft;
+pub use character::{character_table, representation_summary, RepresentationSummary};
+pub use dense::{DenseFourier, DENSE_LIMIT};
+pub use diagonalize::FourierGm;
+pub use dihedral::DihedralStructure;
+pub use dihedral_fft::DihedralFft;
+pub use irrep::{
+    fs_indicator, CoefficientLayout, FsType, Irrep, Irreps, Representation, REP_TOLERANCE,
+};
+pub use naive::NaiveFourier;
+pub use numerical::numerical_irreps;
+pub use planner::FourierPlanner;
+pub use product::kronecker_irreps;
+pub use real_form::real_orthogonal_form;
+pub use separable::SeparableFourier;
+pub use symmetric::{young_orthogonal_irreps, YOUNG_DEGREE_LIMIT};
+pub use transform::FourierTransform;
+
+use crate::{FiniteGroup, Result};
+use std::sync::Arc;
+
+/// A complete set of irreps of `g` from the global [`FourierPlanner`] (cached per group).
+///
+/// # Errors
+/// Those of [`numerical_irreps`].
+pub fn irreps<G: FiniteGroup + ?Sized>(g: &G) -> Result<Arc<Irreps>> {
+    FourierPlanner::global().irreps(g)
+}
+
+/// The global [`FourierPlanner`]'s plan for `g`.
+///
+/// # Errors
+/// Those of [`numerical_irreps`].
+pub fn plan<G: FiniteGroup + ?Sized>(g: &G) -> Result<Arc<dyn FourierTransform>> {
+    FourierPlanner::global().plan(g)
+}

@@ -1,0 +1,152 @@
+//! The transform interface every Fourier plan implements (plan once, execute many).
+
+use super::{CoefficientLayout, Irreps};
+use crate::{Error, Result};
+use num_complex::Complex64;
+use std::sync::Arc;
+
+/// A planned group Fourier transform and its inverse, for one group and one fixed set of
+/// irreps ([`FourierTransform::irreps`]; large plans materialise them only on request).
+///
+/// Convention: `f̂(ρ) = Σ_g f(g) ρ(g)` and `f(g) = (1/n) Σ_ρ d_ρ tr(ρ(g)* f̂(ρ))`. The
+/// coefficients are laid out flat: irrep `k`'s block `f̂(ρ_k)` row-major at
+/// [`Irreps::offset`]`(k)`, `n` complex numbers in all.
+pub trait FourierTransform: Send + Sync {
+    /// The layout of the coefficients (the irreps' degrees and block offsets).
+    fn layout(&self) -> &CoefficientLayout;
+    /// The irreps whose coefficients the transform computes, in layout order (built on first
+    /// request by plans that do not need them explicitly: `O(n · Σ d²)` memory).
+    fn irreps(&self) -> Arc<Irreps>;
+    /// A short name of the algorithm (e.g. `"abelian-fft"`, `"dense"`).
+    fn algorithm(&self) -> &'static str;
+    /// The scratch length `*_with_scratch` need.
+    fn scratch_len(&self) -> usize;
+    /// `output = f̂` for `input = f` (both of length `n`), using `scratch`.
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] if a buffer has the wrong length.
+    fn forward_with_scratch(
+        &self,
+        input: &[Complex64],
+        output: &mut [Complex64],
+        scratch: &mut [Complex64],
+    ) -> Result<()>;
+    /// `output = f` for `coeffs = f̂` (both of length `n`), using `scratch`.
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] if a buffer has the wrong length.
+    fn inverse_with_scratch(
+        &self,
+        coeffs: &[Complex64],
+        output: &mut [Complex64],
+        scratch: &mut [Complex64],
+    ) -> Result<()>;
+
+    /// The scratch length the in-place methods need (by default `n` more than
+    /// [`FourierTransform::scratch_len`]).
+    fn inplace_scratch_len(&self) -> usize {
+        self.len() + self.scratch_len()
+    }
+    /// `buf ← f̂` for `buf = f`, in place.
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] if `buf.len() != n` or `scratch` is too short.
+    fn forward_inplace(&self, buf: &mut [Complex64], scratch: &mut [Complex64]) -> Result<()> {
+        let n = self.len();
+        check_buffers(n, buf, buf, scratch, self.inplace_scratch_len())?;
+        let (tmp, rest) = scratch.split_at_mut(n);
+        tmp.copy_from_slice(buf);
+        self.forward_with_scratch(tmp, buf, rest)
+    }
+    /// `buf ← f` for `buf = f̂`, in place.
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] if `buf.len() != n` or `scratch` is too short.
+    fn inverse_inplace(&self, buf: &mut [Complex64], scratch: &mut [Complex64]) -> Result<()> {
+        let n = self.len();
+        check_buffers(n, buf, buf, scratch, self.inplace_scratch_len())?;
+        let (tmp, rest) = scratch.split_at_mut(n);
+        tmp.copy_from_slice(buf);
+        self.inverse_with_scratch(tmp, buf, rest)
+    }
+
+    /// `buf ← n·f` for `buf = f̂`, in place: the inverse without its `1/n` (which callers may fold
+    /// into an earlier pass). By default the inverse rescaled; plans whose inverse is an
+    /// unnormalised DFT override it to skip both scalings.
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] if `buf.len() != n` or `scratch` is too short.
+    fn inverse_unnormalized_inplace(
+        &self,
+        buf: &mut [Complex64],
+        scratch: &mut [Complex64],
+    ) -> Result<()> {
+        self.inverse_inplace(buf, scratch)?;
+        let n = self.len() as f64;
+        buf.iter_mut().for_each(|z| *z *= n);
+        Ok(())
+    }
+
+    /// The group order `n` (the length of signals and of coefficient vectors).
+    fn len(&self) -> usize {
+        self.layout().order()
+    }
+    /// Always false: a group has at least one element.
+    fn is_empty(&self) -> bool {
+        false
+    }
+    /// The Fourier coefficients `f̂` of `f`.
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] if `f.len() != n`.
+    fn forward(&self, f: &[Complex64]) -> Result<Vec<Complex64>> {
+        let mut out = vec![Complex64::default(); self.len()];
+        let mut scratch = vec![Complex64::default(); self.scratch_len()];
+        self.forward_with_scratch(f, &mut out, &mut scratch)?;
+        Ok(out)
+    }
+    /// The function `f` with coefficients `coeffs`.
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] if `coeffs.len() != n`.
+    fn inverse(&self, coeffs: &[Complex64]) -> Result<Vec<Complex64>> {
+        let mut out = vec![Complex64::default(); self.len()];
+        let mut scratch = vec![Complex64::default(); self.scratch_len()];
+        self.inverse_with_scratch(coeffs, &mut out, &mut scratch)?;
+        Ok(out)
+    }
+}
+
+/// Checks the buffers of a `*_with_scratch` call.
+pub(crate) fn check_buffers(
+    n: usize,
+    input: &[Complex64],
+    output: &[Complex64],
+    scratch: &[Complex64],
+    scratch_len: usize,
+) -> Result<()> {
+    let check = |what: &str, expected: usize, got: usize, exact: bool| {
+        let bad = if exact {
+            got != expected
+        } else {
+            got < expected
+        };
+        if bad {
+            Err(Error::ShapeMismatch {
+                what: what.into(),
+                expected,
+                got,
+            })
+        } else {
+            Ok(())
+        }
+    };
+    check("Fourier transform input length", n, input.len(), true)?;
+    check("Fourier transform output length", n, output.len(), true)?;
+    check(
+        "Fourier transform scratch length",
+        scratch_len,
+        scratch.len(),
+        false,
+    )
+}

@@ -1,0 +1,643 @@
+//! Laws of representations and the group Fourier transform (docs/theory/fourier.md).
+
+use gm_algebra::fourier::{
+    character_table, fs_indicator, irreps, numerical_irreps, plan, real_orthogonal_form, FourierGm,
+    FourierTransform, FsType, Irreps, NaiveFourier, Representation,
+};
+use gm_algebra::group::strategy::small_group;
+use gm_algebra::group::{AnyGroup, ConjugacyClasses, Cyclic, Dihedral, PermutationGroup};
+use gm_algebra::{Error, FiniteGroup};
+use nalgebra::DMatrix;
+use num_complex::Complex64;
+use proptest::prelude::*;
+use std::f64::consts::TAU;
+use std::sync::Arc;
+
+type C = Complex64;
+
+/// Non-abelian, non-dihedral test groups given only by permutation generators, plus a
+/// dihedral and an abelian one in a scrambled layout.
+fn perm_groups() -> Vec<AnyGroup> {
+    [
+        ("(1,2);(1,2,3,4)", 24),
+        ("(1,2,3);(2,3,4)", 12),
+        ("(1,2,3);(1,2,3,4,5)", 60),
+        ("(1,2,5,6)(3,8,7,4);(1,3,5,7)(2,4,6,8)", 8),
+        ("(1,2,3,4,5);(2,5)(3,4)", 10),
+        ("(1,2);(3,4,5,6)", 8),
+        ("(1,2);(1,2,3);(4,5,6)", 18),
+    ]
+    .iter()
+    .map(|&(spec, order)| {
+        let g = PermutationGroup::from_spec(spec).unwrap();
+        assert_eq!(g.order(), order, "{spec}");
+        AnyGroup::new(g)
+    })
+    .collect()
+}
+
+/// The conjugacy classes as member lists.
+fn classes(g: &dyn FiniteGroup) -> Vec<Vec<usize>> {
+    let cl = ConjugacyClasses::compute(g);
+    (0..cl.count()).map(|c| cl.members(c).to_vec()).collect()
+}
+
+fn all_test_groups() -> Vec<AnyGroup> {
+    let mut gs = perm_groups();
+    for n in [1, 2, 5, 12] {
+        gs.push(AnyGroup::cached(Cyclic::new(n).unwrap()));
+    }
+    for m in [1, 2, 3, 4, 7] {
+        gs.push(AnyGroup::cached(Dihedral::new(m).unwrap()));
+    }
+    gs
+}
+
+fn max_diff(a: &[C], b: &[C]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).norm())
+        .fold(0.0, f64::max)
+}
+
+fn cvec(v: &[f64]) -> Vec<C> {
+    v.iter().map(|&x| C::new(x, 0.0)).collect()
+}
+
+fn irreps_of(g: &AnyGroup) -> Arc<Irreps> {
+    irreps(g).expect("irreps")
+}
+
+#[test]
+fn naive_matches_textbook_dft() {
+    for n in 1..=24 {
+        let z = Cyclic::new(n).unwrap();
+        let naive = NaiveFourier::new(irreps(&z).unwrap());
+        let f: Vec<C> = (0..n)
+            .map(|k| C::new((k as f64).sin(), (k * k) as f64 / 7.0))
+            .collect();
+        let hat = naive.forward(&f).unwrap();
+        let textbook: Vec<C> = (0..n)
+            .map(|k| {
+                (0..n)
+                    .map(|j| f[j] * C::from_polar(1.0, TAU * (j * k) as f64 / n as f64))
+                    .sum()
+            })
+            .collect();
+        assert!(max_diff(&hat, &textbook) < 1e-10 * n as f64, "Z_{n}");
+    }
+}
+
+#[test]
+fn degrees_square_sum_and_class_count() {
+    for g in all_test_groups() {
+        let irr = irreps_of(&g);
+        assert_eq!(
+            irr.dims().iter().map(|d| d * d).sum::<usize>(),
+            g.order(),
+            "{g:?}"
+        );
+        assert_eq!(irr.len(), classes(&g).len(), "{g:?}");
+    }
+}
+
+#[test]
+fn irreps_are_unitary_homomorphisms() {
+    for g in all_test_groups() {
+        let irr = irreps_of(&g);
+        let n = g.order();
+        for r in irr.irreps() {
+            let rep = r.rep();
+            let id = DMatrix::<C>::identity(r.dim(), r.dim());
+            for a in 0..n {
+                let m = rep.matrix(a);
+                assert!((m * m.adjoint() - &id).norm() < 1e-10, "{g:?} unitarity");
+                for b in 0..n {
+                    let err = (m * rep.matrix(b) - rep.matrix(g.mul_idx(a, b))).norm();
+                    assert!(err < 1e-10, "{g:?} homomorphism error {err:e}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn schur_orthogonality() {
+    for g in all_test_groups() {
+        let irr = irreps_of(&g);
+        let n = g.order();
+        for (p, rho) in irr.irreps().iter().enumerate() {
+            for (q, sigma) in irr.irreps().iter().enumerate() {
+                let (dr, ds) = (rho.dim(), sigma.dim());
+                for i in 0..dr {
+                    for j in 0..dr {
+                        for k in 0..ds {
+                            for l in 0..ds {
+                                let s: C = (0..n)
+                                    .map(|a| {
+                                        rho.rep().matrix(a)[(i, j)]
+                                            * sigma.rep().matrix(a)[(k, l)].conj()
+                                    })
+                                    .sum();
+                                let want = if p == q && i == k && j == l {
+                                    n as f64 / dr as f64
+                                } else {
+                                    0.0
+                                };
+                                assert!((s - want).norm() < 1e-9 * n as f64, "{g:?}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn character_table_orthogonality() {
+    for g in all_test_groups() {
+        let irr = irreps_of(&g);
+        let cls = classes(&g);
+        let t = character_table(&irr, &ConjugacyClasses::compute(&g));
+        let n = g.order() as f64;
+        let r = t.len();
+        for a in 0..r {
+            for b in 0..r {
+                let row: C = cls
+                    .iter()
+                    .enumerate()
+                    .map(|(c, k)| t[a][c] * t[b][c].conj() * k.len() as f64)
+                    .sum();
+                assert!(
+                    (row - if a == b { n } else { 0.0 }).norm() < 1e-9 * n,
+                    "{g:?} rows"
+                );
+                let col: C = (0..r).map(|p| t[p][a] * t[p][b].conj()).sum();
+                let want = if a == b { n / cls[a].len() as f64 } else { 0.0 };
+                assert!((col - want).norm() < 1e-9 * n, "{g:?} columns");
+            }
+        }
+    }
+}
+
+#[test]
+fn fs_indicator_matches_type_and_real_forms_are_orthogonal() {
+    for g in all_test_groups() {
+        let irr = irreps_of(&g);
+        for r in irr.irreps() {
+            let nu = fs_indicator(&g, &r.rep().character());
+            assert!(
+                (nu - r.fs_type().indicator() as f64).abs() < 1e-9,
+                "{g:?}: ν = {nu}"
+            );
+            if let Some(real) = r.real_matrices() {
+                let id = DMatrix::<f64>::identity(r.dim(), r.dim());
+                for m in &real {
+                    assert!((m * m.transpose() - &id).norm() < 1e-10);
+                }
+                assert!(r.rep().is_real(0.0));
+            }
+        }
+    }
+}
+
+#[test]
+fn real_form_of_a_scrambled_real_irrep() {
+    // Conjugate a real irrep by a unitary (complex) change of basis, then recover a real form.
+    for g in perm_groups() {
+        let irr = irreps_of(&g);
+        for r in irr
+            .irreps()
+            .iter()
+            .filter(|r| r.fs_type() == FsType::Real && r.dim() > 1)
+        {
+            let d = r.dim();
+            let x = DMatrix::<C>::from_fn(d, d, |i, j| {
+                C::new((i + 2 * j) as f64 % 3.0 - 1.0, (i * j) as f64 % 2.0)
+            });
+            let u = x.qr().q();
+            let mats: Vec<DMatrix<C>> = (0..g.order())
+                .map(|a| u.adjoint() * r.rep().matrix(a) * &u)
+                .collect();
+            let rho = Representation::new(&g, mats).unwrap();
+            assert!(!rho.is_real(1e-6));
+            let (sigma, v) = real_orthogonal_form(&g, &rho).unwrap();
+            assert!(sigma.is_real(0.0));
+            for a in 0..g.order() {
+                let back = v.adjoint() * rho.matrix(a) * &v;
+                assert!((back - sigma.matrix(a)).norm() < 1e-9, "{g:?}");
+            }
+        }
+        for r in irr.irreps().iter().filter(|r| r.fs_type() != FsType::Real) {
+            assert!(matches!(
+                real_orthogonal_form(&g, r.rep()),
+                Err(Error::InvalidRepresentation { .. })
+            ));
+        }
+    }
+}
+
+#[test]
+fn numerical_construction_agrees_with_closed_forms() {
+    let groups: Vec<AnyGroup> = vec![
+        AnyGroup::cached(Dihedral::new(6).unwrap()),
+        AnyGroup::cached(Dihedral::new(9).unwrap()),
+        AnyGroup::cached(Cyclic::new(10).unwrap()),
+    ];
+    for g in groups {
+        let cls = ConjugacyClasses::compute(&g);
+        let closed = character_table(&irreps_of(&g), &cls);
+        let num = numerical_irreps(&g).unwrap();
+        let numerical = character_table(&num, &cls);
+        for row in &numerical {
+            assert!(closed.iter().any(|c| max_diff(c, row) < 1e-9), "{g:?}");
+        }
+        assert_eq!(closed.len(), numerical.len());
+    }
+}
+
+#[test]
+fn planned_transforms_equal_the_naive_one_up_to_order_200() {
+    let mut groups: Vec<AnyGroup> = perm_groups();
+    groups.extend((1..=200).map(|n| AnyGroup::cached(Cyclic::new(n).unwrap())));
+    groups.extend((1..=100).map(|m| AnyGroup::cached(Dihedral::new(m).unwrap())));
+    for (t, g) in groups.iter().enumerate() {
+        let p = plan(g).unwrap();
+        let naive = NaiveFourier::new(p.irreps());
+        let n = g.order();
+        let f: Vec<C> = (0..n)
+            .map(|k| C::new(((k * 7 + t) % 13) as f64 - 6.0, ((k * 3) % 5) as f64))
+            .collect();
+        let tol = 1e-10 * n as f64;
+        assert!(
+            max_diff(&p.forward(&f).unwrap(), &naive.forward(&f).unwrap()) < tol,
+            "{g:?} forward"
+        );
+        let hat = naive.forward(&f).unwrap();
+        assert!(
+            max_diff(&p.inverse(&hat).unwrap(), &naive.inverse(&hat).unwrap()) < tol,
+            "{g:?} inverse"
+        );
+    }
+}
+
+#[test]
+fn separable_transform_of_direct_products_equals_naive_and_gm_apply() {
+    use gm_algebra::fourier::FourierPlanner;
+    use gm_algebra::group::{Alternating, DirectProduct, Symmetric};
+    let products = vec![
+        DirectProduct::pair(Dihedral::new(3).unwrap(), Cyclic::new(4).unwrap()).unwrap(),
+        DirectProduct::new(vec![perm_groups()[3].clone(), perm_groups()[3].clone()]).unwrap(),
+        DirectProduct::new(vec![
+            AnyGroup::cached(Symmetric::new(3).unwrap()),
+            AnyGroup::cached(Cyclic::new(2).unwrap()),
+            AnyGroup::cached(Alternating::new(4).unwrap()),
+        ])
+        .unwrap(),
+    ];
+    for g in products {
+        let n = g.order();
+        let p = FourierPlanner::global().plan_direct_product(&g).unwrap();
+        assert_eq!(p.algorithm(), "separable");
+        let irr = p.irreps();
+        for r in irr.irreps() {
+            for a in 0..n {
+                for s in g.generator_indices() {
+                    let err = (r.rep().matrix(a) * r.rep().matrix(s)
+                        - r.rep().matrix(g.mul_idx(a, s)))
+                    .norm();
+                    assert!(err < 1e-10);
+                }
+            }
+            let nu = fs_indicator(&g, &r.rep().character());
+            assert!((nu - r.fs_type().indicator() as f64).abs() < 1e-9);
+            if r.fs_type() == FsType::Real {
+                assert!(r.rep().is_real(0.0));
+            }
+        }
+        let naive = NaiveFourier::new(irr);
+        let f: Vec<C> = (0..n)
+            .map(|k| C::new((k as f64 * 0.37).sin(), (k % 3) as f64))
+            .collect();
+        let tol = 1e-10 * n as f64;
+        let hat = naive.forward(&f).unwrap();
+        assert!(max_diff(&p.forward(&f).unwrap(), &hat) < tol);
+        assert!(max_diff(&p.inverse(&hat).unwrap(), &f) < tol);
+        let x: Vec<C> = (0..n)
+            .map(|k| C::new((k as f64 * 1.1).cos(), 0.0))
+            .collect();
+        let m = DMatrix::<C>::from_fn(n, n, |a, b| f[g.left_div_idx(a, b)]);
+        let dense: Vec<C> = (&m * nalgebra::DVector::from_vec(x.clone()))
+            .iter()
+            .copied()
+            .collect();
+        assert!(max_diff(&FourierGm::new(p, &f).unwrap().apply(&x).unwrap(), &dense) < tol);
+    }
+}
+
+#[test]
+fn young_orthogonal_form_is_a_complete_set_of_real_orthogonal_irreps() {
+    use gm_algebra::fourier::young_orthogonal_irreps;
+    use gm_algebra::group::Symmetric;
+    for n in 1..=5 {
+        let s = Symmetric::new(n).unwrap();
+        let g = AnyGroup::cached(s);
+        let order = g.order();
+        let yor = young_orthogonal_irreps(&s).unwrap();
+        assert_eq!(yor.dims().iter().map(|d| d * d).sum::<usize>(), order);
+        for r in yor.irreps() {
+            assert!(r.rep().is_real(0.0));
+            let id = DMatrix::<C>::identity(r.dim(), r.dim());
+            for a in 0..order {
+                let m = r.rep().matrix(a);
+                assert!((m * m.transpose() - &id).norm() < 1e-12);
+                for b in 0..order {
+                    assert!(
+                        (m * r.rep().matrix(b) - r.rep().matrix(g.mul_idx(a, b))).norm() < 1e-10
+                    );
+                }
+            }
+        }
+        // Same characters as the planner's irreps (a complete set), hence irreducible and
+        // pairwise inequivalent.
+        let cls = ConjugacyClasses::compute(&g);
+        let ours = character_table(&yor, &cls);
+        let reference = character_table(&irreps_of(&g), &cls);
+        assert_eq!(ours.len(), reference.len());
+        for row in &ours {
+            assert_eq!(
+                reference.iter().filter(|c| max_diff(c, row) < 1e-9).count(),
+                1,
+                "S_{n}"
+            );
+        }
+    }
+    assert!(matches!(
+        young_orthogonal_irreps(&Symmetric::new(7).unwrap()),
+        Err(Error::TooLarge { .. })
+    ));
+}
+
+#[test]
+fn gm_block_diagonalisation_matches_the_dense_matrix() {
+    // Φ M_f Φ* = ⊕_ρ I_d ⊗ B_ρᵀ with B_ρ = f̃̂(ρ), Φ[(ρ,i,j), g] = √(d/n) ρ(g)_ij.
+    for g in all_test_groups() {
+        let n = g.order();
+        let irr = irreps_of(&g);
+        let f: Vec<C> = (0..n)
+            .map(|k| C::new((k as f64 * 1.3).sin(), (k as f64 * 0.7).cos()))
+            .collect();
+        let m = DMatrix::<C>::from_fn(n, n, |a, b| f[g.left_div_idx(a, b)]);
+        let mut phi = DMatrix::<C>::zeros(n, n);
+        for (k, r) in irr.irreps().iter().enumerate() {
+            let d = r.dim();
+            for a in 0..n {
+                for i in 0..d {
+                    for j in 0..d {
+                        phi[(irr.offset(k) + i * d + j, a)] =
+                            r.rep().matrix(a)[(i, j)] * (d as f64 / n as f64).sqrt();
+                    }
+                }
+            }
+        }
+        let gm = FourierGm::new(plan(&g).unwrap(), &f).unwrap();
+        let mut want = DMatrix::<C>::zeros(n, n);
+        for (k, &d) in irr.dims().iter().enumerate() {
+            let off = irr.offset(k);
+            let b = &gm.blocks()[off..off + d * d];
+            for i in 0..d {
+                for j in 0..d {
+                    for l in 0..d {
+                        want[(off + i * d + j, off + i * d + l)] = b[l * d + j];
+                    }
+                }
+            }
+        }
+        let got = &phi * &m * phi.adjoint();
+        assert!((got - want).norm() < 1e-9 * n as f64, "{g:?}");
+    }
+}
+
+#[test]
+fn wrong_lengths_are_typed_errors() {
+    let g = AnyGroup::cached(Dihedral::new(4).unwrap());
+    let p = plan(&g).unwrap();
+    let short = vec![C::default(); 7];
+    assert!(matches!(
+        p.forward(&short),
+        Err(Error::ShapeMismatch {
+            expected: 8,
+            got: 7,
+            ..
+        })
+    ));
+    assert!(matches!(
+        p.inverse(&short),
+        Err(Error::ShapeMismatch {
+            expected: 8,
+            got: 7,
+            ..
+        })
+    ));
+    let gm = FourierGm::new(Arc::clone(&p), &[C::new(1.0, 0.0); 8]).unwrap();
+    assert!(matches!(gm.apply(&short), Err(Error::ShapeMismatch { .. })));
+    assert!(matches!(
+        FourierGm::new(p, &short),
+        Err(Error::ShapeMismatch { .. })
+    ));
+}
+
+#[test]
+fn non_homomorphism_is_a_typed_error_naming_the_elements() {
+    let d3 = Dihedral::new(3).unwrap();
+    let one = |x: f64| DMatrix::from_element(1, 1, C::new(x, 0.0));
+    // χ(r) = −1 violates r³ = e.
+    let mats = vec![one(1.0), one(-1.0), one(1.0), one(1.0), one(1.0), one(1.0)];
+    match Representation::new(&d3, mats) {
+        Err(Error::InvalidRepresentation { reason }) => {
+            assert!(reason.contains("homomorphism"), "{reason}")
+        }
+        other => panic!("expected InvalidRepresentation, got {other:?}"),
+    }
+}
+
+#[test]
+fn non_unitary_is_a_typed_error_naming_the_element() {
+    let z2 = Cyclic::new(2).unwrap();
+    let mats = vec![
+        DMatrix::<C>::identity(2, 2),
+        DMatrix::from_row_slice(
+            2,
+            2,
+            &[
+                C::new(1.0, 0.0),
+                C::new(1.0, 0.0),
+                C::new(0.0, 0.0),
+                C::new(-1.0, 0.0),
+            ],
+        ),
+    ];
+    match Representation::new(&z2, mats) {
+        Err(Error::InvalidRepresentation { reason }) => assert!(
+            reason.contains("unitary") && reason.contains('r'),
+            "{reason}"
+        ),
+        other => panic!("expected InvalidRepresentation, got {other:?}"),
+    }
+    let wrong = vec![DMatrix::<C>::identity(1, 1)];
+    assert!(matches!(
+        Representation::new(&z2, wrong),
+        Err(Error::ShapeMismatch {
+            expected: 2,
+            got: 1,
+            ..
+        })
+    ));
+}
+
+fn group_and_two_functions(max: usize) -> impl Strategy<Value = (AnyGroup, Vec<f64>, Vec<f64>)> {
+    let perms = perm_groups();
+    prop_oneof![
+        3 => small_group(max),
+        1 => (0..perms.len()).prop_map(move |i| perms[i].clone()),
+    ]
+    .prop_flat_map(|g| {
+        let n = g.order();
+        (
+            Just(g),
+            proptest::collection::vec(-1.0f64..1.0, n),
+            proptest::collection::vec(-1.0f64..1.0, n),
+        )
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn representation_laws_for_every_family(g in small_group(60)) {
+        let irr = irreps_of(&g);
+        let n = g.order();
+        let tol = 1e-9 * n as f64;
+        prop_assert_eq!(irr.dims().iter().map(|d| d * d).sum::<usize>(), n);
+        let cls = classes(&g);
+        prop_assert_eq!(irr.len(), cls.len());
+        for r in irr.irreps() {
+            let rep = r.rep();
+            let id = DMatrix::<C>::identity(r.dim(), r.dim());
+            for a in 0..n {
+                let m = rep.matrix(a);
+                prop_assert!((m * m.adjoint() - &id).norm() < 1e-10);
+                for s in g.generator_indices() {
+                    prop_assert!((m * rep.matrix(s) - rep.matrix(g.mul_idx(a, s))).norm() < 1e-10);
+                }
+            }
+            let nu = fs_indicator(&g, &rep.character());
+            prop_assert!((nu - r.fs_type().indicator() as f64).abs() < 1e-9);
+            prop_assert_eq!(r.real_matrices().is_some(), r.fs_type() == FsType::Real);
+            if r.fs_type() == FsType::Real {
+                prop_assert!(rep.is_real(0.0));
+            }
+        }
+        // Schur orthogonality of characters (rows of the table).
+        let t = character_table(&irr, &ConjugacyClasses::compute(&g));
+        for a in 0..t.len() {
+            for b in 0..t.len() {
+                let s: C = cls.iter().enumerate().map(|(c, k)| t[a][c] * t[b][c].conj() * k.len() as f64).sum();
+                let want = if a == b { n as f64 } else { 0.0 };
+                prop_assert!((s - want).norm() < tol);
+            }
+        }
+    }
+
+    #[test]
+    fn planned_equals_naive_for_every_family_up_to_order_200(g in small_group(200)) {
+        let p = plan(&g).unwrap();
+        let naive = NaiveFourier::new(p.irreps());
+        let n = g.order();
+        let f: Vec<C> = (0..n).map(|k| C::new(((k * 7) % 13) as f64 - 6.0, ((k * 3) % 5) as f64)).collect();
+        let tol = 1e-10 * n as f64;
+        let hat = naive.forward(&f).unwrap();
+        prop_assert!(max_diff(&p.forward(&f).unwrap(), &hat) < tol);
+        prop_assert!(max_diff(&p.inverse(&hat).unwrap(), &naive.inverse(&hat).unwrap()) < tol);
+        prop_assert_eq!(p.irreps().dims().iter().map(|d| d * d).sum::<usize>(), n);
+    }
+
+    #[test]
+    fn plancherel_inversion_and_convolution((g, f, h) in group_and_two_functions(60)) {
+        let n = g.order();
+        let p = plan(&g).unwrap();
+        let layout = p.layout().clone();
+        let (fc, hc) = (cvec(&f), cvec(&h));
+        let fh = p.forward(&fc).unwrap();
+        let hh = p.forward(&hc).unwrap();
+        let tol = 1e-9 * n as f64;
+        // inversion
+        prop_assert!(max_diff(&p.inverse(&fh).unwrap(), &fc) < tol);
+        // Plancherel
+        let lhs: f64 = f.iter().map(|x| x * x).sum();
+        let rhs: f64 = layout.dims().iter().enumerate().map(|(k, &d)| {
+            d as f64 * fh[layout.offset(k)..][..d * d].iter().map(|z| z.norm_sqr()).sum::<f64>()
+        }).sum::<f64>() / n as f64;
+        prop_assert!((lhs - rhs).abs() < tol);
+        // convolution theorem: (f∗h)^ = f̂ ĥ with (f∗h)(g) = Σ_k f(k) h(k⁻¹g)
+        let conv: Vec<C> = (0..n).map(|x| (0..n).map(|k| fc[k] * hc[g.left_div_idx(k, x)]).sum()).collect();
+        let ch = p.forward(&conv).unwrap();
+        for (k, &d) in layout.dims().iter().enumerate() {
+            let o = layout.offset(k);
+            for i in 0..d { for j in 0..d {
+                let want: C = (0..d).map(|l| fh[o + i * d + l] * hh[o + l * d + j]).sum();
+                prop_assert!((ch[o + i * d + j] - want).norm() < tol);
+            }}
+        }
+    }
+
+    #[test]
+    fn fourier_gm_agrees_with_group_matrix((g, f, x) in group_and_two_functions(60)) {
+        use gm_algebra::matrix::GroupMatrix;
+        let n = g.order();
+        let tol = 1e-9 * n as f64;
+        let m = GroupMatrix::dense(g.clone(), f.clone()).unwrap();
+        let fm = FourierGm::from_group_matrix(&m).unwrap();
+        let y = m.apply(&x);
+        prop_assert!(max_diff(&fm.apply(&cvec(&x)).unwrap(), &cvec(&y)) < tol);
+        let h = GroupMatrix::dense(g.clone(), x.clone()).unwrap();
+        let prod = m.product(&h).unwrap();
+        let fprod = fm.product(&FourierGm::from_group_matrix(&h).unwrap()).unwrap();
+        prop_assert!(max_diff(&fprod.kernel(), &cvec(&prod.kernel().to_vec())) < tol);
+    }
+
+    #[test]
+    fn gm_arithmetic_through_the_transform_equals_dense((g, f, x) in group_and_two_functions(60)) {
+        let n = g.order();
+        let tol = 1e-9 * n as f64;
+        let (fc, xc) = (cvec(&f), cvec(&x));
+        let m = DMatrix::<C>::from_fn(n, n, |a, b| fc[g.left_div_idx(a, b)]);
+        let gm = FourierGm::new(plan(&g).unwrap(), &fc).unwrap();
+        let y = gm.apply(&xc).unwrap();
+        let dense: Vec<C> = (&m * nalgebra::DVector::from_vec(xc.clone())).iter().copied().collect();
+        prop_assert!(max_diff(&y, &dense) < tol);
+        prop_assert!(max_diff(&gm.kernel(), &fc) < tol);
+        // product: M_f M_x
+        let gx = FourierGm::new(plan(&g).unwrap(), &xc).unwrap();
+        let mx = DMatrix::<C>::from_fn(n, n, |a, b| xc[g.left_div_idx(a, b)]);
+        let prod = gm.product(&gx).unwrap();
+        let mp = &m * &mx;
+        let pk: Vec<C> = (0..n).map(|b| mp[(0, b)]).collect();
+        prop_assert!(max_diff(&prod.kernel(), &pk) < tol);
+        // trace of the spectrum = n f(e)
+        let tr: C = gm.spectrum().iter().sum();
+        prop_assert!((tr - fc[0] * n as f64).norm() < tol);
+        // solve / inverse (skip nearly singular draws)
+        if let Ok(inv) = gm.inverse() {
+            let sol = gm.solve(&dense).unwrap();
+            let cond = m.clone().svd(false, false).singular_values;
+            if cond.min() > 1e-6 * cond.max() {
+                prop_assert!(max_diff(&sol, &xc) < 1e-6 * n as f64 * cond.max() / cond.min());
+                let back = inv.product(&gm).unwrap().kernel();
+                prop_assert!((back[0] - 1.0).norm() < 1e-6 * cond.max() / cond.min());
+            }
+        }
+    }
+}
