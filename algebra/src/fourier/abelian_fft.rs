@@ -156,6 +156,25 @@ impl FourierTransform for AbelianFft {
         buf.iter_mut().for_each(|z| *z *= scale);
         Ok(())
     }
+    fn inverse_unnormalized_inplace(
+        &self,
+        buf: &mut [Complex64],
+        scratch: &mut [Complex64],
+    ) -> Result<()> {
+        let n = self.layout.order();
+        check_buffers(n, buf, buf, scratch, self.inplace_scratch_len())?;
+        if !self.identity_layout {
+            let (tmp, rest) = scratch.split_at_mut(n);
+            tmp.copy_from_slice(buf);
+            self.transform_axes(tmp, rest, false);
+            for (&a, z) in self.structure.element_at().iter().zip(tmp.iter()) {
+                buf[a] = *z;
+            }
+            return Ok(());
+        }
+        self.transform_axes(buf, scratch, false);
+        Ok(())
+    }
     fn forward_with_scratch(
         &self,
         input: &[Complex64],

@@ -13,7 +13,8 @@ use std::sync::Arc;
 /// `B_ρ = Σ_k f(k) ρ(k⁻¹) = f̃̂(ρ)` (`f̃(g) = f(g⁻¹)`), i.e. the unitary Fourier matrix
 /// `Φ[(ρ,i,j), g] = √(d_ρ/n) ρ(g)_{ij}` gives `Φ M_f Φ* = ⊕_ρ I_{d_ρ} ⊗ B_ρᵀ`. The blocks
 /// `B_ρ` are computed once (`B_ρ = (conj f)^(ρ)*`, so no group is needed beyond the plan);
-/// apply is then forward transform, `Σ d_ρ³` block products, inverse transform.
+/// apply is then forward transform, `Σ d_ρ³` block products with `B_ρ/n`, unnormalised
+/// inverse transform.
 ///
 /// # Example
 /// ```
@@ -32,6 +33,8 @@ use std::sync::Arc;
 pub struct FourierGm {
     plan: Arc<dyn FourierTransform>,
     blocks: Vec<Complex64>,
+    /// `B_ρ / n`: apply folds the inverse's `1/n` into the block products.
+    scaled: Vec<Complex64>,
     all_linear: bool,
 }
 
@@ -71,9 +74,12 @@ impl FourierGm {
 
     fn from_blocks(plan: Arc<dyn FourierTransform>, blocks: Vec<Complex64>) -> Self {
         let all_linear = plan.layout().all_linear();
+        let inv_n = 1.0 / plan.len() as f64;
+        let scaled = blocks.iter().map(|b| b * inv_n).collect();
         Self {
             plan,
             blocks,
+            scaled,
             all_linear,
         }
     }
@@ -172,12 +178,12 @@ impl FourierGm {
         let hat = out;
         let layout = self.plan.layout();
         if self.all_linear {
-            hat.iter_mut().zip(&self.blocks).for_each(|(a, b)| *a *= b);
+            hat.iter_mut().zip(&self.scaled).for_each(|(a, b)| *a *= b);
         } else {
             let mut row = Vec::new();
             for (k, &d) in layout.dims().iter().enumerate() {
                 let off = layout.offset(k);
-                let b = &self.blocks[off..][..d * d];
+                let b = &self.scaled[off..][..d * d];
                 let xh = &mut hat[off..][..d * d];
                 for i in 0..d {
                     row.clear();
@@ -188,7 +194,7 @@ impl FourierGm {
                 }
             }
         }
-        self.plan.inverse_inplace(hat, scratch)
+        self.plan.inverse_unnormalized_inplace(hat, scratch)
     }
 
     /// Applies `op` to every block (as a `d×d` matrix) of a flat coefficient vector.

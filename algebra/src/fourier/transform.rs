@@ -70,6 +70,23 @@ pub trait FourierTransform: Send + Sync {
         self.inverse_with_scratch(tmp, buf, rest)
     }
 
+    /// `buf ← n·f` for `buf = f̂`, in place: the inverse without its `1/n` (which callers may fold
+    /// into an earlier pass). By default the inverse rescaled; plans whose inverse is an
+    /// unnormalised DFT override it to skip both scalings.
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] if `buf.len() != n` or `scratch` is too short.
+    fn inverse_unnormalized_inplace(
+        &self,
+        buf: &mut [Complex64],
+        scratch: &mut [Complex64],
+    ) -> Result<()> {
+        self.inverse_inplace(buf, scratch)?;
+        let n = self.len() as f64;
+        buf.iter_mut().for_each(|z| *z *= n);
+        Ok(())
+    }
+
     /// The group order `n` (the length of signals and of coefficient vectors).
     fn len(&self) -> usize {
         self.layout().order()

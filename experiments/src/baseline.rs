@@ -1,0 +1,79 @@
+//! The plain CNN baseline: the GM network's shape with ordinary convolutions, trained the
+//! same way, for side-by-side comparisons.
+//!
+//! `blocks` × (3×3 convolution, zero padding, `channels` maps → ReLU → 2×2 max pooling while
+//! the side is at least 4), then a global max over positions, dropout and a linear
+//! classifier. The global max makes it invariant to translations up to borders and pooling,
+//! like the GM network's max over the group.
+use tch::nn::{self, ModuleT};
+use tch::Tensor;
+
+/// The plain CNN.
+///
+/// # Shapes
+/// Input `[B, C, H, W]`, output `[B, classes]` logits.
+///
+/// # Example
+/// ```
+/// use tch::nn::ModuleT;
+/// let vs = tch::nn::VarStore::new(tch::Device::Cpu);
+/// let cnn = gm_experiments::baseline::PlainCnn::new(&vs.root(), 1, 8, 2, 0.0, 10);
+/// let y = cnn.forward_t(&tch::Tensor::zeros([2, 1, 12, 12], tch::kind::FLOAT_CPU), false);
+/// assert_eq!(y.size(), vec![2, 10]);
+/// ```
+#[derive(Debug)]
+pub struct PlainCnn {
+    convs: Vec<nn::Conv2D>,
+    head: nn::Linear,
+    dropout: f64,
+}
+
+impl PlainCnn {
+    /// A CNN on `in_channels` inputs with `blocks` layers of `channels` maps.
+    pub fn new(
+        p: &nn::Path,
+        in_channels: usize,
+        channels: usize,
+        blocks: usize,
+        dropout: f64,
+        classes: usize,
+    ) -> Self {
+        let cfg = nn::ConvConfig {
+            padding: 1,
+            ..Default::default()
+        };
+        let convs = (0..blocks.max(1))
+            .map(|k| {
+                let cin = if k == 0 { in_channels } else { channels };
+                nn::conv2d(p / format!("conv{k}"), cin as i64, channels as i64, 3, cfg)
+            })
+            .collect();
+        let head = nn::linear(
+            p / "head",
+            channels as i64,
+            classes as i64,
+            Default::default(),
+        );
+        Self {
+            convs,
+            head,
+            dropout,
+        }
+    }
+}
+
+impl ModuleT for PlainCnn {
+    fn forward_t(&self, xs: &Tensor, train: bool) -> Tensor {
+        let h = self.convs.iter().fold(xs.shallow_clone(), |h, c| {
+            let h = h.apply(c).relu();
+            if h.size()[2] >= 4 && h.size()[3] >= 4 {
+                h.max_pool2d_default(2)
+            } else {
+                h
+            }
+        });
+        h.amax([-2, -1], false)
+            .dropout(self.dropout, train)
+            .apply(&self.head)
+    }
+}

@@ -1,0 +1,6 @@
+//! The `gm` subcommands, one module each.
+pub mod data;
+pub mod list;
+pub mod report;
+pub mod run;
+pub mod show_config;

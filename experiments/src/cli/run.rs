@@ -1,0 +1,257 @@
+//! `gm run EXP [--set key=value]... [--quick] [--resume] [--out DIR]`: trains and evaluates
+//! an experiment, writing everything into its run directory:
+//! `config.toml` (the exact config), `metrics.jsonl`, checkpoints, and `result.json`
+//! (what `gm report` tabulates).
+use anyhow::{bail, Context, Result};
+use gm_experiments::baseline::PlainCnn;
+use gm_experiments::config::{
+    load_experiment, overrides::Override, ExperimentConfig, ModelKind, Task,
+};
+use gm_experiments::data::load_images;
+use gm_experiments::train::{
+    checkpoint, evaluate, fit, parameter_count, Classification, TensorData, TrainSettings,
+};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use tch::nn::{ModuleT, VarStore};
+use tch::Device;
+
+/// What a finished run reports (`result.json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunResult {
+    /// Experiment name.
+    pub experiment: String,
+    /// Model description, e.g. `gm axis-product/dihedral t=3`.
+    pub model: String,
+    /// Trainable parameters.
+    pub parameters: usize,
+    /// Name of the test metric.
+    pub metric: String,
+    /// Test metric of the best-validation weights.
+    pub test_metric: f64,
+    /// Test loss.
+    pub test_loss: f64,
+    /// Epochs trained.
+    pub epochs: usize,
+    /// Epoch of the best validation loss.
+    pub best_epoch: usize,
+    /// Training wall seconds (all sessions).
+    pub train_seconds: f64,
+    /// Device, e.g. `cpu` or `cuda:0`.
+    pub device: String,
+    /// Whether this was a `--quick` smoke run.
+    pub quick: bool,
+}
+
+/// Options of `gm run` besides the config.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Shrink epochs and data (`[quick]` section).
+    pub quick: bool,
+    /// Continue the run in `out`.
+    pub resume: bool,
+    /// Run directory (default `runs/<experiment>`).
+    pub out: Option<PathBuf>,
+}
+
+fn describe(cfg: &ExperimentConfig) -> String {
+    let m = &cfg.model;
+    match m.kind {
+        ModelKind::Cnn => format!("cnn {}x{} ch", m.blocks, m.channels),
+        ModelKind::Gm => format!(
+            "gm {:?}/{:?} t={} K={} {}x{} ch",
+            m.symmetry,
+            m.axis_group,
+            m.t,
+            m.support_size(),
+            m.blocks,
+            m.channels
+        )
+        .to_lowercase(),
+    }
+}
+
+fn build_model(
+    cfg: &ExperimentConfig,
+    vs: &VarStore,
+    in_channels: usize,
+) -> Result<Box<dyn ModuleT>> {
+    let m = &cfg.model;
+    let classes = m
+        .classes
+        .context("classification configs have model.classes")?;
+    match m.kind {
+        ModelKind::Cnn => Ok(Box::new(PlainCnn::new(
+            &vs.root(),
+            in_channels,
+            m.channels,
+            m.blocks,
+            m.dropout,
+            classes,
+        ))),
+        ModelKind::Gm => bail!(
+            "model.kind = \"gm\" is not wired into `gm run` yet (it needs gm-nn's GM models); \
+             use --set model.kind=cnn for the baseline"
+        ),
+    }
+}
+
+/// Runs `experiment` on `device`.
+pub fn run(
+    experiment: &str,
+    overrides: &[Override],
+    opts: &RunOptions,
+    device: Device,
+) -> Result<RunResult> {
+    let mut cfg = load_experiment(experiment, overrides)?;
+    if opts.quick {
+        cfg.make_quick();
+    }
+    if cfg.task != Task::Classification {
+        bail!(
+            "`gm run` trains classification experiments so far; `{}` is a regression experiment",
+            cfg.name
+        );
+    }
+    let run_dir = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("runs").join(&cfg.name));
+    if !opts.resume && checkpoint::load_state(&run_dir)?.is_some() {
+        bail!(
+            "{} already holds a run: pass --resume to continue it, or --out DIR for a new one",
+            run_dir.display()
+        );
+    }
+    std::fs::create_dir_all(&run_dir).with_context(|| format!("creating {}", run_dir.display()))?;
+    std::fs::write(run_dir.join("config.toml"), cfg.to_toml())?;
+    tch::manual_seed(cfg.seed as i64);
+    let splits = load_images(&cfg.data)?;
+    let mut all = TensorData::from_images(&splits.train)?;
+    let mut test = TensorData::from_images(&splits.test)?;
+    if opts.quick {
+        all = all.truncate(cfg.quick.max_train)?;
+        test = test.truncate(cfg.quick.max_test)?;
+    }
+    let (train, val) = all.split(cfg.data.val_fraction, cfg.seed)?;
+    let mut vs = VarStore::new(device);
+    let model = build_model(&cfg, &vs, splits.train.channels)?;
+    let parameters = parameter_count(&vs);
+    eprintln!(
+        "{}: {} ({parameters} parameters) on {device:?}; {} train / {} validation / {} test",
+        cfg.name,
+        describe(&cfg),
+        train.len(),
+        val.len(),
+        test.len()
+    );
+    let mut settings = TrainSettings::from_config(&cfg.train, cfg.seed);
+    settings.resume = opts.resume;
+    let summary = fit(
+        model.as_ref(),
+        &mut vs,
+        &Classification,
+        &train,
+        &val,
+        &settings,
+        &run_dir,
+    )?;
+    let autocast = settings.mixed_precision && device.is_cuda();
+    let (test_loss, test_metric) = evaluate(
+        model.as_ref(),
+        &Classification,
+        &test,
+        cfg.train.batch_size,
+        device,
+        autocast,
+    )?;
+    let result = RunResult {
+        experiment: cfg.name.clone(),
+        model: describe(&cfg),
+        parameters,
+        metric: "accuracy".into(),
+        test_metric,
+        test_loss,
+        epochs: summary.history.len(),
+        best_epoch: summary.best_epoch,
+        train_seconds: summary.train_seconds,
+        device: match device {
+            Device::Cuda(k) => format!("cuda:{k}"),
+            _ => "cpu".into(),
+        },
+        quick: opts.quick,
+    };
+    std::fs::write(
+        run_dir.join("result.json"),
+        serde_json::to_vec_pretty(&result)?,
+    )?;
+    println!(
+        "{}: test accuracy {:.4}, {} parameters, {} epochs in {:.1} s (best epoch {}) -> {}",
+        result.experiment,
+        result.test_metric,
+        result.parameters,
+        result.epochs,
+        result.train_seconds,
+        result.best_epoch,
+        run_dir.display()
+    );
+    Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gm_experiments::data::idx;
+
+    #[test]
+    fn quick_run_of_the_baseline_writes_a_complete_run_directory() {
+        tch::set_num_threads(1);
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("digits");
+        // 40 train and 10 test 28×28 "digits": label = which quarter holds the bright block.
+        let image = |label: usize| -> Vec<u8> {
+            (0..784)
+                .map(|p| {
+                    let (y, x) = (p / 28, p % 28);
+                    u8::from((y / 14) * 2 + x / 14 == label % 4) * 255
+                })
+                .collect()
+        };
+        let labels = |n: usize| (0..n).map(|i| (i % 10) as u8).collect::<Vec<u8>>();
+        let pixels = |n: usize| (0..n).flat_map(|i| image(i % 10)).collect::<Vec<u8>>();
+        idx::write_mnist(
+            &data,
+            28,
+            28,
+            (&pixels(40), &labels(40)),
+            (&pixels(10), &labels(10)),
+        )
+        .unwrap();
+        let sets: Vec<Override> = [
+            "model.kind=cnn".to_string(),
+            format!("data.dir={}", data.display()),
+            "model.channels=4".into(),
+        ]
+        .iter()
+        .map(|s| s.parse().unwrap())
+        .collect();
+        let opts = RunOptions {
+            quick: true,
+            resume: false,
+            out: Some(dir.path().join("run")),
+        };
+        let r = run("rot-mnist-digits", &sets, &opts, Device::Cpu).unwrap();
+        assert_eq!((r.epochs, r.device.as_str(), r.quick), (1, "cpu", true));
+        assert!((0.0..=1.0).contains(&r.test_metric));
+        let saved = crate::cli::report::read_result(&dir.path().join("run")).unwrap();
+        assert_eq!(saved, r);
+        let cfg = std::fs::read_to_string(dir.path().join("run/config.toml")).unwrap();
+        assert!(cfg.contains("kind = \"cnn\""), "{cfg}");
+        let md = crate::cli::report::table(&[(dir.path().join("run"), saved)]);
+        assert!(
+            md.contains("| rot-mnist-digits (quick) | cnn 2x4 ch |"),
+            "{md}"
+        );
+        assert!(md.lines().count() == 3);
+    }
+}

@@ -1,0 +1,19 @@
+//! Experiment configurations: the schema ([`ExperimentConfig`]), the embedded reference
+//! experiments ([`registry`]), dotted-key overrides ([`overrides`]) and validation.
+//!
+//! Loading goes TOML text → [`toml::Table`] → `base` merged in → `--set` overrides applied →
+//! typed config (unknown keys rejected, with the key's dotted path) → range checks
+//! ([`ExperimentConfig::validate`]). Every error names the key and what is allowed.
+
+pub mod error;
+pub mod overrides;
+pub mod registry;
+pub mod schema;
+mod validate;
+
+pub use error::ConfigError;
+pub use registry::{experiment_names, load_experiment, raw_experiment};
+pub use schema::{
+    AxisGroup, DataConfig, Dataset, ExperimentConfig, ModelConfig, ModelKind, Precision,
+    QuickConfig, RegressionConfig, Symmetry, Task, TrainConfig,
+};

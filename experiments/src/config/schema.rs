@@ -1,0 +1,298 @@
+//! The typed schema of an experiment configuration (one TOML file per experiment).
+use serde::{Deserialize, Serialize};
+
+/// A complete experiment: what data, which model, how to train it.
+///
+/// # Example
+/// ```
+/// let cfg = gm_experiments::config::load_experiment("rot-mnist", &[]).unwrap();
+/// assert_eq!(cfg.train.batch_size, 128);
+/// assert_eq!(cfg.model.support_size(), 196);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExperimentConfig {
+    /// Short name (also the default run directory name).
+    pub name: String,
+    /// One line saying what the experiment is.
+    pub description: String,
+    /// Classification or autoregressive regression.
+    pub task: Task,
+    /// Seed of every random choice (initialisation, splits, shuffling).
+    pub seed: u64,
+    /// Which data and how it is split.
+    pub data: DataConfig,
+    /// The network.
+    pub model: ModelConfig,
+    /// Optimiser, schedule and stopping.
+    pub train: TrainConfig,
+    /// What `--quick` shrinks the run to.
+    pub quick: QuickConfig,
+    /// The autoregressive protocol (regression experiments only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regression: Option<RegressionConfig>,
+}
+
+/// The kind of task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Task {
+    /// Image classification, scored by accuracy.
+    Classification,
+    /// Next-frame prediction of velocity fields, scored by rollout RMSE.
+    Regression,
+}
+
+/// The datasets the loaders read (see `gm_experiments::data`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Dataset {
+    /// CIFAR-10 binary batches.
+    Cifar10,
+    /// MNIST in IDX files (full MNIST, or the 10,000 digits `gm data mnist` writes).
+    Mnist,
+    /// Larochelle et al. rotated MNIST (`.amat`).
+    RotMnist,
+    /// Larochelle et al. MNIST with background images and rotation (`.amat`).
+    MnistBgRot,
+    /// Larochelle et al. MNIST with random-noise background (`.amat`).
+    MnistNoise,
+    /// Larochelle et al. tall-or-wide rectangles (`.amat`).
+    Rectangles,
+    /// NORB jittered-cluttered (binary matrix files).
+    Norb,
+    /// smallNORB (binary matrix files).
+    Smallnorb,
+    /// Smoke plumes with translated inflow (PhiFlow).
+    PlumeTranslation,
+    /// Smoke plumes with rotated inflow (PhiFlow).
+    PlumeRotation,
+    /// Smoke plumes at different scales (PhiFlow).
+    PlumeScale,
+    /// JetFlow velocity measurements.
+    Jetflow,
+}
+
+impl Dataset {
+    /// Every dataset, in the order they are listed to users.
+    pub const ALL: [Dataset; 12] = [
+        Self::Cifar10,
+        Self::Mnist,
+        Self::RotMnist,
+        Self::MnistBgRot,
+        Self::MnistNoise,
+        Self::Rectangles,
+        Self::Norb,
+        Self::Smallnorb,
+        Self::PlumeTranslation,
+        Self::PlumeRotation,
+        Self::PlumeScale,
+        Self::Jetflow,
+    ];
+
+    /// The name used in configs (`data.dataset`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Cifar10 => "cifar10",
+            Self::Mnist => "mnist",
+            Self::RotMnist => "rot-mnist",
+            Self::MnistBgRot => "mnist-bg-rot",
+            Self::MnistNoise => "mnist-noise",
+            Self::Rectangles => "rectangles",
+            Self::Norb => "norb",
+            Self::Smallnorb => "smallnorb",
+            Self::PlumeTranslation => "plume-translation",
+            Self::PlumeRotation => "plume-rotation",
+            Self::PlumeScale => "plume-scale",
+            Self::Jetflow => "jetflow",
+        }
+    }
+
+    /// The task the dataset serves.
+    pub fn task(self) -> Task {
+        match self {
+            Self::PlumeTranslation | Self::PlumeRotation | Self::PlumeScale | Self::Jetflow => {
+                Task::Regression
+            }
+            _ => Task::Classification,
+        }
+    }
+
+    /// Channels, height and width of one sample as stored (before any resizing); for
+    /// regression sets, of one velocity frame.
+    pub fn native_shape(self) -> (usize, usize, usize) {
+        match self {
+            Self::Cifar10 => (3, 32, 32),
+            Self::Mnist | Self::RotMnist | Self::MnistBgRot | Self::MnistNoise => (1, 28, 28),
+            Self::Rectangles => (1, 28, 28),
+            Self::Norb => (1, 108, 108),
+            Self::Smallnorb => (1, 96, 96),
+            Self::PlumeTranslation | Self::PlumeRotation | Self::PlumeScale => (2, 64, 64),
+            Self::Jetflow => (2, 62, 23),
+        }
+    }
+
+    /// Number of classes of a classification set; `None` for regression sets.
+    pub fn classes(self) -> Option<usize> {
+        match self {
+            Self::Rectangles => Some(2),
+            Self::Norb => Some(6),
+            Self::Smallnorb => Some(5),
+            d if d.task() == Task::Regression => None,
+            _ => Some(10),
+        }
+    }
+}
+
+/// Which data, where it lives and how it is split.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataConfig {
+    /// The dataset.
+    pub dataset: Dataset,
+    /// Directory holding its files (relative paths are relative to the working directory).
+    pub dir: String,
+    /// Fraction of the training data held out for validation (the reference uses 0.2).
+    pub val_fraction: f64,
+    /// Resize square images to this side (bilinear, area-averaged when shrinking); none keeps
+    /// the stored size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_size: Option<usize>,
+}
+
+/// The network.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelConfig {
+    /// Group-matrix network or the plain CNN baseline.
+    pub kind: ModelKind,
+    /// How the group acts on the image grid.
+    pub symmetry: Symmetry,
+    /// The group on each image axis (for `symmetry = "axis-product"`).
+    pub axis_group: AxisGroup,
+    /// Kernel radius: the support per axis is `{-t..t}` (cyclic) or `{r^i, f r^i : -t..t}`
+    /// (dihedral); spatial `(2t+1)²` cells for p4/p4m.
+    pub t: usize,
+    /// Hidden channels.
+    pub channels: usize,
+    /// Number of residual GM blocks.
+    pub blocks: usize,
+    /// Dropout before the classifier head.
+    pub dropout: f64,
+    /// Number of classes (classification only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classes: Option<usize>,
+    /// Rank of the relaxation of exact equivariance (0 = exactly equivariant).
+    pub relaxed_rank: usize,
+}
+
+impl ModelConfig {
+    /// Size `K` of the kernel support of one GM convolution.
+    pub fn support_size(&self) -> usize {
+        let side = 2 * self.t + 1;
+        match (self.symmetry, self.axis_group) {
+            (Symmetry::AxisProduct, AxisGroup::Cyclic) => side * side,
+            (Symmetry::AxisProduct, AxisGroup::Dihedral) => 4 * side * side,
+            (Symmetry::P4, _) => 4 * side * side,
+            (Symmetry::P4m, _) => 8 * side * side,
+        }
+    }
+}
+
+/// Group-matrix network or plain CNN.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ModelKind {
+    /// The GM network of the reference (GM convolutions over the symmetry group).
+    Gm,
+    /// The plain CNN baseline ([`crate::baseline`]).
+    Cnn,
+}
+
+/// How the symmetry group acts on the image grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Symmetry {
+    /// The reference: `G = G₁ × G₂` acting on pixel indices, one group per axis.
+    AxisProduct,
+    /// Geometric: `p4 = Z_N² ⋊ C4`, images on `G/C4`.
+    P4,
+    /// Geometric: `p4m = Z_N² ⋊ D4`, images on `G/D4`.
+    P4m,
+}
+
+/// The group on one image axis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AxisGroup {
+    /// `Z_n` with `n` the axis length.
+    Cyclic,
+    /// `D_{n/2}` (order n) acting on indices as an abstract group.
+    Dihedral,
+}
+
+/// Optimiser, schedule and stopping.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainConfig {
+    /// Mini-batch size.
+    pub batch_size: usize,
+    /// Maximum number of epochs.
+    pub epochs: usize,
+    /// AdamW learning rate.
+    pub lr: f64,
+    /// AdamW (decoupled) weight decay.
+    pub weight_decay: f64,
+    /// ReduceLROnPlateau: factor the learning rate is multiplied by.
+    pub plateau_factor: f64,
+    /// ReduceLROnPlateau: epochs without improvement of the validation loss before reducing.
+    pub plateau_patience: usize,
+    /// Stop after this many epochs without improvement of the validation loss.
+    pub early_stopping_patience: usize,
+    /// Arithmetic: `fp16` means autocast mixed precision on CUDA (fp32 on the CPU).
+    pub precision: Precision,
+}
+
+/// Arithmetic precision of training.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Precision {
+    /// Autocast mixed precision on CUDA; plain fp32 on the CPU.
+    Fp16,
+    /// fp32 everywhere.
+    Fp32,
+}
+
+/// What `--quick` shrinks a run to (a smoke run of the whole pipeline).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuickConfig {
+    /// Epochs of a quick run.
+    pub epochs: usize,
+    /// At most this many training samples (images or windows).
+    pub max_train: usize,
+    /// At most this many test samples.
+    pub max_test: usize,
+}
+
+/// The autoregressive protocol of the plume experiments (Wang, Walters & Yu, 2022).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegressionConfig {
+    /// Frames stacked as input (2 channels each).
+    pub input_frames: usize,
+    /// Steps rolled out during training.
+    pub train_rollout: usize,
+    /// Steps rolled out at test time.
+    pub test_rollout: usize,
+    /// Training windows start in `[0, train_end)`.
+    pub train_end: usize,
+    /// Validation windows start in `[train_end, val_end)`.
+    pub val_end: usize,
+    /// Future-test windows start in `[val_end, future_end)` (training simulations).
+    pub future_end: usize,
+    /// Domain-test windows start in `[0, domain_end)` (held-out simulations).
+    pub domain_end: usize,
+    /// The last this many simulations are held out for the domain test.
+    pub held_out: usize,
+}

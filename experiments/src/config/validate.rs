@@ -1,0 +1,181 @@
+//! Range and consistency checks of a typed config; each failure names its key.
+use super::schema::{AxisGroup, ExperimentConfig, Symmetry, Task};
+use super::ConfigError;
+
+fn check(ok: bool, key: &str, allowed: impl FnOnce() -> String) -> Result<(), ConfigError> {
+    if ok {
+        Ok(())
+    } else {
+        Err(ConfigError::key(key, allowed()))
+    }
+}
+
+impl ExperimentConfig {
+    /// Checks ranges and consistency (task vs dataset, classes vs dataset, kernel vs grid).
+    ///
+    /// # Errors
+    /// [`ConfigError::InvalidKey`] naming the first offending key and the allowed values.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let ds = self.data.dataset;
+        check(self.task == ds.task(), "task", || {
+            format!(
+                "dataset `{}` is a {:?} set, so task must be `{}`",
+                ds.name(),
+                ds.task(),
+                task_name(ds.task())
+            )
+        })?;
+        let f = self.data.val_fraction;
+        check(f > 0.0 && f < 1.0, "data.val_fraction", || {
+            format!("must lie in (0, 1), got {f}")
+        })?;
+        let (_, h, w) = ds.native_shape();
+        let (h, w) = match self.data.image_size {
+            Some(s) => {
+                check(h == w, "data.image_size", || {
+                    format!("`{}` is not square ({h}×{w}); remove image_size", ds.name())
+                })?;
+                check((4..=h).contains(&s), "data.image_size", || {
+                    format!("must lie in 4..={h} for `{}`, got {s}", ds.name())
+                })?;
+                (s, s)
+            }
+            None => (h, w),
+        };
+        self.validate_model(h, w)?;
+        self.validate_train()?;
+        match (self.task, &self.regression) {
+            (Task::Regression, None) => Err(ConfigError::key(
+                "regression",
+                "regression experiments need a [regression] section",
+            )),
+            (Task::Classification, Some(_)) => Err(ConfigError::key(
+                "regression",
+                "only regression experiments take a [regression] section; remove it",
+            )),
+            (Task::Regression, Some(r)) => {
+                check(r.input_frames >= 1, "regression.input_frames", || {
+                    "must be at least 1".into()
+                })?;
+                check(r.train_rollout >= 1, "regression.train_rollout", || {
+                    "must be at least 1".into()
+                })?;
+                check(r.test_rollout >= 1, "regression.test_rollout", || {
+                    "must be at least 1".into()
+                })?;
+                check(
+                    0 < r.train_end && r.train_end < r.val_end && r.val_end < r.future_end,
+                    "regression.val_end",
+                    || "windows must satisfy 0 < train_end < val_end < future_end".into(),
+                )?;
+                check(r.domain_end >= 1, "regression.domain_end", || {
+                    "must be at least 1".into()
+                })?;
+                check(r.held_out >= 1, "regression.held_out", || {
+                    "must be at least 1 (the domain test needs held-out simulations)".into()
+                })
+            }
+            (Task::Classification, None) => Ok(()),
+        }
+    }
+
+    fn validate_model(&self, h: usize, w: usize) -> Result<(), ConfigError> {
+        let m = &self.model;
+        let ds = self.data.dataset;
+        match ds.classes() {
+            Some(c) => check(m.classes == Some(c), "model.classes", || {
+                format!("must be {c} for `{}`, got {:?}", ds.name(), m.classes)
+            })?,
+            None => check(m.classes.is_none(), "model.classes", || {
+                "regression models take no classes; remove the key".into()
+            })?,
+        }
+        check(m.channels >= 1, "model.channels", || {
+            "must be at least 1".into()
+        })?;
+        check(m.blocks >= 1, "model.blocks", || {
+            "must be at least 1".into()
+        })?;
+        check((0.0..1.0).contains(&m.dropout), "model.dropout", || {
+            format!("must lie in [0, 1), got {}", m.dropout)
+        })?;
+        match m.symmetry {
+            Symmetry::AxisProduct => {
+                if m.axis_group == AxisGroup::Dihedral {
+                    check(h % 2 == 0 && w % 2 == 0, "model.axis_group", || {
+                        format!(
+                            "dihedral per axis needs even sides (D_n has order 2n); the grid is \
+                             {h}×{w}: use `cyclic` or an even data.image_size"
+                        )
+                    })?;
+                }
+                let n = match m.axis_group {
+                    AxisGroup::Cyclic => h.min(w),
+                    AxisGroup::Dihedral => h.min(w) / 2,
+                };
+                check(2 * m.t < n, "model.t", || {
+                    format!("must satisfy 2t+1 <= {n} on a {h}×{w} grid, got {}", m.t)
+                })
+            }
+            Symmetry::P4 | Symmetry::P4m => {
+                check(h == w, "model.symmetry", || {
+                    format!(
+                        "p4/p4m act on square grids; `{}` is {h}×{w}: use `axis-product`",
+                        ds.name()
+                    )
+                })?;
+                check(2 * m.t < h, "model.t", || {
+                    format!("must satisfy 2t+1 <= {h}, got {}", m.t)
+                })
+            }
+        }
+    }
+
+    fn validate_train(&self) -> Result<(), ConfigError> {
+        let t = &self.train;
+        check(t.batch_size >= 1, "train.batch_size", || {
+            "must be at least 1".into()
+        })?;
+        check(t.epochs >= 1, "train.epochs", || {
+            "must be at least 1".into()
+        })?;
+        check(t.lr > 0.0 && t.lr.is_finite(), "train.lr", || {
+            format!("must be positive and finite, got {}", t.lr)
+        })?;
+        check(t.weight_decay >= 0.0, "train.weight_decay", || {
+            format!("must be non-negative, got {}", t.weight_decay)
+        })?;
+        check(
+            t.plateau_factor > 0.0 && t.plateau_factor < 1.0,
+            "train.plateau_factor",
+            || format!("must lie in (0, 1), got {}", t.plateau_factor),
+        )?;
+        check(
+            t.early_stopping_patience >= 1,
+            "train.early_stopping_patience",
+            || "must be at least 1".into(),
+        )?;
+        let q = &self.quick;
+        check(q.epochs >= 1, "quick.epochs", || {
+            "must be at least 1".into()
+        })?;
+        check(q.max_train >= 1, "quick.max_train", || {
+            "must be at least 1".into()
+        })?;
+        check(q.max_test >= 1, "quick.max_test", || {
+            "must be at least 1".into()
+        })
+    }
+
+    /// Shrinks the run for `--quick`: fewer epochs, fewer samples (applied by the loaders).
+    pub fn make_quick(&mut self) {
+        self.train.epochs = self.train.epochs.min(self.quick.epochs);
+    }
+}
+
+fn task_name(t: Task) -> &'static str {
+    match t {
+        Task::Classification => "classification",
+        Task::Regression => "regression",
+    }
+}

@@ -1,0 +1,12 @@
+//! # gm-experiments
+//!
+//! The library behind the `gm` command: experiment configurations (TOML, validated, with
+//! `--set key=value` overrides), dataset loaders for the reference benchmarks, the data
+//! builders (`gm data mnist`, `gm data plume`), a generic trainer (AdamW, reduce-on-plateau,
+//! early stopping, checkpoints, resume) and the plain CNN baseline.
+#![deny(missing_docs)]
+
+pub mod baseline;
+pub mod config;
+pub mod data;
+pub mod train;

@@ -1,0 +1,47 @@
+//! The error type of training.
+use std::path::PathBuf;
+
+/// Why training stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum TrainError {
+    /// libtorch reported an error.
+    #[error("libtorch: {0}")]
+    Tch(#[from] tch::TchError),
+    /// The loss became NaN or infinite.
+    #[error(
+        "the training loss became {value} at epoch {epoch}, batch {batch}: stopping. \
+         Lower train.lr, use precision = \"fp32\", or check the data for NaN/inf values"
+    )]
+    NonFiniteLoss {
+        /// Epoch (1-based).
+        epoch: usize,
+        /// Batch within the epoch (1-based).
+        batch: usize,
+        /// The offending value.
+        value: f64,
+    },
+    /// A file of the run directory could not be read or written.
+    #[error("{path}: {message}", path = .path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+    /// The inputs make no sense (e.g. an empty training set).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Result of the training functions.
+pub type Result<T> = std::result::Result<T, TrainError>;
+
+impl TrainError {
+    /// Wraps any displayable error about `path` as [`TrainError::Io`].
+    pub fn io(path: impl Into<PathBuf>, e: impl std::fmt::Display) -> Self {
+        Self::Io {
+            path: path.into(),
+            message: e.to_string(),
+        }
+    }
+}

@@ -1,0 +1,31 @@
+//! A trainer generic over a tch model and a training objective: AdamW, reduce-on-plateau on
+//! the validation loss, early stopping, seeded shuffling, mixed precision with dynamic loss
+//! scaling on CUDA, a progress bar, per-epoch metrics as JSON lines, atomic safetensors
+//! checkpoints and resumption that loses at most one epoch.
+
+pub mod checkpoint;
+pub mod early_stopping;
+pub mod error;
+pub mod grad_scaler;
+pub mod metrics_log;
+pub mod objective;
+pub mod plateau;
+pub mod rollout;
+pub mod tensors;
+pub mod trainer;
+pub mod windows;
+
+pub use error::{Result, TrainError};
+pub use objective::{Classification, Objective};
+pub use rollout::Rollout;
+pub use tensors::TensorData;
+pub use trainer::{evaluate, fit, EpochMetrics, FitSummary, TrainSettings};
+pub use windows::{plume_splits, windows, PlumeSplits};
+
+/// Number of trainable parameters of a var store.
+pub fn parameter_count(vs: &tch::nn::VarStore) -> usize {
+    vs.trainable_variables()
+        .iter()
+        .map(tch::Tensor::numel)
+        .sum()
+}

@@ -1,0 +1,292 @@
+//! The trainer end to end on a tiny synthetic task with the plain CNN baseline: learning,
+//! checkpoints, an interrupted-then-resumed run, and the NaN guard.
+use gm_experiments::baseline::PlainCnn;
+use gm_experiments::train::{
+    checkpoint, fit, metrics_log, parameter_count, Classification, TensorData, TrainError,
+    TrainSettings,
+};
+use rand::{Rng, SeedableRng};
+use std::path::Path;
+use tch::nn::{ModuleT, VarStore};
+use tch::{Device, Tensor};
+
+/// Horizontal (label 0) or vertical (label 1) bars of length 3 at random places on 8×8.
+fn bars(n: usize, seed: u64) -> TensorData {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let mut images = vec![0.0f32; n * 64];
+    let mut labels = Vec::with_capacity(n);
+    for i in 0..n {
+        let label = i % 2;
+        let (r, c) = (rng.random_range(0..6), rng.random_range(0..6));
+        for k in 0..3 {
+            let (y, x) = if label == 0 { (r, c + k) } else { (r + k, c) };
+            images[i * 64 + y * 8 + x] = 1.0;
+        }
+        labels.push(label as i64);
+    }
+    let x = Tensor::from_slice(&images).view([n as i64, 1, 8, 8]);
+    TensorData::new(x, Tensor::from_slice(&labels)).unwrap()
+}
+
+fn settings(epochs: usize, resume: bool) -> TrainSettings {
+    TrainSettings {
+        epochs,
+        batch_size: 32,
+        lr: 1e-2,
+        weight_decay: 0.0153,
+        plateau_factor: 0.7,
+        plateau_patience: 5,
+        early_stopping_patience: 20,
+        mixed_precision: true,
+        seed: 42,
+        progress: false,
+        resume,
+    }
+}
+
+fn model(vs: &VarStore) -> PlainCnn {
+    PlainCnn::new(&vs.root(), 1, 8, 2, 0.1, 2)
+}
+
+fn files(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn learns_checkpoints_and_resumes_after_an_interruption() {
+    tch::manual_seed(42);
+    tch::set_num_threads(1);
+    let (train, val) = bars(256, 1).split(0.2, 42).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+
+    // First session: "interrupted" after 3 of 6 epochs (nothing of epoch 4 was saved).
+    let mut vs = VarStore::new(Device::Cpu);
+    let net = model(&vs);
+    assert_eq!(parameter_count(&vs), (9 + 1) * 8 + (72 + 1) * 8 + 8 * 2 + 2);
+    let first = fit(
+        &net,
+        &mut vs,
+        &Classification,
+        &train,
+        &val,
+        &settings(3, false),
+        &run,
+    )
+    .unwrap();
+    assert_eq!(first.history.len(), 3);
+    assert_eq!(
+        files(&run),
+        [
+            "best.safetensors",
+            "epoch-0003.safetensors",
+            "metrics.jsonl",
+            "state.json"
+        ]
+    );
+    // A crash during epoch 4 could leave a partial metrics line and a temporary file.
+    std::fs::write(run.join("epoch-0004.tmp.safetensors"), b"partial").unwrap();
+    let mut log = std::fs::read_to_string(run.join(metrics_log::FILE)).unwrap();
+    log.push_str("{\"epoch\": 4, \"train_lo");
+    std::fs::write(run.join(metrics_log::FILE), log).unwrap();
+
+    // Without --resume the run directory is protected.
+    let mut vs2 = VarStore::new(Device::Cpu);
+    let net2 = model(&vs2);
+    let e = fit(
+        &net2,
+        &mut vs2,
+        &Classification,
+        &train,
+        &val,
+        &settings(6, false),
+        &run,
+    );
+    assert!(e.unwrap_err().to_string().contains("--resume"));
+
+    // Second session, a fresh process in effect: new var store, resumed from disk.
+    let resumed = fit(
+        &net2,
+        &mut vs2,
+        &Classification,
+        &train,
+        &val,
+        &settings(6, true),
+        &run,
+    )
+    .unwrap();
+    let epochs: Vec<usize> = resumed.history.iter().map(|m| m.epoch).collect();
+    assert_eq!(epochs, vec![1, 2, 3, 4, 5, 6]);
+    assert_eq!(
+        &resumed.history[..3],
+        &first.history[..],
+        "earlier epochs are kept, not redone"
+    );
+    let logged: Vec<usize> = metrics_log::read(&run)
+        .unwrap()
+        .iter()
+        .map(|m| m.epoch)
+        .collect();
+    assert_eq!(logged, epochs);
+    assert_eq!(checkpoint::load_state(&run).unwrap().unwrap().epoch, 6);
+    let last = resumed.history.last().unwrap();
+    assert!(
+        last.val_metric >= 0.9,
+        "validation accuracy {}",
+        last.val_metric
+    );
+    assert!(last.train_loss < first.history[0].train_loss);
+    assert!(files(&run).contains(&"epoch-0006.safetensors".to_string()));
+    assert!(!files(&run).contains(&"epoch-0003.safetensors".to_string()));
+}
+
+#[derive(Debug)]
+struct Poisoned(PlainCnn);
+
+impl ModuleT for Poisoned {
+    fn forward_t(&self, xs: &Tensor, train: bool) -> Tensor {
+        self.0.forward_t(xs, train) * f64::NAN
+    }
+}
+
+#[test]
+fn a_non_finite_loss_stops_the_run() {
+    let data = bars(64, 2);
+    let (train, val) = data.split(0.25, 1).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut vs = VarStore::new(Device::Cpu);
+    let net = Poisoned(model(&vs));
+    let e = fit(
+        &net,
+        &mut vs,
+        &Classification,
+        &train,
+        &val,
+        &settings(2, false),
+        dir.path(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            TrainError::NonFiniteLoss {
+                epoch: 1,
+                batch: 1,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert!(e.to_string().contains("NaN"), "{e}");
+}
+
+/// `sims` trajectories of `steps` 2×4×4 frames; frame `t` of simulation `s` is constant
+/// `t + 100·s`.
+fn ramps(sims: usize, steps: usize) -> gm_experiments::data::TrajectorySet {
+    use gm_experiments::data::Trajectory;
+    let trajectories = (0..sims)
+        .map(|s| Trajectory {
+            frames: (0..steps)
+                .flat_map(|t| std::iter::repeat_n((t + 100 * s) as f32, 32))
+                .collect(),
+            steps,
+            channels: 2,
+            height: 4,
+            width: 4,
+        })
+        .collect();
+    gm_experiments::data::TrajectorySet {
+        trajectories,
+        files: Vec::new(),
+    }
+}
+
+/// Predicts "last input frame + 1".
+#[derive(Debug)]
+struct NextRamp;
+
+impl ModuleT for NextRamp {
+    fn forward_t(&self, xs: &Tensor, _train: bool) -> Tensor {
+        let c = xs.size()[1];
+        xs.narrow(1, c - 2, 2) + 1.0
+    }
+}
+
+#[test]
+fn windows_follow_the_protocol() {
+    use gm_experiments::config::RegressionConfig;
+    use gm_experiments::train::{plume_splits, windows};
+    let set = ramps(3, 30);
+    let w = windows(&set, &[0], 0..100, 3, 2).unwrap();
+    assert_eq!(w.x.size(), vec![26, 6, 4, 4]);
+    assert_eq!(w.y.size(), vec![26, 2, 2, 4, 4]);
+    let x0: Vec<f32> = Vec::try_from(w.x.get(0).mean_dim(
+        [1i64, 2].as_slice(),
+        false,
+        tch::Kind::Float,
+    ))
+    .unwrap();
+    assert_eq!(x0, vec![0.0, 0.0, 1.0, 1.0, 2.0, 2.0]);
+    assert_eq!(
+        w.y.get(5).get(1).mean(tch::Kind::Float).double_value(&[]),
+        5.0 + 3.0 + 1.0
+    );
+    let r = RegressionConfig {
+        input_frames: 2,
+        train_rollout: 2,
+        test_rollout: 3,
+        train_end: 10,
+        val_end: 15,
+        future_end: 20,
+        domain_end: 5,
+        held_out: 1,
+    };
+    let s = plume_splits(&set, &r).unwrap();
+    let n = |d: &TensorData| d.len();
+    assert_eq!(
+        (n(&s.train), n(&s.val), n(&s.test_future), n(&s.test_domain)),
+        (20, 10, 10, 5)
+    );
+    assert_eq!(
+        s.test_domain
+            .x
+            .get(0)
+            .mean(tch::Kind::Float)
+            .double_value(&[]),
+        200.5,
+        "held-out = last"
+    );
+    assert_eq!(s.test_future.y.size()[1], 3);
+}
+
+#[test]
+fn rollout_feeds_predictions_back_and_scores_rmse() {
+    use gm_experiments::train::{evaluate, windows, Objective, Rollout};
+    let set = ramps(1, 40);
+    let data = windows(&set, &[0], 0..10, 3, 20).unwrap();
+    let (loss, rmse) = evaluate(&NextRamp, &Rollout, &data, 4, Device::Cpu, false).unwrap();
+    assert_eq!(
+        (loss, rmse),
+        (0.0, 0.0),
+        "an exact model has zero error over 20 fed-back steps"
+    );
+    #[derive(Debug)]
+    struct Zero;
+    impl ModuleT for Zero {
+        fn forward_t(&self, xs: &Tensor, _: bool) -> Tensor {
+            xs.narrow(1, 0, 2).zeros_like()
+        }
+    }
+    let (_, rmse) = evaluate(&Zero, &Rollout, &data, 3, Device::Cpu, false).unwrap();
+    // Targets of window t are t+3 .. t+22 (t = 0..10): RMSE = sqrt(mean of squares).
+    let sq: f64 = (0..10)
+        .flat_map(|t| (0..20).map(move |k| ((t + 3 + k) as f64).powi(2)))
+        .sum();
+    assert!((rmse - (sq / 200.0).sqrt()).abs() < 1e-6 * rmse, "{rmse}");
+    assert_eq!(Rollout.metric_name(), "rmse");
+}
