@@ -18,6 +18,31 @@ pub enum NnError {
     /// A device name that is not `cpu`, `cuda` or `auto`.
     #[error("unknown device {0:?}: expected cpu, cuda, cuda:N or auto")]
     UnknownDevice(String),
+    /// A radius support (or a grid-only backend) was asked for on a group that is not a
+    /// product of cyclic and dihedral axes in grid order.
+    #[error("group {0} is not a product of cyclic/dihedral axes in grid order (C<n>xD<m>x...): give the support as a list of elements")]
+    NotAGrid(String),
+    /// A backend that does not apply to this layer (e.g. cuDNN on a non-abelian group).
+    #[error("backend {backend} does not apply: {reason}")]
+    BackendUnavailable {
+        /// The backend's name.
+        backend: String,
+        /// Why it does not apply.
+        reason: String,
+    },
+    /// A tensor or configuration of the wrong size.
+    #[error("shape mismatch in {what}: expected {expected}, got {got}")]
+    ShapeMismatch {
+        /// What was checked.
+        what: String,
+        /// The size needed.
+        expected: i64,
+        /// The size given.
+        got: i64,
+    },
+    /// An invalid layer or model configuration.
+    #[error("invalid configuration: {0}")]
+    InvalidConfig(String),
 }
 
 /// `Result` with [`NnError`].

@@ -5,8 +5,15 @@
 //! pooling and lifting, and the reference models.
 #![deny(missing_docs)]
 
+pub mod bench;
+pub mod conv;
+pub mod dense;
 pub mod device;
 pub mod error;
+pub mod lowering;
+pub mod model;
+pub mod pool;
+pub mod testing;
 
 pub use device::{select_device, DeviceChoice};
 pub use error::{NnError, Result};

@@ -1,0 +1,162 @@
+//! Backends of the GM convolution: interchangeable implementations of one linear map.
+//!
+//! Every backend computes, for input `x` of shape `(B, C, n)` and weight `w`,
+//!
+//! `y[b,o,a] = Σ_i Σ_k w[o,i,k]·x[b,i, index(g_a·s_k)]`
+//!
+//! with `w` of shape `(O, C, K)` (`full` channel mode) or `(O, 1, K)` (`shared` mode: the input
+//! channels are summed, `w[o,0,k]` is used for every `i`). No bias. All backends are
+//! numerically equal (tests in `nn/tests/conv_backends.rs`); the [`crate::conv::planner`] picks
+//! one.
+
+mod cudnn;
+mod fourier;
+mod gather;
+mod irreps;
+mod reference;
+
+pub use cudnn::CudnnBackend;
+pub use fourier::FourierBackend;
+pub use gather::GatherBackend;
+pub use irreps::IrrepBackend;
+pub use reference::ReferenceBackend;
+
+use crate::lowering::Lowering;
+use crate::{NnError, Result};
+use serde::{Deserialize, Serialize};
+use tch::Tensor;
+
+/// The backends a GM convolution can run on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BackendKind {
+    /// Gather + matmul, channels summed before the gather in shared mode ([`GatherBackend`]).
+    Gather,
+    /// The reference's formulation: gather `B×C×K×n`, then contract ([`ReferenceBackend`]).
+    Reference,
+    /// Circularly padded `conv2d` (cuDNN on CUDA) on a `Z_H×Z_W` grid ([`CudnnBackend`]).
+    Cudnn,
+    /// Torch FFT on an abelian grid `Z_H×Z_W` ([`FourierBackend`]).
+    Fourier,
+    /// Block products with precomputed irreps, any group ([`IrrepBackend`]).
+    Irreps,
+}
+
+impl BackendKind {
+    /// All kinds, in the planner's order of preference on ties.
+    pub const ALL: [BackendKind; 5] = [
+        BackendKind::Gather,
+        BackendKind::Cudnn,
+        BackendKind::Fourier,
+        BackendKind::Irreps,
+        BackendKind::Reference,
+    ];
+
+    /// A short lower-case name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            BackendKind::Gather => "gather",
+            BackendKind::Reference => "reference",
+            BackendKind::Cudnn => "cudnn",
+            BackendKind::Fourier => "fourier",
+            BackendKind::Irreps => "irreps",
+        }
+    }
+}
+
+/// One implementation of the GM convolution map (see the [module docs](self)).
+pub trait ConvBackend: std::fmt::Debug + Send {
+    /// Which backend this is.
+    fn kind(&self) -> BackendKind;
+
+    /// `y[b,o,a] = Σ_i Σ_k w[o,i,k]·x[b,i, g_a·s_k]` (shared mode when `w` has one input
+    /// channel): `x` is `(B, C, n)`, `w` is `(O, C, K)` or `(O, 1, K)`, `y` is `(B, O, n)`.
+    ///
+    /// # Errors
+    /// [`NnError::Torch`] on a shape or device mismatch.
+    fn forward(&self, x: &Tensor, weight: &Tensor) -> Result<Tensor>;
+}
+
+/// Builds the backend `kind` for `lowering`.
+///
+/// # Errors
+/// [`NnError::BackendUnavailable`] when the backend does not apply to the group (cuDNN and
+/// Fourier need a grid of at most two cyclic axes).
+pub fn build(kind: BackendKind, lowering: &Lowering) -> Result<Box<dyn ConvBackend>> {
+    Ok(match kind {
+        BackendKind::Gather => Box::new(GatherBackend::new(lowering)),
+        BackendKind::Reference => Box::new(ReferenceBackend::new(lowering)),
+        BackendKind::Cudnn => Box::new(CudnnBackend::new(lowering)?),
+        BackendKind::Fourier => Box::new(FourierBackend::new(lowering)?),
+        BackendKind::Irreps => Box::new(IrrepBackend::new(lowering)?),
+    })
+}
+
+/// The `(H, W)` grid of a group that is `Z_W` or `Z_H×Z_W` in grid order, with the signed
+/// offsets `(dh_k, dw_k) ∈ (−H/2, H/2] × (−W/2, W/2]` of each support element.
+pub(crate) struct CyclicGrid {
+    pub height: i64,
+    pub width: i64,
+    pub offsets: Vec<(i64, i64)>,
+}
+
+impl CyclicGrid {
+    /// The grid of `lowering`, or why there is none (for the error of `backend`).
+    pub fn of(lowering: &Lowering, backend: BackendKind) -> Result<Self> {
+        use crate::lowering::Axis;
+        use gm_algebra::FiniteGroup;
+        let unavailable = |reason: &str| NnError::BackendUnavailable {
+            backend: backend.name().into(),
+            reason: format!("{reason} (group {})", lowering.group().name()),
+        };
+        let axes = lowering
+            .axes()
+            .ok_or_else(|| unavailable("the group is not a grid of cyclic axes"))?;
+        let sizes = axes
+            .iter()
+            .map(|a| match *a {
+                Axis::Cyclic(n) => Ok(n as i64),
+                Axis::Dihedral(_) => Err(unavailable("a dihedral axis is not abelian")),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let (height, width) = match sizes[..] {
+            [w] => (1, w),
+            [h, w] => (h, w),
+            _ => return Err(unavailable("more than two axes")),
+        };
+        let signed = |c: i64, n: i64| if 2 * c > n { c - n } else { c };
+        let offsets = lowering
+            .support()
+            .iter()
+            .map(|&s| {
+                let s = s as i64;
+                (signed(s / width, height), signed(s % width, width))
+            })
+            .collect();
+        Ok(Self {
+            height,
+            width,
+            offsets,
+        })
+    }
+
+    /// The one-hot placement `(K, kh·kw)` of the support in a box of half-sizes `(th, tw)`
+    /// (offset `(dh, dw)` at `(dh + th, dw + tw)`), in `kind` on `device`.
+    pub fn placement(&self, th: i64, tw: i64, kind: tch::Kind, device: tch::Device) -> Tensor {
+        let (kh, kw) = (2 * th + 1, 2 * tw + 1);
+        let k = self.offsets.len() as i64;
+        let mut p = vec![0f64; (k * kh * kw) as usize];
+        for (row, &(dh, dw)) in self.offsets.iter().enumerate() {
+            p[row * (kh * kw) as usize + ((dh + th) * kw + dw + tw) as usize] += 1.0;
+        }
+        Tensor::from_slice(&p)
+            .view([k, kh * kw])
+            .to_kind(kind)
+            .to_device(device)
+    }
+}
+
+/// Whether `w` is a shared-mode weight (one input channel).
+pub(crate) fn is_shared(weight: &Tensor) -> Result<bool> {
+    Ok(weight.size3()?.1 == 1)
+}

@@ -1,0 +1,62 @@
+//! Configuration of a GM convolution.
+
+use super::backend::BackendKind;
+use serde::{Deserialize, Serialize};
+
+/// How the input channels enter a GM convolution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChannelMode {
+    /// One kernel per output channel, applied to the sum of the input channels — the
+    /// reference's parameter-efficient form; weight `(O, 1, K)`.
+    #[default]
+    Shared,
+    /// One kernel per (output, input) channel pair; weight `(O, C, K)`.
+    Full,
+}
+
+/// How a layer chooses its backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BackendChoice {
+    /// The planner's cost model.
+    #[default]
+    Auto,
+    /// The planner times every applicable backend once on a probe input and keeps the fastest.
+    Timed,
+    /// This backend (an error at construction when it does not apply).
+    Fixed(BackendKind),
+}
+
+/// Configuration of [`super::GMConv`] and [`super::RelaxedGMConv`] (tch idiom: `Default` +
+/// struct update syntax).
+///
+/// # Example
+/// ```
+/// use gm_nn::conv::{ChannelMode, GMConvConfig};
+/// let c = GMConvConfig { mode: ChannelMode::Full, ..Default::default() };
+/// assert!(c.bias);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GMConvConfig {
+    /// Shared or full channel mode.
+    pub mode: ChannelMode,
+    /// Whether to add a per-output-channel bias (initialised to 0, as in the reference).
+    pub bias: bool,
+    /// Backend selection.
+    pub backend: BackendChoice,
+    /// The batch size the planner plans for.
+    pub batch_hint: usize,
+}
+
+impl Default for GMConvConfig {
+    fn default() -> Self {
+        Self {
+            mode: ChannelMode::Shared,
+            bias: true,
+            backend: BackendChoice::Auto,
+            batch_hint: 32,
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! The relaxed (approximately equivariant) GM convolution of displacement rank `r`.
+
+use super::config::GMConvConfig;
+use super::exact::GMConv;
+use crate::lowering::Lowering;
+use crate::Result;
+use std::borrow::Borrow;
+use tch::nn::{Init, Module, Path};
+use tch::Tensor;
+
+/// The rank-`r` relaxed GM convolution (math.md, "Diagonal form").
+///
+/// Every matrix is `M = Σ_g diag(d_g)·B_g` with `B_g[a,b] = [g_a⁻¹g_b = g]`; a GM has every
+/// `d_g` constant. This layer takes the coefficient table
+/// `F[g][a] = f(g) + Σ_{i<r} u_i(g)·v_i(a)` (kernel `f` plus a rank-`r` position-dependent
+/// part), so that
+///
+/// `M = M_f + Σ_i diag(v_i)·M_{u_i}`, i.e. `y = M_f x + Σ_i v_i ⊙ (M_{u_i} x)`:
+///
+/// `r + 1` GM convolutions (run as one, with `(r+1)·O` output channels) and `r` diagonal
+/// scalings. Per channel pair it has `K·(r+1) + r·n` parameters; `r = 0` is [`GMConv`].
+///
+/// Parameters: those of [`GMConv`] (`weight` = `f`, `bias`), `relax_kernel` `(r, O, 1|C, K)`
+/// (the `u_i`, initialised like `weight`) and `relax_position` `(r, O, n)` (the `v_i`, one per
+/// output channel, initialised to 0 so training starts exactly equivariant).
+///
+/// # Shapes
+/// input `(B, C, n)` → output `(B, O, n)`.
+#[derive(Debug)]
+pub struct RelaxedGMConv {
+    /// The exact part (`f` and the bias).
+    pub exact: GMConv,
+    /// The kernels `u_i`, `(r, O, 1|C, K)`.
+    pub relax_kernel: Tensor,
+    /// The position vectors `v_i`, `(r, O, n)`.
+    pub relax_position: Tensor,
+    rank: usize,
+}
+
+impl RelaxedGMConv {
+    /// A relaxed GM convolution of rank `rank` (parameters under `vs`).
+    ///
+    /// # Errors
+    /// As [`GMConv::new`].
+    pub fn new<'a, P: Borrow<Path<'a>>>(
+        vs: P,
+        in_channels: usize,
+        out_channels: usize,
+        rank: usize,
+        lowering: &Lowering,
+        config: GMConvConfig,
+    ) -> Result<Self> {
+        let vs = vs.borrow();
+        let exact = GMConv::new(vs, in_channels, out_channels, lowering, config)?;
+        let w = exact.weight.size();
+        let bound = 1.0 / ((w[1] * w[2]) as f64).sqrt();
+        let relax_kernel = vs.f_var(
+            "relax_kernel",
+            &[rank as i64, w[0], w[1], w[2]],
+            Init::Uniform {
+                lo: -bound,
+                up: bound,
+            },
+        )?;
+        let relax_position = vs.f_zeros(
+            "relax_position",
+            &[rank as i64, w[0], lowering.order() as i64],
+        )?;
+        Ok(Self {
+            exact,
+            relax_kernel,
+            relax_position,
+            rank,
+        })
+    }
+
+    /// The displacement rank bound `r`.
+    pub fn rank(&self) -> usize {
+        self.rank
+    }
+
+    /// The forward pass with errors reported.
+    ///
+    /// # Errors
+    /// [`crate::NnError::Torch`] on a shape or device mismatch.
+    pub fn f_forward(&self, xs: &Tensor) -> Result<Tensor> {
+        if self.rank == 0 {
+            return self.exact.f_forward(xs);
+        }
+        let w = self.exact.weight.size();
+        let (o, r) = (w[0], self.rank as i64);
+        let stacked = Tensor::f_cat(
+            &[
+                self.exact.weight.shallow_clone(),
+                self.relax_kernel.f_reshape([r * o, w[1], w[2]])?,
+            ],
+            0,
+        )?;
+        let z = self.exact.backend().forward(xs, &stacked)?;
+        let b = z.size()[0];
+        let z = z.f_view([b, r + 1, o, -1])?;
+        let relaxed = z
+            .f_narrow(1, 1, r)?
+            .f_mul(&self.relax_position.f_unsqueeze(0)?)?
+            .f_sum_dim_intlist(1i64, false, None)?;
+        let y = z.f_select(1, 0)?.f_add(&relaxed)?;
+        Ok(match &self.exact.bias {
+            Some(bias) => y.f_add(&bias.f_view([-1, 1])?)?,
+            None => y,
+        })
+    }
+}
+
+impl Module for RelaxedGMConv {
+    fn forward(&self, xs: &Tensor) -> Tensor {
+        self.f_forward(xs).expect("RelaxedGMConv forward")
+    }
+}
+
+impl crate::dense::ExportDense for RelaxedGMConv {
+    /// The `(O·n, C·n)` matrix `M_f + Σ_i diag(v_i)·M_{u_i}` per channel block.
+    fn export_dense(&self) -> Result<Tensor> {
+        crate::dense::linear_map_matrix(
+            self.exact.in_channels(),
+            self.exact.order(),
+            self.exact.weight.kind(),
+            self.exact.weight.device(),
+            |x| self.f_forward(x),
+        )
+    }
+}

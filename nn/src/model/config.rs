@@ -1,0 +1,127 @@
+//! Serde-deserialisable model configurations, with the reference's presets.
+
+use crate::conv::GMConvConfig;
+use crate::lowering::{Lowering, Support};
+use crate::Result;
+use gm_algebra::group::parse_group;
+use serde::{Deserialize, Serialize};
+use tch::Device;
+
+/// The reference GM-CNN classifier ([`super::Classifier`]).
+///
+/// # Example
+/// ```
+/// use gm_nn::model::ClassifierConfig;
+/// let c: ClassifierConfig = serde_json::from_str(r#"{"group": "C28xC28", "in_channels": 1}"#).unwrap();
+/// assert_eq!(c.channels, vec![120, 120]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ClassifierConfig {
+    /// The group spec (`"C32xC32"`, `"D14xD14"`, `"p4(8)"`, …), acting on the flattened input.
+    pub group: String,
+    /// The kernel support (a radius needs a grid of cyclic/dihedral axes).
+    pub support: Support,
+    /// Input channels.
+    pub in_channels: usize,
+    /// Output channels of each block.
+    pub channels: Vec<usize>,
+    /// Dropout before the linear head.
+    pub dropout: f64,
+    /// Number of classes.
+    pub classes: usize,
+    /// Displacement rank of the relaxed layers (0: exact GM convolutions).
+    pub relaxed_rank: usize,
+    /// The GM convolutions' configuration.
+    pub conv: GMConvConfig,
+}
+
+impl Default for ClassifierConfig {
+    fn default() -> Self {
+        Self::cifar10()
+    }
+}
+
+impl ClassifierConfig {
+    /// The reference's CIFAR-10 model: `C32xC32`, `t = 3` (`K = 49`), 3 → 120 → 120, dropout
+    /// 0.2, 10 classes (13,691 parameters).
+    pub fn cifar10() -> Self {
+        Self {
+            group: "C32xC32".into(),
+            support: Support::Radius(3),
+            in_channels: 3,
+            channels: vec![120, 120],
+            dropout: 0.2,
+            classes: 10,
+            relaxed_rank: 0,
+            conv: GMConvConfig::default(),
+        }
+    }
+
+    /// The reference's rotated-MNIST model: `D14xD14`, `t = 3` (`K = 196`), 1 → 120 → 120,
+    /// dropout 0.3, 10 classes (48,731 parameters).
+    pub fn rot_mnist() -> Self {
+        Self {
+            group: "D14xD14".into(),
+            in_channels: 1,
+            dropout: 0.3,
+            ..Self::cifar10()
+        }
+    }
+
+    /// The group and support lowered onto `device`.
+    ///
+    /// # Errors
+    /// [`crate::NnError::Algebra`] for a bad spec; [`crate::NnError::NotAGrid`] for a radius
+    /// on a non-grid group.
+    pub fn lowering(&self, device: Device) -> Result<Lowering> {
+        Lowering::new(parse_group(&self.group)?, &self.support, device)
+    }
+}
+
+/// The GM regression model for smoke plumes ([`super::Regression`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RegressionConfig {
+    /// The group spec (the reference: `C64xC64`).
+    pub group: String,
+    /// The kernel support (the reference: radius 1).
+    pub support: Support,
+    /// Input channels (10 frames × 2 velocity components).
+    pub in_channels: usize,
+    /// Output channels (one velocity frame).
+    pub out_channels: usize,
+    /// Hidden channels.
+    pub hidden: usize,
+    /// Number of residual GM blocks.
+    pub blocks: usize,
+    /// Displacement rank of the relaxed layers (0: exact).
+    pub relaxed_rank: usize,
+    /// The GM convolutions' configuration.
+    pub conv: GMConvConfig,
+}
+
+impl Default for RegressionConfig {
+    fn default() -> Self {
+        Self {
+            group: "C64xC64".into(),
+            support: Support::Radius(1),
+            in_channels: 20,
+            out_channels: 2,
+            hidden: 64,
+            blocks: 4,
+            relaxed_rank: 1,
+            conv: GMConvConfig::default(),
+        }
+    }
+}
+
+impl RegressionConfig {
+    /// The group and support lowered onto `device`.
+    ///
+    /// # Errors
+    /// As [`ClassifierConfig::lowering`].
+    pub fn lowering(&self, device: Device) -> Result<Lowering> {
+        Lowering::new(parse_group(&self.group)?, &self.support, device)
+    }
+}

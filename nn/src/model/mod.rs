@@ -1,0 +1,75 @@
+//! Models built from configs: the reference GM-CNN classifier and the GM regression model for
+//! smoke plumes.
+
+mod classifier;
+mod config;
+mod regression;
+
+pub use classifier::Classifier;
+pub use config::{ClassifierConfig, RegressionConfig};
+pub use regression::Regression;
+
+use crate::conv::{GMConv, GMConvConfig, RelaxedGMConv};
+use crate::lowering::Lowering;
+use crate::Result;
+use tch::nn::Path;
+use tch::Tensor;
+
+/// A GM convolution of either kind, as the models use it: exact when `rank = 0`.
+#[derive(Debug)]
+pub enum GMLayer {
+    /// [`GMConv`].
+    Exact(GMConv),
+    /// [`RelaxedGMConv`] with `rank ≥ 1`.
+    Relaxed(RelaxedGMConv),
+}
+
+impl GMLayer {
+    /// An exact layer for `rank = 0`, else a relaxed one.
+    ///
+    /// # Errors
+    /// As [`GMConv::new`].
+    pub fn new(
+        vs: &Path,
+        in_channels: usize,
+        out_channels: usize,
+        rank: usize,
+        lowering: &Lowering,
+        config: GMConvConfig,
+    ) -> Result<Self> {
+        Ok(if rank == 0 {
+            Self::Exact(GMConv::new(
+                vs,
+                in_channels,
+                out_channels,
+                lowering,
+                config,
+            )?)
+        } else {
+            Self::Relaxed(RelaxedGMConv::new(
+                vs,
+                in_channels,
+                out_channels,
+                rank,
+                lowering,
+                config,
+            )?)
+        })
+    }
+
+    /// The forward pass.
+    ///
+    /// # Errors
+    /// [`crate::NnError::Torch`] on a shape mismatch.
+    pub fn f_forward(&self, xs: &Tensor) -> Result<Tensor> {
+        match self {
+            Self::Exact(l) => l.f_forward(xs),
+            Self::Relaxed(l) => l.f_forward(xs),
+        }
+    }
+}
+
+/// The number of trainable scalars in `vs`.
+pub fn parameter_count(vs: &tch::nn::VarStore) -> usize {
+    vs.trainable_variables().iter().map(|t| t.numel()).sum()
+}

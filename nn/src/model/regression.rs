@@ -1,0 +1,83 @@
+//! The GM regression model for smoke plumes.
+
+use super::config::RegressionConfig;
+use super::GMLayer;
+use crate::Result;
+use std::borrow::Borrow;
+use tch::nn::{self, Module, Path};
+use tch::Tensor;
+
+/// The reference regression model (experiments.md): a 1×1 convolution `in → hidden`, `blocks`
+/// residual blocks `x ← PReLU(GMConv_relaxed(x)) + x` (one shared PReLU parameter), a 1×1
+/// convolution `hidden → out`. With `relaxed_rank = 0` every block is exactly equivariant.
+///
+/// Parameter paths: `input/…`, `blocks/<i>/…`, `prelu`, `output/…`.
+///
+/// # Shapes
+/// `(B, in, H, W)` → `(B, out, H, W)` (or `(B, in, n)` → `(B, out, n)`).
+#[derive(Debug)]
+pub struct Regression {
+    input: nn::Conv1D,
+    blocks: Vec<GMLayer>,
+    prelu: Tensor,
+    output: nn::Conv1D,
+}
+
+impl Regression {
+    /// Builds the model of `config` under `vs`.
+    ///
+    /// # Errors
+    /// As [`RegressionConfig::lowering`] and [`crate::conv::GMConv::new`].
+    pub fn new<'a, P: Borrow<Path<'a>>>(vs: P, config: &RegressionConfig) -> Result<Self> {
+        let vs = vs.borrow();
+        let lowering = config.lowering(vs.device())?;
+        let (cin, h, cout) = (
+            config.in_channels as i64,
+            config.hidden as i64,
+            config.out_channels as i64,
+        );
+        let input = nn::conv1d(vs / "input", cin, h, 1, Default::default());
+        let blocks = (0..config.blocks)
+            .map(|i| {
+                GMLayer::new(
+                    &(vs / "blocks" / i),
+                    config.hidden,
+                    config.hidden,
+                    config.relaxed_rank,
+                    &lowering,
+                    config.conv,
+                )
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let prelu = vs.f_var("prelu", &[1], nn::Init::Const(0.25))?;
+        let output = nn::conv1d(vs / "output", h, cout, 1, Default::default());
+        Ok(Self {
+            input,
+            blocks,
+            prelu,
+            output,
+        })
+    }
+
+    /// The forward pass with errors reported.
+    ///
+    /// # Errors
+    /// [`crate::NnError::Torch`] on a shape mismatch.
+    pub fn f_forward(&self, xs: &Tensor) -> Result<Tensor> {
+        let size = xs.size();
+        let mut x = xs.f_reshape([size[0], size[1], -1])?.apply(&self.input);
+        for block in &self.blocks {
+            x = block.f_forward(&x)?.f_prelu(&self.prelu)?.f_add(&x)?;
+        }
+        let y = x.apply(&self.output);
+        let mut out = size.clone();
+        out[1] = y.size()[1];
+        Ok(y.f_reshape(out)?)
+    }
+}
+
+impl Module for Regression {
+    fn forward(&self, xs: &Tensor) -> Tensor {
+        self.f_forward(xs).expect("Regression forward")
+    }
+}

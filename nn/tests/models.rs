@@ -1,0 +1,95 @@
+//! Models: parameter counts equal the reference's; configs deserialise; forward shapes.
+
+use gm_nn::lowering::Support;
+use gm_nn::model::{parameter_count, Classifier, ClassifierConfig, Regression, RegressionConfig};
+use gm_nn::testing::{assert_equivariant, regular_actions};
+use tch::nn::{Module, ModuleT, VarStore};
+use tch::{Device, Kind, Tensor};
+
+mod common;
+
+#[test]
+fn cifar10_classifier_has_the_reference_parameter_count() {
+    let vs = VarStore::new(Device::Cpu);
+    let m = Classifier::new(vs.root(), &ClassifierConfig::cifar10()).unwrap();
+    assert_eq!(parameter_count(&vs), 13_691);
+    let y = m.forward_t(
+        &Tensor::randn([2, 3, 32, 32], (Kind::Float, Device::Cpu)),
+        true,
+    );
+    assert_eq!(y.size(), vec![2, 10]);
+}
+
+#[test]
+fn rot_mnist_classifier_has_the_reference_parameter_count() {
+    let vs = VarStore::new(Device::Cpu);
+    let m = Classifier::new(vs.root(), &ClassifierConfig::rot_mnist()).unwrap();
+    assert_eq!(parameter_count(&vs), 48_731);
+    let y = m.forward_t(
+        &Tensor::randn([2, 1, 28, 28], (Kind::Float, Device::Cpu)),
+        false,
+    );
+    assert_eq!(y.size(), vec![2, 10]);
+}
+
+#[test]
+fn classifier_is_invariant_and_configs_deserialise() {
+    tch::manual_seed(31);
+    let config: ClassifierConfig = serde_json::from_str(
+        r#"{"group": "D3xC4", "support": {"radius": 1}, "in_channels": 2, "channels": [4, 4, 6],
+            "dropout": 0.1, "classes": 3}"#,
+    )
+    .unwrap();
+    assert_eq!(config.support, Support::Radius(1));
+    let vs = VarStore::new(Device::Cpu);
+    let m = Classifier::new(vs.root(), &config).unwrap();
+    let g = common::group("D3xC4");
+    let x = Tensor::randn([2, 2, 24], (Kind::Float, Device::Cpu));
+    // Global max pooling makes the logits invariant: output action = identity.
+    let f = |x: &Tensor| m.f_forward_t(x, false).map(|y| y.unsqueeze(-1));
+    let actions: Vec<_> = regular_actions(&g, Device::Cpu)
+        .unwrap()
+        .into_iter()
+        .map(|(a, _)| {
+            (
+                a,
+                gm_nn::testing::Action::regular(&common::group("C1"), 0, Device::Cpu).unwrap(),
+            )
+        })
+        .collect();
+    assert_equivariant(f, &x, &actions, 1e-5);
+    let relaxed = ClassifierConfig {
+        relaxed_rank: 1,
+        ..config
+    };
+    let vs = VarStore::new(Device::Cpu);
+    let _ = Classifier::new(vs.root(), &relaxed).unwrap();
+    // One extra (O, 1, K) kernel and one (O, n) position vector per block.
+    let exact_vs = VarStore::new(Device::Cpu);
+    let _ = Classifier::new(
+        exact_vs.root(),
+        &ClassifierConfig {
+            relaxed_rank: 0,
+            ..relaxed.clone()
+        },
+    )
+    .unwrap();
+    let extra: usize = relaxed.channels.iter().map(|&o| o * 18 + o * 24).sum();
+    assert_eq!(parameter_count(&vs), parameter_count(&exact_vs) + extra);
+}
+
+#[test]
+fn regression_model_maps_frames_to_the_next_frame() {
+    let config = RegressionConfig {
+        group: "C8xC8".into(),
+        hidden: 6,
+        ..Default::default()
+    };
+    let vs = VarStore::new(Device::Cpu);
+    let m = Regression::new(vs.root(), &config).unwrap();
+    let y = m.forward(&Tensor::randn([2, 20, 8, 8], (Kind::Float, Device::Cpu)));
+    assert_eq!(y.size(), vec![2, 2, 8, 8]);
+    let round: RegressionConfig =
+        serde_json::from_str(&serde_json::to_string(&config).unwrap()).unwrap();
+    assert_eq!(round, config);
+}
