@@ -67,6 +67,11 @@ enum Command {
         #[command(subcommand)]
         what: DataCommand,
     },
+    /// Measure performance.
+    Bench {
+        #[command(subcommand)]
+        what: BenchCommand,
+    },
     /// Inspect finite groups.
     Group {
         #[command(subcommand)]
@@ -100,6 +105,32 @@ enum DataCommand {
         /// Output root.
         #[arg(long, default_value = "data")]
         out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    /// One GM layer forward + backward: the planner's backend against the reference
+    /// formulation (and every other applicable backend), in the same run.
+    Nn {
+        /// Group spec of the layer.
+        #[arg(long, default_value = "C32xC32")]
+        group: String,
+        /// Kernel radius t per axis (K = (2t+1)² on a product of two cyclic axes).
+        #[arg(long, default_value_t = 3)]
+        radius: usize,
+        /// Batch size B.
+        #[arg(long, default_value_t = 32)]
+        batch: usize,
+        /// Channels C (input and output).
+        #[arg(long, default_value_t = 120)]
+        channels: usize,
+        /// Timed repetitions per backend (after one warm-up).
+        #[arg(long, default_value_t = 5)]
+        iterations: usize,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -145,6 +176,27 @@ fn main() -> Result<()> {
                 out,
             } => cli::data::plume(&out, kind, sims, steps),
         },
+        Command::Bench {
+            what:
+                BenchCommand::Nn {
+                    group,
+                    radius,
+                    batch,
+                    channels,
+                    iterations,
+                    json,
+                },
+        } => {
+            let config = gm_nn::bench::BenchConfig {
+                group,
+                support: gm_nn::lowering::Support::Radius(radius),
+                batch,
+                channels,
+                iterations,
+                ..Default::default()
+            };
+            cli::bench::nn(&config, select_device(device)?, json)
+        }
         Command::Group {
             command: GroupCommand::Show { spec, json },
         } => group_show::run(&spec, json),

@@ -1,4 +1,5 @@
 //! The `gm` subcommands, one module each.
+pub mod bench;
 pub mod data;
 pub mod list;
 pub mod report;
