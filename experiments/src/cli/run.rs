@@ -5,9 +5,12 @@
 use anyhow::{bail, Context, Result};
 use gm_experiments::baseline::PlainCnn;
 use gm_experiments::config::{
-    load_experiment, overrides::Override, ExperimentConfig, ModelKind, Task,
+    load_experiment, overrides::Override, AxisGroup, ExperimentConfig, ModelKind, Symmetry, Task,
 };
-use gm_experiments::data::load_images;
+use gm_experiments::data::{load_images, ImageSet};
+use gm_nn::conv::GMConvConfig;
+use gm_nn::lowering::Support;
+use gm_nn::model::{Classifier, ClassifierConfig};
 use gm_experiments::train::{
     checkpoint, evaluate, fit, parameter_count, Classification, TensorData, TrainSettings,
 };
@@ -71,11 +74,26 @@ fn describe(cfg: &ExperimentConfig) -> String {
     }
 }
 
+/// The group of a GM model on `height × width` images: one cyclic (`C_H`) or dihedral
+/// (`D_{H/2}`, reference element order) axis per image axis.
+fn axis_product_group(axis: AxisGroup, height: usize, width: usize) -> Result<String> {
+    Ok(match axis {
+        AxisGroup::Cyclic => format!("C{height}xC{width}"),
+        AxisGroup::Dihedral => {
+            if height % 2 != 0 || width % 2 != 0 {
+                bail!("model.axis_group = \"dihedral\" needs even image sides, got {height}x{width}");
+            }
+            format!("D{}xD{}", height / 2, width / 2)
+        }
+    })
+}
+
 fn build_model(
     cfg: &ExperimentConfig,
     vs: &VarStore,
-    in_channels: usize,
+    images: &ImageSet,
 ) -> Result<Box<dyn ModuleT>> {
+    let in_channels = images.channels;
     let m = &cfg.model;
     let classes = m
         .classes
@@ -89,10 +107,29 @@ fn build_model(
             m.dropout,
             classes,
         ))),
-        ModelKind::Gm => bail!(
-            "model.kind = \"gm\" is not wired into `gm run` yet (it needs gm-nn's GM models); \
-             use --set model.kind=cnn for the baseline"
-        ),
+        ModelKind::Gm => {
+            let group = match m.symmetry {
+                Symmetry::AxisProduct => {
+                    axis_product_group(m.axis_group, images.height, images.width)?
+                }
+                Symmetry::P4 | Symmetry::P4m => bail!(
+                    "model.symmetry = {:?} (images lifted to p4/p4m) is not wired into `gm run` \
+                     yet; use model.symmetry = \"axis-product\"",
+                    m.symmetry
+                ),
+            };
+            let config = ClassifierConfig {
+                group,
+                support: Support::Radius(m.t),
+                in_channels,
+                channels: vec![m.channels; m.blocks],
+                dropout: m.dropout,
+                classes,
+                relaxed_rank: m.relaxed_rank,
+                conv: GMConvConfig::default(),
+            };
+            Ok(Box::new(Classifier::new(vs.root(), &config)?))
+        }
     }
 }
 
@@ -135,7 +172,7 @@ pub fn run(
     }
     let (train, val) = all.split(cfg.data.val_fraction, cfg.seed)?;
     let mut vs = VarStore::new(device);
-    let model = build_model(&cfg, &vs, splits.train.channels)?;
+    let model = build_model(&cfg, &vs, &splits.train)?;
     let parameters = parameter_count(&vs);
     eprintln!(
         "{}: {} ({parameters} parameters) on {device:?}; {} train / {} validation / {} test",
