@@ -1,10 +1,11 @@
 //! The Fourier planner: picks, builds and caches a transform per group.
 
 use super::{
-    numerical_irreps, AbelianFft, AbelianStructure, DenseFourier, DihedralFft, DihedralStructure,
-    FourierTransform, Irreps, NaiveFourier, SeparableFourier, DENSE_LIMIT,
+    induced_irreps, numerical_irreps, young_orthogonal_irreps, AbelianFft, AbelianStructure,
+    DenseFourier, DihedralFft, DihedralStructure, FourierTransform, Irreps, NaiveFourier,
+    SeparableFourier, DENSE_LIMIT, YOUNG_DEGREE_LIMIT,
 };
-use crate::group::DirectProduct;
+use crate::group::{Dihedral, DirectProduct, Symmetric, Wallpaper};
 use crate::{FiniteGroup, Result};
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -18,13 +19,23 @@ struct Entry {
 
 /// Plans group Fourier transforms once and hands out shared plans (the rustfft pattern).
 ///
-/// Recipes, first match wins: an abelian group (recognised from its multiplication and
-/// decomposed into cyclic factors) → [`AbelianFft`] (rustfft, multi-dimensional); a dihedral
-/// group of order `2m`, `m ≥ 3` → [`DihedralFft`]; any other group → its
-/// [`numerical_irreps`] with a [`DenseFourier`] plan up to [`DENSE_LIMIT`] and the
-/// [`NaiveFourier`] sums above. Plans and irreps are cached per group, keyed by the group's
-/// order, generators and the right-multiplication by each generator (which determine the
-/// whole multiplication on indices).
+/// Recipes, first match wins:
+/// 1. an abelian group (recognised from its multiplication and decomposed into cyclic
+///    factors) → [`AbelianFft`] (rustfft, multi-dimensional);
+/// 2. the concrete family behind any wrappers ([`FiniteGroup::as_any`], so `AnyGroup` and
+///    `CachedGroup` are seen through): a [`DirectProduct`] → [`SeparableFourier`] over plans of
+///    its factors ([`FourierPlanner::plan_direct_product`]); [`Symmetric`] `S_n`,
+///    `n ≤ `[`YOUNG_DEGREE_LIMIT`] → Young's orthogonal form ([`young_orthogonal_irreps`]);
+///    [`Dihedral`] → [`DihedralFft`]; [`Wallpaper`] `p4`/`p4m` → Mackey's induced irreps
+///    ([`induced_irreps`]);
+/// 3. a dihedral group of order `2m`, `m ≥ 3`, recognised from its multiplication →
+///    [`DihedralFft`];
+/// 4. any other group → [`numerical_irreps`].
+///
+/// Irreps without a fast transform get a [`DenseFourier`] plan up to [`DENSE_LIMIT`] and the
+/// [`NaiveFourier`] sums above ([`FourierTransform::kind`] tells which). Plans and irreps are
+/// cached per group, keyed by the group's order, generators and the right-multiplication by
+/// each generator (which determine the whole multiplication on indices).
 ///
 /// # Example
 /// ```
@@ -67,13 +78,37 @@ impl FourierPlanner {
         key
     }
 
-    /// The fast plan for a structured group, if one applies.
-    fn structured_plan<G: FiniteGroup + ?Sized>(g: &G) -> Option<Arc<dyn FourierTransform>> {
+    /// The plan for a structured group (recipes 1–3), if one applies.
+    fn structured_plan<G: FiniteGroup + ?Sized>(
+        &self,
+        g: &G,
+    ) -> Result<Option<Arc<dyn FourierTransform>>> {
         if g.is_abelian() {
             let s = AbelianStructure::new(g).expect("the group is abelian");
-            return Some(Arc::new(AbelianFft::new(s)));
+            return Ok(Some(Arc::new(AbelianFft::new(s))));
         }
-        DihedralStructure::recognise(g).map(|s| Arc::new(DihedralFft::new(s)) as _)
+        if let Some(any) = g.as_any() {
+            if let Some(p) = any.downcast_ref::<DirectProduct>() {
+                return self.plan_direct_product(p).map(Some);
+            }
+            if let Some(d) = any.downcast_ref::<Dihedral>() {
+                let s = DihedralStructure::of_family(d).expect("a non-abelian dihedral group");
+                return Ok(Some(Arc::new(DihedralFft::new(s))));
+            }
+            let closed_form = if let Some(s) = any.downcast_ref::<Symmetric>() {
+                (s.degree() <= YOUNG_DEGREE_LIMIT)
+                    .then(|| young_orthogonal_irreps(s))
+                    .transpose()?
+            } else if let Some(w) = any.downcast_ref::<Wallpaper>() {
+                Some(induced_irreps(w)?)
+            } else {
+                None
+            };
+            if let Some(irreps) = closed_form {
+                return matrix_plan(Arc::new(irreps)).map(Some);
+            }
+        }
+        Ok(DihedralStructure::recognise(g).map(|s| Arc::new(DihedralFft::new(s)) as _))
     }
 
     /// The plan for `g` (built on first request, then shared).
@@ -85,16 +120,9 @@ impl FourierPlanner {
         if let Some(p) = self.lock().get(&key).and_then(|e| e.plan.clone()) {
             return Ok(p);
         }
-        let plan = match Self::structured_plan(g) {
+        let plan = match self.structured_plan(g)? {
             Some(p) => p,
-            None => {
-                let irreps = self.irreps_keyed(g, &key)?;
-                if g.order() <= DENSE_LIMIT {
-                    Arc::new(DenseFourier::new(irreps)?) as Arc<dyn FourierTransform>
-                } else {
-                    Arc::new(NaiveFourier::new(irreps))
-                }
-            }
+            None => matrix_plan(self.irreps_keyed(g, &key)?)?,
         };
         self.lock().entry(key).or_default().plan = Some(Arc::clone(&plan));
         Ok(plan)
@@ -108,7 +136,10 @@ impl FourierPlanner {
     /// Those of [`FourierPlanner::plan`] for a factor.
     pub fn plan_direct_product(&self, g: &DirectProduct) -> Result<Arc<dyn FourierTransform>> {
         let factors = g.factors();
-        if factors.len() == 1 || g.is_abelian() {
+        if factors.len() == 1 {
+            return self.plan(&factors[0]);
+        }
+        if g.is_abelian() {
             return self.plan(g);
         }
         let left = self.plan(&factors[0])?;
@@ -120,8 +151,8 @@ impl FourierPlanner {
         Ok(Arc::new(SeparableFourier::new(g.clone(), left, right)?))
     }
 
-    /// A complete set of irreps of `g`, in the layout of its plan: closed forms for abelian
-    /// and dihedral groups, [`numerical_irreps`] otherwise. Cached.
+    /// A complete set of irreps of `g`, in the layout of its plan: the plan's closed forms
+    /// where a recipe applies, [`numerical_irreps`] otherwise. Cached.
     ///
     /// # Errors
     /// Those of [`numerical_irreps`].
@@ -139,7 +170,7 @@ impl FourierPlanner {
                 return Ok(p.irreps());
             }
         }
-        let irreps = match Self::structured_plan(g) {
+        let irreps = match self.structured_plan(g)? {
             Some(p) => {
                 let irreps = p.irreps();
                 self.lock().entry(key.to_vec()).or_default().plan = Some(p);
@@ -154,4 +185,13 @@ impl FourierPlanner {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Vec<u32>, Entry>> {
         self.cache.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// The matrix-based plan of a set of irreps: dense up to [`DENSE_LIMIT`], naive above.
+fn matrix_plan(irreps: Arc<Irreps>) -> Result<Arc<dyn FourierTransform>> {
+    Ok(if irreps.order() <= DENSE_LIMIT {
+        Arc::new(DenseFourier::new(irreps)?)
+    } else {
+        Arc::new(NaiveFourier::new(irreps))
+    })
 }
