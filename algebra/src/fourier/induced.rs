@@ -34,7 +34,8 @@ use std::f64::consts::TAU;
 /// use gm_algebra::group::Wallpaper;
 /// let irr = induced_irreps(&Wallpaper::p4(2).unwrap()).unwrap();
 /// assert_eq!(irr.dims().iter().map(|d| d * d).sum::<usize>(), 16);
-/// assert_eq!(irr.dims(), &[1, 1, 1, 1, 2, 1, 1, 1, 1]);
+/// // orbits {0} (stabiliser C4), {(0,1), (1,0)} (C2), {(1,1)} (C4)
+/// assert_eq!(irr.dims(), &[1, 1, 1, 1, 2, 2, 1, 1, 1, 1]);
 /// ```
 pub fn induced_irreps(g: &Wallpaper) -> Result<Irreps> {
     let (big_n, p) = (g.grid_size(), g.point_group_order());
@@ -84,24 +85,25 @@ pub fn induced_irreps(g: &Wallpaper) -> Result<Irreps> {
                 })
                 .collect();
             for sigma in little_group_irreps(&stabiliser, p, pmul) {
-                let rep = induce(big_n, &roots, &points, &moves, &sigma);
-                let nu: f64 = squares.iter().map(|&x| trace(&rep, x).re).sum::<f64>() / n as f64;
-                let fs = FsType::from_indicator(nu);
-                let rep = if fs == FsType::Real && !rep.is_real(1e-12) {
-                    real_orthogonal_form(g, &rep)?.0
+                let (d, mut data) = induce(big_n, &roots, &points, &moves, &sigma);
+                let trace = |x: usize| (0..d).map(|u| data[x * d * d + u * d + u].re).sum::<f64>();
+                let fs = FsType::from_indicator(
+                    squares.iter().map(|&x| trace(x)).sum::<f64>() / n as f64,
+                );
+                let rep = if fs != FsType::Real {
+                    Representation::from_flat(d, data)
+                } else if data.iter().all(|z| z.im.abs() < 1e-12) {
+                    // Real up to rounding in the roots of unity: store it exactly real.
+                    data.iter_mut().for_each(|z| z.im = 0.0);
+                    Representation::from_flat(d, data)
                 } else {
-                    rep
+                    real_orthogonal_form(g, &Representation::from_flat(d, data))?.0
                 };
                 irreps.push(Irrep::new(rep, fs));
             }
         }
     }
     Ok(Irreps::from_parts(irreps, IrrepConstruction::Induced))
-}
-
-/// `tr ρ(x)`.
-fn trace(rep: &Representation, x: usize) -> Complex64 {
-    rep.matrix(x).trace()
 }
 
 /// The irreps of the little group `P_k ⊆ D4` (its point-group indices `stabiliser`, sorted, the
@@ -170,14 +172,15 @@ fn little_group_irreps(
 }
 
 /// The matrices of `Ind(χ_k ⊗ σ)` for every element `(t, A)` at index `(tx·N + ty)·|P| + A`:
-/// block `(i, j)` with `(i, B) = moves[A][j]` is `χ_{points[i]}(t) σ(B)`.
+/// block `(i, j)` with `(i, B) = moves[A][j]` is `χ_{points[i]}(t) σ(B)`. Returns the degree
+/// and the matrices, column-major, one after another.
 fn induce(
     big_n: usize,
     roots: &[Complex64],
     points: &[(usize, usize)],
     moves: &[Vec<(usize, usize)>],
     sigma: &[DMatrix<Complex64>],
-) -> Representation {
+) -> (usize, Vec<Complex64>) {
     let p = moves.len();
     let ds = sigma[0].nrows();
     let d = points.len() * ds;
@@ -204,5 +207,5 @@ fn induce(
             }
         }
     }
-    Representation::from_flat(d, data)
+    (d, data)
 }

@@ -10,7 +10,10 @@ use crate::{FiniteGroup, Result};
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 
-/// A cached entry: the irreps (generic groups) and/or the plan.
+/// A cached entry: the irreps (generic groups) and/or the plan. Invariant: when both are set,
+/// they are the same irreps — the first irreps fixed for a key are final, so a group that
+/// shares its multiplication with a recognised family (e.g. `S_4` as permutations and as
+/// [`Symmetric`]) gets one consistent answer whichever was asked first.
 #[derive(Default)]
 struct Entry {
     irreps: Option<Arc<Irreps>>,
@@ -117,14 +120,38 @@ impl FourierPlanner {
     /// Those of [`numerical_irreps`] for a group without a closed form.
     pub fn plan<G: FiniteGroup + ?Sized>(&self, g: &G) -> Result<Arc<dyn FourierTransform>> {
         let key = Self::key(g);
-        if let Some(p) = self.lock().get(&key).and_then(|e| e.plan.clone()) {
-            return Ok(p);
-        }
-        let plan = match self.structured_plan(g)? {
-            Some(p) => p,
-            None => matrix_plan(self.irreps_keyed(g, &key)?)?,
+        let known = self
+            .lock()
+            .get(&key)
+            .map(|e| (e.plan.clone(), e.irreps.clone()));
+        let plan = match known {
+            Some((Some(p), _)) => return Ok(p),
+            Some((None, Some(irreps))) => matrix_plan(irreps)?,
+            _ => match self.structured_plan(g)? {
+                Some(p) => p,
+                None => matrix_plan(self.irreps_keyed(g, &key)?)?,
+            },
         };
-        self.lock().entry(key).or_default().plan = Some(Arc::clone(&plan));
+        self.store_plan(key, plan)
+    }
+
+    /// Caches `plan` under `key` unless a plan is already there (then returns that one); if
+    /// other irreps were fixed for the key meanwhile, the plan is rebuilt on them.
+    fn store_plan(
+        &self,
+        key: Vec<u32>,
+        plan: Arc<dyn FourierTransform>,
+    ) -> Result<Arc<dyn FourierTransform>> {
+        let mut cache = self.lock();
+        let e = cache.entry(key).or_default();
+        if let Some(p) = &e.plan {
+            return Ok(Arc::clone(p));
+        }
+        let plan = match &e.irreps {
+            Some(i) if !Arc::ptr_eq(i, &plan.irreps()) => matrix_plan(Arc::clone(i))?,
+            _ => plan,
+        };
+        e.plan = Some(Arc::clone(&plan));
         Ok(plan)
     }
 
@@ -170,16 +197,17 @@ impl FourierPlanner {
                 return Ok(p.irreps());
             }
         }
-        let irreps = match self.structured_plan(g)? {
-            Some(p) => {
-                let irreps = p.irreps();
-                self.lock().entry(key.to_vec()).or_default().plan = Some(p);
-                return Ok(irreps);
-            }
-            None => Arc::new(numerical_irreps(g)?),
-        };
-        self.lock().entry(key.to_vec()).or_default().irreps = Some(Arc::clone(&irreps));
-        Ok(irreps)
+        if let Some(p) = self.structured_plan(g)? {
+            return Ok(self.store_plan(key.to_vec(), p)?.irreps());
+        }
+        let irreps = Arc::new(numerical_irreps(g)?);
+        let mut cache = self.lock();
+        let e = cache.entry(key.to_vec()).or_default();
+        Ok(match (&e.plan, &e.irreps) {
+            (Some(p), _) => p.irreps(),
+            (None, Some(i)) => Arc::clone(i),
+            (None, None) => Arc::clone(e.irreps.insert(irreps)),
+        })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Vec<u32>, Entry>> {
