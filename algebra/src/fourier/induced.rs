@@ -1,10 +1,9 @@
 //! Irreps of the wallpaper groups `p4 = Z_N² ⋊ C4` and `p4m = Z_N² ⋊ D4` by Mackey's
 //! little-group method: induced from the stabilisers of the translation characters.
 
-use super::real_form::real_orthogonal_form;
 use super::{FsType, Irrep, IrrepConstruction, Irreps, Representation};
 use crate::group::{Group, Wallpaper};
-use crate::{FiniteGroup, Result};
+use crate::{Error, FiniteGroup, Result};
 use nalgebra::DMatrix;
 use num_complex::Complex64;
 use std::f64::consts::TAU;
@@ -97,13 +96,86 @@ pub fn induced_irreps(g: &Wallpaper) -> Result<Irreps> {
                     data.iter_mut().for_each(|z| z.im = 0.0);
                     Representation::from_flat(d, data)
                 } else {
-                    real_orthogonal_form(g, &Representation::from_flat(d, data))?.0
+                    // k ≠ −k: pair each orbit point with its negative, −k_j = R²k_j = k_j̄,
+                    // R² A_j = A_j̄ C_j, C_j ∈ P_k.
+                    let minus = |(x, y): (usize, usize)| ((big_n - x) % big_n, (big_n - y) % big_n);
+                    let pairs: Vec<(usize, usize, f64)> = (0..points.len())
+                        .filter_map(|j| {
+                            let jb = points.iter().position(|&q| q == minus(points[j]))?;
+                            let c = pmul(pinv(cosets[jb]), pmul(HALF_TURN, cosets[j]));
+                            (j < jb).then(|| (j, jb, sigma[c][(0, 0)].re))
+                        })
+                        .collect();
+                    paired_real_form(d, &mut data, &pairs)?;
+                    Representation::from_flat(d, data)
                 };
                 irreps.push(Irrep::new(rep, fs));
             }
         }
     }
     Ok(Irreps::from_parts(irreps, IrrepConstruction::Induced))
+}
+
+/// The point-group index of the half turn `R²` (central in `C4` and `D4`, `R²k = −k`).
+const HALF_TURN: usize = 2;
+
+/// The real orthogonal form `σ(g) = V* ρ(g) V` of an induced irrep of real type with `k ≠ −k`
+/// (so `R² ∉ P_k` and `σ` is a real character `±1`): `J e_j = σ(C_j) e_j̄` intertwines `ρ` and
+/// `conj ρ` and is symmetric, and on each pair `(j, j̄, s = σ(C_j))` the columns
+/// `(e_j + s e_j̄)/√2` and `(−i e_j + i s e_j̄)/√2` of `V` satisfy `conj(V) V* = J`. `ρ(g)` is
+/// monomial and `V` has two entries per row and column, so each matrix costs `O(d²)`.
+///
+/// # Errors
+/// [`Error::InvalidRepresentation`] if the result is not real to `1e-9` (not expected).
+fn paired_real_form(d: usize, data: &mut [Complex64], pairs: &[(usize, usize, f64)]) -> Result<()> {
+    let h = std::f64::consts::FRAC_1_SQRT_2;
+    // V's entries: column b ↦ [(row, value); 2]; row r ↦ [(column, value); 2].
+    let mut cols = vec![[(0, Complex64::default()); 2]; d];
+    let mut rows = vec![Vec::with_capacity(2); d];
+    for (p, &(j, jb, s)) in pairs.iter().enumerate() {
+        let entries = [
+            (2 * p, j, Complex64::new(h, 0.0)),
+            (2 * p, jb, Complex64::new(s * h, 0.0)),
+            (2 * p + 1, j, Complex64::new(0.0, -h)),
+            (2 * p + 1, jb, Complex64::new(0.0, s * h)),
+        ];
+        for (b, r, v) in entries {
+            cols[b][usize::from(r == jb)] = (r, v);
+            rows[r].push((b, v));
+        }
+    }
+    let dd = d * d;
+    let mut worst: f64 = 0.0;
+    let (mut acc, mut sigma) = (vec![Complex64::default(); d], vec![0.0; dd]);
+    for m in data.chunks_exact_mut(dd) {
+        for (b, col) in cols.iter().enumerate() {
+            // σ[:, b] = V* ρ V[:, b], from the entries of V[:, b], of ρ's columns and V's rows.
+            acc.fill(Complex64::default());
+            for &(c, v) in col {
+                for r in 0..d {
+                    let x = m[c * d + r];
+                    if x != Complex64::default() {
+                        for &(a, w) in &rows[r] {
+                            acc[a] += w.conj() * x * v;
+                        }
+                    }
+                }
+            }
+            for (z, a) in sigma[b * d..(b + 1) * d].iter_mut().zip(&acc) {
+                worst = worst.max(a.im.abs());
+                *z = a.re;
+            }
+        }
+        for (z, &x) in m.iter_mut().zip(&sigma) {
+            *z = Complex64::new(x, 0.0);
+        }
+    }
+    if worst > 1e-9 {
+        return Err(Error::InvalidRepresentation {
+            reason: format!("induced irrep: residual imaginary part {worst:.3e} in its real form"),
+        });
+    }
+    Ok(())
 }
 
 /// The irreps of the little group `P_k ⊆ D4` (its point-group indices `stabiliser`, sorted, the
