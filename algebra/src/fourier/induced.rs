@@ -19,13 +19,16 @@ use std::f64::consts::TAU;
 /// `ρ = Ind_{T⋊P_k}^G (χ_k ⊗ σ)` has degree `m·d_σ` and blocks
 /// `ρ(t, A)[i, j] = χ_{A_i k}(t) σ(A_i⁻¹ A A_j)` where `A A_j ∈ A_i P_k` (zero elsewhere).
 /// Mackey's theorem: these are irreducible, pairwise inequivalent, and exhaust `Irr(G)`.
-/// The Frobenius–Schur type comes from the indicator; irreps of real type are put in real
-/// orthogonal form ([`real_orthogonal_form`]). The trivial irrep comes first. Cost `O(n Σ d²)`
-/// to write the matrices plus `O(n d³)` per real-type irrep: all of `p4(32)` (order 4096) in well
-/// under a second.
+/// The Frobenius–Schur type comes from the indicator, and real-type irreps are stored real:
+/// when `2k = 0` the matrices are real already (`χ_k = ±1`, `σ` real); otherwise `R² ∉ P_k`
+/// (`R²k = −k ≠ k`), so `σ` is a real character, and pairing each orbit point with its negative
+/// gives a closed-form real orthogonal basis (see `paired_real_form`). The trivial irrep comes
+/// first. Cost `O(n Σ d²) = O(n²)` (writing the matrices); memory `16 n²` bytes: `p4(32)`
+/// (order 4096) takes about 0.3–0.5 s and 268 MB, `p4(48)` (9216) about 1.8 s and 1.4 GB.
 ///
 /// # Errors
-/// Those of [`real_orthogonal_form`] (not expected: the irrep is of real type).
+/// [`Error::InvalidRepresentation`] if a real form leaves an imaginary residue above `1e-9`
+/// (not expected).
 ///
 /// # Example
 /// ```

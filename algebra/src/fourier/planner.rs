@@ -42,13 +42,18 @@ struct Entry {
 ///
 /// # Example
 /// ```
-/// use gm_algebra::fourier::{FourierPlanner, FourierTransform};
-/// use gm_algebra::group::{Cyclic, Dihedral};
+/// use gm_algebra::fourier::{FourierPlanner, FourierTransform, IrrepConstruction, PlanKind};
+/// use gm_algebra::group::{parse_group, Cyclic, Dihedral};
 /// let planner = FourierPlanner::new();
 /// assert_eq!(planner.plan(&Cyclic::new(8).unwrap()).unwrap().algorithm(), "abelian-fft");
 /// let p = planner.plan(&Dihedral::new(5).unwrap()).unwrap();
 /// assert_eq!(p.algorithm(), "dihedral-fft");
 /// assert_eq!(p.layout().dims(), &[1, 1, 2, 2]);
+/// // families are recognised behind type erasure
+/// let s4 = planner.plan(&parse_group("S4").unwrap()).unwrap();
+/// assert_eq!(s4.kind(), PlanKind::Dense(IrrepConstruction::Young));
+/// let product = planner.plan(&parse_group("C4xD3").unwrap()).unwrap();
+/// assert_eq!(product.kind(), PlanKind::Separable);
 /// ```
 #[derive(Default)]
 pub struct FourierPlanner {
