@@ -19,9 +19,12 @@ use std::f64::consts::TAU;
 /// `ρ = Ind_{T⋊P_k}^G (χ_k ⊗ σ)` has degree `m·d_σ` and blocks
 /// `ρ(t, A)[i, j] = χ_{A_i k}(t) σ(A_i⁻¹ A A_j)` where `A A_j ∈ A_i P_k` (zero elsewhere).
 /// Mackey's theorem: these are irreducible, pairwise inequivalent, and exhaust `Irr(G)`.
-/// The Frobenius–Schur type comes from the indicator, and real-type irreps are stored real:
-/// when `2k = 0` the matrices are real already (`χ_k = ±1`, `σ` real); otherwise `R² ∉ P_k`
-/// (`R²k = −k ≠ k`), so `σ` is a real character, and pairing each orbit point with its negative
+/// Types and real forms in closed form: `R² = −I` is central and maps `k` to `−k`. When
+/// `2k = 0`, `χ_k = ±1` and `σ` is real (dihedral or `C1`/`C2` characters) — then `ρ` is real,
+/// of real type — except for the non-real characters of a little group `C4` (one-point orbits,
+/// `p4` only), which give non-real characters of `G` (complex type). Otherwise `R² ∉ P_k`
+/// (`R²k = −k ≠ k`), so `σ` is a real character, `ρ` is of real type, and pairing each orbit
+/// point with its negative
 /// gives a closed-form real orthogonal basis (see `paired_real_form`). The trivial irrep comes
 /// first. Cost `O(n Σ d²) = O(n²)` (writing the matrices); memory `16 n²` bytes: `p4(32)`
 /// (order 4096) takes about 0.3–0.5 s and 268 MB, `p4(48)` (9216) about 1.8 s and 1.4 GB.
@@ -40,18 +43,82 @@ use std::f64::consts::TAU;
 /// assert_eq!(irr.dims(), &[1, 1, 1, 1, 2, 2, 1, 1, 1, 1]);
 /// ```
 pub fn induced_irreps(g: &Wallpaper) -> Result<Irreps> {
+    let big_n = g.grid_size();
+    let roots = roots_of_unity(big_n);
+    let irreps = induced_specs(g)
+        .into_iter()
+        .map(|spec| {
+            let mut data = induce(big_n, &roots, &spec);
+            let d = spec.dim();
+            match spec.change() {
+                Some(v) => paired_real_form(d, &mut data, &v)?,
+                // Real up to rounding in the roots of unity (χ_k = ±1): store it exactly real.
+                None if spec.fs == FsType::Real => data.iter_mut().for_each(|z| z.im = 0.0),
+                None => {}
+            }
+            Ok(Irrep::new(Representation::from_flat(d, data), spec.fs))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Irreps::from_parts(irreps, IrrepConstruction::Induced))
+}
+
+/// One induced irrep `Ind(χ_k ⊗ σ)` of a wallpaper group, as data.
+pub(crate) struct InducedSpec {
+    /// The orbit points `k_i = A_i k`.
+    pub(crate) points: Vec<(usize, usize)>,
+    /// Per point-group element `A` and orbit position `j`: `(i, B)` with `A A_j = A_i B`.
+    pub(crate) moves: Vec<Vec<(usize, usize)>>,
+    /// `σ(B)` per point-group index (empty off the little group).
+    pub(crate) sigma: Vec<DMatrix<Complex64>>,
+    /// The Frobenius–Schur type.
+    pub(crate) fs: FsType,
+    /// For irreps stored in the paired real form: the pairs `(j, j̄, σ(C_j))`.
+    pub(crate) pairs: Option<Vec<(usize, usize, f64)>>,
+}
+
+impl InducedSpec {
+    /// The little-group irrep's degree `d_σ`.
+    pub(crate) fn little_dim(&self) -> usize {
+        self.sigma[0].nrows()
+    }
+    /// The degree `m·d_σ`.
+    pub(crate) fn dim(&self) -> usize {
+        self.points.len() * self.little_dim()
+    }
+    /// The unitary `V` of the stored real form (`V* ρ V`), if any.
+    pub(crate) fn change(&self) -> Option<DMatrix<Complex64>> {
+        let pairs = self.pairs.as_ref()?;
+        let d = self.dim();
+        let h = std::f64::consts::FRAC_1_SQRT_2;
+        let mut v = DMatrix::zeros(d, d);
+        for (p, &(j, jb, s)) in pairs.iter().enumerate() {
+            v[(j, 2 * p)] = Complex64::new(h, 0.0);
+            v[(jb, 2 * p)] = Complex64::new(s * h, 0.0);
+            v[(j, 2 * p + 1)] = Complex64::new(0.0, -h);
+            v[(jb, 2 * p + 1)] = Complex64::new(0.0, s * h);
+        }
+        Some(v)
+    }
+}
+
+/// `exp(2πi j/N)` for `j ∈ 0..N`.
+fn roots_of_unity(big_n: usize) -> Vec<Complex64> {
+    (0..big_n)
+        .map(|j| Complex64::from_polar(1.0, TAU * j as f64 / big_n as f64))
+        .collect()
+}
+
+/// The induced irreps of `g` as data, in the order of [`induced_irreps`]: orbits by their
+/// smallest point (row-major), then the little group's irreps.
+pub(crate) fn induced_specs(g: &Wallpaper) -> Vec<InducedSpec> {
     let (big_n, p) = (g.grid_size(), g.point_group_order());
-    let n = Group::order(g);
     // Point-group element h (index h of G, no translation) and its action on Z_N².
     let act = |h: usize, k: (usize, usize)| g.act_on_pixel(&g.element(h), k);
     let pmul = |a: usize, b: usize| FiniteGroup::mul_idx(g, a, b);
     let pinv = |a: usize| FiniteGroup::inv_idx(g, a);
-    let squares: Vec<usize> = (0..n).map(|x| FiniteGroup::mul_idx(g, x, x)).collect();
-    let roots: Vec<Complex64> = (0..big_n)
-        .map(|j| Complex64::from_polar(1.0, TAU * j as f64 / big_n as f64))
-        .collect();
+    let minus = |(x, y): (usize, usize)| ((big_n - x) % big_n, (big_n - y) % big_n);
     let mut seen = vec![false; big_n * big_n];
-    let mut irreps = Vec::new();
+    let mut specs = Vec::new();
     for kx in 0..big_n {
         for ky in 0..big_n {
             if seen[kx * big_n + ky] {
@@ -87,36 +154,38 @@ pub fn induced_irreps(g: &Wallpaper) -> Result<Irreps> {
                 })
                 .collect();
             for sigma in little_group_irreps(&stabiliser, p, pmul) {
-                let (d, mut data) = induce(big_n, &roots, &points, &moves, &sigma);
-                let trace = |x: usize| (0..d).map(|u| data[x * d * d + u * d + u].re).sum::<f64>();
-                let fs = FsType::from_indicator(
-                    squares.iter().map(|&x| trace(x)).sum::<f64>() / n as f64,
-                );
-                let rep = if fs != FsType::Real {
-                    Representation::from_flat(d, data)
-                } else if data.iter().all(|z| z.im.abs() < 1e-12) {
-                    // Real up to rounding in the roots of unity: store it exactly real.
-                    data.iter_mut().for_each(|z| z.im = 0.0);
-                    Representation::from_flat(d, data)
-                } else {
-                    // k ≠ −k: pair each orbit point with its negative, −k_j = R²k_j = k_j̄,
-                    // R² A_j = A_j̄ C_j, C_j ∈ P_k.
-                    let minus = |(x, y): (usize, usize)| ((big_n - x) % big_n, (big_n - y) % big_n);
-                    let pairs: Vec<(usize, usize, f64)> = (0..points.len())
+                // σ is real except for the characters i^j (j odd) of a little group C4, which
+                // only occur for one-point orbits: then ρ is a non-real character.
+                let real = sigma
+                    .iter()
+                    .flat_map(|m| m.iter())
+                    .all(|z| z.im.abs() < 1e-12);
+                let fs = if real { FsType::Real } else { FsType::Complex };
+                // k ≠ −k: pair each orbit point with its negative, −k_j = R²k_j = k_j̄,
+                // R² A_j = A_j̄ C_j, C_j ∈ P_k (then σ is a real character).
+                let pairs = (real && minus((kx, ky)) != (kx, ky)).then(|| {
+                    (0..points.len())
                         .filter_map(|j| {
-                            let jb = points.iter().position(|&q| q == minus(points[j]))?;
+                            let jb = points
+                                .iter()
+                                .position(|&q| q == minus(points[j]))
+                                .expect("R² maps the orbit to itself");
                             let c = pmul(pinv(cosets[jb]), pmul(HALF_TURN, cosets[j]));
                             (j < jb).then(|| (j, jb, sigma[c][(0, 0)].re))
                         })
-                        .collect();
-                    paired_real_form(d, &mut data, &pairs)?;
-                    Representation::from_flat(d, data)
-                };
-                irreps.push(Irrep::new(rep, fs));
+                        .collect()
+                });
+                specs.push(InducedSpec {
+                    points: points.clone(),
+                    moves: moves.clone(),
+                    sigma,
+                    fs,
+                    pairs,
+                });
             }
         }
     }
-    Ok(Irreps::from_parts(irreps, IrrepConstruction::Induced))
+    specs
 }
 
 /// The point-group index of the half turn `R²` (central in `C4` and `D4`, `R²k = −k`).
@@ -130,21 +199,17 @@ const HALF_TURN: usize = 2;
 ///
 /// # Errors
 /// [`Error::InvalidRepresentation`] if the result is not real to `1e-9` (not expected).
-fn paired_real_form(d: usize, data: &mut [Complex64], pairs: &[(usize, usize, f64)]) -> Result<()> {
-    let h = std::f64::consts::FRAC_1_SQRT_2;
-    // V's entries: column b ↦ [(row, value); 2]; row r ↦ [(column, value); 2].
-    let mut cols = vec![[(0, Complex64::default()); 2]; d];
+fn paired_real_form(d: usize, data: &mut [Complex64], v: &DMatrix<Complex64>) -> Result<()> {
+    // V's nonzero entries: column b ↦ [(row, value)]; row r ↦ [(column, value)].
+    let mut cols = vec![Vec::with_capacity(2); d];
     let mut rows = vec![Vec::with_capacity(2); d];
-    for (p, &(j, jb, s)) in pairs.iter().enumerate() {
-        let entries = [
-            (2 * p, j, Complex64::new(h, 0.0)),
-            (2 * p, jb, Complex64::new(s * h, 0.0)),
-            (2 * p + 1, j, Complex64::new(0.0, -h)),
-            (2 * p + 1, jb, Complex64::new(0.0, s * h)),
-        ];
-        for (b, r, v) in entries {
-            cols[b][usize::from(r == jb)] = (r, v);
-            rows[r].push((b, v));
+    for b in 0..d {
+        for r in 0..d {
+            let x = v[(r, b)];
+            if x != Complex64::default() {
+                cols[b].push((r, x));
+                rows[r].push((b, x));
+            }
         }
     }
     let dd = d * d;
@@ -247,15 +312,10 @@ fn little_group_irreps(
 }
 
 /// The matrices of `Ind(χ_k ⊗ σ)` for every element `(t, A)` at index `(tx·N + ty)·|P| + A`:
-/// block `(i, j)` with `(i, B) = moves[A][j]` is `χ_{points[i]}(t) σ(B)`. Returns the degree
-/// and the matrices, column-major, one after another.
-fn induce(
-    big_n: usize,
-    roots: &[Complex64],
-    points: &[(usize, usize)],
-    moves: &[Vec<(usize, usize)>],
-    sigma: &[DMatrix<Complex64>],
-) -> (usize, Vec<Complex64>) {
+/// block `(i, j)` with `(i, B) = moves[A][j]` is `χ_{points[i]}(t) σ(B)`; column-major, one
+/// after another.
+fn induce(big_n: usize, roots: &[Complex64], spec: &InducedSpec) -> Vec<Complex64> {
+    let (points, moves, sigma) = (&spec.points, &spec.moves, &spec.sigma);
     let p = moves.len();
     let ds = sigma[0].nrows();
     let d = points.len() * ds;
@@ -282,5 +342,5 @@ fn induce(
             }
         }
     }
-    (d, data)
+    data
 }
