@@ -452,29 +452,33 @@ fn induced_irreps_of_p4_and_p4m_are_complete_and_match_the_numerical_ones() {
 }
 
 #[test]
-fn induced_irreps_of_p4_32_are_fast() {
-    use gm_algebra::fourier::induced_irreps;
+fn induced_irreps_and_induced_fft_of_p4_32_are_fast_and_agree_with_naive() {
+    use gm_algebra::fourier::{induced_irreps, InducedFft};
     use gm_algebra::group::Wallpaper;
     for w in [Wallpaper::p4(32).unwrap(), Wallpaper::p4m(16).unwrap()] {
         let start = std::time::Instant::now();
-        let irr = induced_irreps(&w).unwrap();
+        let irr = Arc::new(induced_irreps(&w).unwrap());
         let took = start.elapsed();
+        let n = w.order();
+        assert_eq!(irr.dims().iter().map(|d| d * d).sum::<usize>(), n);
+        let g = AnyGroup::new(w);
+        assert_eq!(irr.len(), ConjugacyClasses::compute(&g).count());
+        let plan = InducedFft::new(w);
+        let f: Vec<C> = (0..n)
+            .map(|k| C::new((k as f64 * 0.37).sin(), (k % 7) as f64 - 3.0))
+            .collect();
+        let start = std::time::Instant::now();
+        let hat = plan.forward(&f).unwrap();
+        let back = plan.inverse(&hat).unwrap();
+        let fft_took = start.elapsed();
         eprintln!(
-            "induced irreps of {}: {} irreps in {took:?}",
+            "{}: {} induced irreps in {took:?}; InducedFft forward + inverse {fft_took:?}",
             w.name(),
             irr.len()
         );
-        assert_eq!(irr.dims().iter().map(|d| d * d).sum::<usize>(), w.order());
-        let g = AnyGroup::new(w);
-        assert_eq!(irr.len(), ConjugacyClasses::compute(&g).count());
-        for r in irr.irreps() {
-            for s in g.generator_indices() {
-                let err = (r.rep().matrix(s) * r.rep().matrix(s).adjoint()
-                    - DMatrix::<C>::identity(r.dim(), r.dim()))
-                .norm();
-                assert!(err < 1e-10);
-            }
-        }
+        let tol = 1e-10 * n as f64;
+        assert!(max_diff(&hat, &NaiveFourier::new(irr).forward(&f).unwrap()) < tol);
+        assert!(max_diff(&back, &f) < tol);
     }
 }
 
@@ -487,8 +491,11 @@ fn planner_sees_families_through_type_erasure() {
         ("S4", PlanKind::Dense(IrrepConstruction::Young)),
         ("S5", PlanKind::Dense(IrrepConstruction::Young)),
         ("D5", PlanKind::DihedralFft),
-        ("p4(3)", PlanKind::Dense(IrrepConstruction::Induced)),
-        ("p4m(2)", PlanKind::Dense(IrrepConstruction::Induced)),
+        ("p4(3)", PlanKind::InducedFft),
+        ("p4m(2)", PlanKind::InducedFft),
+        ("p4(8)", PlanKind::InducedFft),
+        ("p4m(5)", PlanKind::InducedFft),
+        ("p4m(1)", PlanKind::InducedFft),
         ("C3xC4", PlanKind::AbelianFft),
         ("S3xp4(2)xC2", PlanKind::Separable),
         ("A4", PlanKind::Dense(IrrepConstruction::Numerical)),

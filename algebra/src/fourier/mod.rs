@@ -17,6 +17,7 @@ mod diagonalize;
 mod dihedral;
 mod dihedral_fft;
 mod induced;
+mod induced_fft;
 mod irrep;
 mod naive;
 mod numerical;
@@ -35,6 +36,7 @@ pub use diagonalize::FourierGm;
 pub use dihedral::DihedralStructure;
 pub use dihedral_fft::DihedralFft;
 pub use induced::induced_irreps;
+pub use induced_fft::InducedFft;
 pub use irrep::{
     fs_indicator, CoefficientLayout, FsType, Irrep, IrrepConstruction, Irreps, Representation,
     REP_TOLERANCE,

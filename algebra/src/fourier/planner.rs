@@ -1,8 +1,8 @@
 //! The Fourier planner: picks, builds and caches a transform per group.
 
 use super::{
-    induced_irreps, numerical_irreps, young_orthogonal_irreps, AbelianFft, AbelianStructure,
-    DenseFourier, DihedralFft, DihedralStructure, FourierTransform, Irreps, NaiveFourier,
+    numerical_irreps, young_orthogonal_irreps, AbelianFft, AbelianStructure, DenseFourier,
+    DihedralFft, DihedralStructure, FourierTransform, InducedFft, Irreps, NaiveFourier,
     SeparableFourier, DENSE_LIMIT, YOUNG_DEGREE_LIMIT,
 };
 use crate::group::{Dihedral, DirectProduct, Symmetric, Wallpaper};
@@ -29,8 +29,8 @@ struct Entry {
 ///    `CachedGroup` are seen through): a [`DirectProduct`] → [`SeparableFourier`] over plans of
 ///    its factors ([`FourierPlanner::plan_direct_product`]); [`Symmetric`] `S_n`,
 ///    `n ≤ `[`YOUNG_DEGREE_LIMIT`] → Young's orthogonal form ([`young_orthogonal_irreps`]);
-///    [`Dihedral`] → [`DihedralFft`]; [`Wallpaper`] `p4`/`p4m` → Mackey's induced irreps
-///    ([`induced_irreps`]);
+///    [`Dihedral`] → [`DihedralFft`]; [`Wallpaper`] `p4`/`p4m` → [`InducedFft`] (Mackey's
+///    induced irreps, 2-D FFTs over the translations);
 /// 3. a dihedral group of order `2m`, `m ≥ 3`, recognised from its multiplication →
 ///    [`DihedralFft`];
 /// 4. any other group → [`numerical_irreps`].
@@ -103,17 +103,14 @@ impl FourierPlanner {
                 let s = DihedralStructure::of_family(d).expect("a non-abelian dihedral group");
                 return Ok(Some(Arc::new(DihedralFft::new(s))));
             }
-            let closed_form = if let Some(s) = any.downcast_ref::<Symmetric>() {
-                (s.degree() <= YOUNG_DEGREE_LIMIT)
-                    .then(|| young_orthogonal_irreps(s))
-                    .transpose()?
-            } else if let Some(w) = any.downcast_ref::<Wallpaper>() {
-                Some(induced_irreps(w)?)
-            } else {
-                None
-            };
-            if let Some(irreps) = closed_form {
-                return matrix_plan(Arc::new(irreps)).map(Some);
+            if let Some(w) = any.downcast_ref::<Wallpaper>() {
+                return Ok(Some(Arc::new(InducedFft::new(*w))));
+            }
+            if let Some(s) = any.downcast_ref::<Symmetric>() {
+                if s.degree() <= YOUNG_DEGREE_LIMIT {
+                    let irreps = Arc::new(young_orthogonal_irreps(s)?);
+                    return matrix_plan(irreps).map(Some);
+                }
             }
         }
         Ok(DihedralStructure::recognise(g).map(|s| Arc::new(DihedralFft::new(s)) as _))

@@ -14,6 +14,8 @@ pub enum PlanKind {
     DihedralFft,
     /// Transform along each factor of a direct product ([`super::SeparableFourier`]).
     Separable,
+    /// 2-D FFTs over the translations of a wallpaper group ([`super::InducedFft`]).
+    InducedFft,
     /// One dense Fourier matrix over irreps of the given construction ([`super::DenseFourier`]).
     Dense(IrrepConstruction),
     /// The direct sums over irreps of the given construction ([`super::NaiveFourier`]).
@@ -22,12 +24,13 @@ pub enum PlanKind {
 
 impl PlanKind {
     /// The algorithm's short name: `"abelian-fft"`, `"dihedral-fft"`, `"separable"`,
-    /// `"dense"` or `"naive"`.
+    /// `"induced-fft"`, `"dense"` or `"naive"`.
     pub fn algorithm(self) -> &'static str {
         match self {
             Self::AbelianFft => "abelian-fft",
             Self::DihedralFft => "dihedral-fft",
             Self::Separable => "separable",
+            Self::InducedFft => "induced-fft",
             Self::Dense(_) => "dense",
             Self::Naive(_) => "naive",
         }
