@@ -363,7 +363,7 @@ fn young_orthogonal_form_is_a_complete_set_of_real_orthogonal_irreps() {
         // pairwise inequivalent.
         let cls = ConjugacyClasses::compute(&g);
         let ours = character_table(&yor, &cls);
-        let reference = character_table(&irreps_of(&g), &cls);
+        let reference = character_table(&numerical_irreps(&g).unwrap(), &cls);
         assert_eq!(ours.len(), reference.len());
         for row in &ours {
             assert_eq!(
@@ -377,6 +377,156 @@ fn young_orthogonal_form_is_a_complete_set_of_real_orthogonal_irreps() {
         young_orthogonal_irreps(&Symmetric::new(7).unwrap()),
         Err(Error::TooLarge { .. })
     ));
+}
+
+/// Checks that `irr` is a complete set of unitary irreps of `g` in the crate's conventions:
+/// `Σ d² = n`, one irrep per class, homomorphisms on elements × generators, Schur orthogonality
+/// (the matrix `Φ[(ρ,i,j), g] = √(d_ρ/n) ρ(g)_ij` is unitary), each stored type equal to its
+/// Frobenius–Schur indicator with real-type irreps stored real, and the same character table as
+/// the numerical construction up to row order.
+fn assert_complete_irreps(g: &AnyGroup, irr: &Irreps) {
+    let n = g.order();
+    assert_eq!(irr.dims().iter().map(|d| d * d).sum::<usize>(), n, "{g:?}");
+    let cls = ConjugacyClasses::compute(g);
+    assert_eq!(irr.len(), cls.count(), "{g:?}");
+    let gens = g.generator_indices();
+    let mut phi = DMatrix::<C>::zeros(n, n);
+    for (k, r) in irr.irreps().iter().enumerate() {
+        let (rep, d) = (r.rep(), r.dim());
+        let id = DMatrix::<C>::identity(d, d);
+        let w = (d as f64 / n as f64).sqrt();
+        for a in 0..n {
+            let m = rep.matrix(a);
+            assert!((m * m.adjoint() - &id).norm() < 1e-10, "{g:?} unitarity");
+            for &s in &gens {
+                let err = (m * rep.matrix(s) - rep.matrix(g.mul_idx(a, s))).norm();
+                assert!(err < 1e-10, "{g:?} homomorphism error {err:e}");
+            }
+            for i in 0..d {
+                for j in 0..d {
+                    phi[(irr.offset(k) + i * d + j, a)] = m[(i, j)] * w;
+                }
+            }
+        }
+        let nu = fs_indicator(g, &rep.character());
+        assert!((nu - r.fs_type().indicator() as f64).abs() < 1e-9, "{g:?}");
+        if r.fs_type() == FsType::Real {
+            assert!(rep.is_real(0.0), "{g:?}: real type stored complex");
+        }
+    }
+    let err = (&phi * phi.adjoint() - DMatrix::<C>::identity(n, n)).norm();
+    assert!(
+        err < 1e-9 * n as f64,
+        "{g:?} Schur orthogonality error {err:e}"
+    );
+    let ours = character_table(irr, &cls);
+    let reference = character_table(&numerical_irreps(g).unwrap(), &cls);
+    for row in &ours {
+        assert_eq!(
+            reference.iter().filter(|c| max_diff(c, row) < 1e-8).count(),
+            1,
+            "{g:?}"
+        );
+    }
+}
+
+#[test]
+fn induced_irreps_of_p4_and_p4m_are_complete_and_match_the_numerical_ones() {
+    use gm_algebra::fourier::induced_irreps;
+    use gm_algebra::group::Wallpaper;
+    for big_n in 1..=6 {
+        for w in [
+            Wallpaper::p4(big_n).unwrap(),
+            Wallpaper::p4m(big_n).unwrap(),
+        ] {
+            let irr = induced_irreps(&w).unwrap();
+            assert!(irr
+                .get(0)
+                .rep()
+                .character()
+                .iter()
+                .all(|z| (z - 1.0).norm() < 1e-12));
+            assert_complete_irreps(&AnyGroup::new(w), &irr);
+        }
+    }
+}
+
+#[test]
+fn induced_irreps_and_induced_fft_of_p4_32_are_fast_and_agree_with_naive() {
+    use gm_algebra::fourier::{induced_irreps, InducedFft};
+    use gm_algebra::group::Wallpaper;
+    for w in [Wallpaper::p4(32).unwrap(), Wallpaper::p4m(16).unwrap()] {
+        let start = std::time::Instant::now();
+        let irr = Arc::new(induced_irreps(&w).unwrap());
+        let took = start.elapsed();
+        let n = w.order();
+        assert_eq!(irr.dims().iter().map(|d| d * d).sum::<usize>(), n);
+        let g = AnyGroup::new(w);
+        assert_eq!(irr.len(), ConjugacyClasses::compute(&g).count());
+        let plan = InducedFft::new(w);
+        let f: Vec<C> = (0..n)
+            .map(|k| C::new((k as f64 * 0.37).sin(), (k % 7) as f64 - 3.0))
+            .collect();
+        let start = std::time::Instant::now();
+        let hat = plan.forward(&f).unwrap();
+        let back = plan.inverse(&hat).unwrap();
+        let fft_took = start.elapsed();
+        eprintln!(
+            "{}: {} induced irreps in {took:?}; InducedFft forward + inverse {fft_took:?}",
+            w.name(),
+            irr.len()
+        );
+        let tol = 1e-10 * n as f64;
+        assert!(max_diff(&hat, &NaiveFourier::new(irr).forward(&f).unwrap()) < tol);
+        assert!(max_diff(&back, &f) < tol);
+    }
+}
+
+#[test]
+fn planner_sees_families_through_type_erasure() {
+    use gm_algebra::fourier::{FourierPlanner, IrrepConstruction, PlanKind};
+    use gm_algebra::group::parse_group;
+    let cases = [
+        ("C4xD3", PlanKind::Separable),
+        ("S4", PlanKind::Dense(IrrepConstruction::Young)),
+        ("S5", PlanKind::Dense(IrrepConstruction::Young)),
+        ("D5", PlanKind::DihedralFft),
+        ("p4(3)", PlanKind::InducedFft),
+        ("p4m(2)", PlanKind::InducedFft),
+        ("p4(8)", PlanKind::InducedFft),
+        ("p4m(5)", PlanKind::InducedFft),
+        ("p4m(1)", PlanKind::InducedFft),
+        ("C3xC4", PlanKind::AbelianFft),
+        ("S3xp4(2)xC2", PlanKind::Separable),
+        ("A4", PlanKind::Dense(IrrepConstruction::Numerical)),
+        (
+            "perm:(1,2,3);(1,2,3,4,5)",
+            PlanKind::Dense(IrrepConstruction::Numerical),
+        ),
+    ];
+    let planner = FourierPlanner::new();
+    for (t, (spec, kind)) in cases.into_iter().enumerate() {
+        let g = parse_group(spec).unwrap();
+        let p = planner.plan(&g).unwrap();
+        assert_eq!(p.kind(), kind, "{spec}");
+        let irr = planner.irreps(&g).unwrap();
+        assert_eq!(irr.layout(), p.layout(), "{spec}");
+        let naive = NaiveFourier::new(p.irreps());
+        let n = g.order();
+        let f: Vec<C> = (0..n)
+            .map(|k| C::new(((k * 7 + t) % 13) as f64 - 6.0, ((k * 3) % 5) as f64))
+            .collect();
+        let tol = 1e-10 * n as f64;
+        let hat = naive.forward(&f).unwrap();
+        assert!(
+            max_diff(&p.forward(&f).unwrap(), &hat) < tol,
+            "{spec} forward"
+        );
+        assert!(
+            max_diff(&p.inverse(&hat).unwrap(), &f) < tol,
+            "{spec} inverse"
+        );
+    }
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Finite abelian groups: a decomposition into cyclic factors found from the multiplication
 //! alone, and the closed-form irreps (characters) it gives.
 
-use super::{FsType, Irrep, Irreps, Representation};
+use super::{FsType, Irrep, IrrepConstruction, Irreps, Representation};
 use crate::{Error, FiniteGroup, Result};
 use num_complex::Complex64;
 use std::f64::consts::TAU;
@@ -155,7 +155,7 @@ impl AbelianStructure {
                 Irrep::new(Representation::from_flat(1, data), fs)
             })
             .collect();
-        Irreps::from_parts(irreps)
+        Irreps::from_parts(irreps, IrrepConstruction::Abelian)
     }
 }
 

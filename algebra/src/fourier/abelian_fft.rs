@@ -1,7 +1,7 @@
 //! The Fourier transform of a finite abelian group by multi-dimensional FFTs (rustfft).
 
 use super::transform::check_buffers;
-use super::{AbelianStructure, CoefficientLayout, FourierTransform, Irreps};
+use super::{AbelianStructure, CoefficientLayout, FourierTransform, Irreps, PlanKind};
 use crate::Result;
 use num_complex::Complex64;
 use rustfft::{Fft, FftPlanner};
@@ -117,8 +117,8 @@ impl FourierTransform for AbelianFft {
                 .get_or_init(|| Arc::new(self.structure.irreps())),
         )
     }
-    fn algorithm(&self) -> &'static str {
-        "abelian-fft"
+    fn kind(&self) -> PlanKind {
+        PlanKind::AbelianFft
     }
     fn scratch_len(&self) -> usize {
         let n = self.layout.order();

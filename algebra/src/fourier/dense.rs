@@ -1,7 +1,7 @@
 //! The dense transform: one precomputed `n×n` Fourier matrix, the fallback for any group.
 
 use super::transform::check_buffers;
-use super::{CoefficientLayout, FourierTransform, Irreps};
+use super::{CoefficientLayout, FourierTransform, Irreps, PlanKind};
 use crate::{Error, Result};
 use nalgebra::{DMatrix, DVectorView, DVectorViewMut};
 use num_complex::Complex64;
@@ -88,8 +88,8 @@ impl FourierTransform for DenseFourier {
     fn irreps(&self) -> Arc<Irreps> {
         Arc::clone(&self.irreps)
     }
-    fn algorithm(&self) -> &'static str {
-        "dense"
+    fn kind(&self) -> PlanKind {
+        PlanKind::Dense(self.irreps.construction())
     }
     fn scratch_len(&self) -> usize {
         0

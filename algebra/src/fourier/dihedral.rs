@@ -1,6 +1,6 @@
 //! Dihedral groups: recognition from the multiplication alone and the closed-form irreps.
 
-use super::{FsType, Irrep, Irreps, Representation};
+use super::{FsType, Irrep, IrrepConstruction, Irreps, Representation};
 use crate::group::Dihedral;
 use crate::FiniteGroup;
 use nalgebra::DMatrix;
@@ -142,6 +142,6 @@ impl DihedralStructure {
                 FsType::Real,
             ));
         }
-        Irreps::from_parts(irreps)
+        Irreps::from_parts(irreps, IrrepConstruction::Dihedral)
     }
 }

@@ -1,7 +1,7 @@
 //! The Fourier transform of a dihedral group by two cyclic FFTs (rustfft).
 
 use super::transform::check_buffers;
-use super::{CoefficientLayout, DihedralStructure, FourierTransform, FsType, Irreps};
+use super::{CoefficientLayout, DihedralStructure, FourierTransform, FsType, Irreps, PlanKind};
 use crate::Result;
 use num_complex::Complex64;
 use rustfft::{Fft, FftPlanner};
@@ -72,8 +72,8 @@ impl FourierTransform for DihedralFft {
                 .get_or_init(|| Arc::new(self.structure.irreps())),
         )
     }
-    fn algorithm(&self) -> &'static str {
-        "dihedral-fft"
+    fn kind(&self) -> PlanKind {
+        PlanKind::DihedralFft
     }
     fn scratch_len(&self) -> usize {
         2 * self.structure.rotations() + self.fft_scratch

@@ -357,22 +357,49 @@ impl CoefficientLayout {
     }
 }
 
+/// How a set of [`Irreps`] was constructed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IrrepConstruction {
+    /// The characters of an abelian group ([`super::AbelianStructure`]).
+    Abelian,
+    /// The closed forms of a dihedral group ([`super::DihedralStructure`]).
+    Dihedral,
+    /// Kronecker products over a direct product ([`super::kronecker_irreps`]).
+    Kronecker,
+    /// Young's orthogonal form of `S_n` ([`super::young_orthogonal_irreps`]).
+    Young,
+    /// Mackey's induced irreps of a semidirect product ([`super::induced_irreps`]).
+    Induced,
+    /// The numerical construction from the multiplication ([`super::numerical_irreps`]).
+    Numerical,
+}
+
 /// A complete set of inequivalent unitary irreps of a group of order `n`, in the order of
 /// their [`CoefficientLayout`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Irreps {
     layout: CoefficientLayout,
     irreps: Vec<Irrep>,
+    construction: IrrepConstruction,
 }
 
 impl Irreps {
     /// Assembles a set; the crate's constructors guarantee completeness (`Σ d² = n`).
-    pub(crate) fn from_parts(irreps: Vec<Irrep>) -> Self {
+    pub(crate) fn from_parts(irreps: Vec<Irrep>, construction: IrrepConstruction) -> Self {
         let layout = CoefficientLayout::new(
             irreps.iter().map(Irrep::dim).collect(),
             irreps.iter().map(Irrep::fs_type).collect(),
         );
-        Self { layout, irreps }
+        Self {
+            layout,
+            irreps,
+            construction,
+        }
+    }
+
+    /// How the set was constructed.
+    pub fn construction(&self) -> IrrepConstruction {
+        self.construction
     }
 
     /// The coefficient layout.

@@ -2,7 +2,8 @@
 //!
 //! Convention: `f̂(ρ) = Σ_g f(g) ρ(g)` and `f(g) = (1/n) Σ_ρ d_ρ tr(ρ(g)* f̂(ρ))`; coefficients
 //! are laid out flat ([`CoefficientLayout`]). Irreps come from closed forms where known
-//! (abelian, dihedral, direct products, Young's orthogonal form for `S_n`) and from a numerical construction for any group
+//! (abelian, dihedral, direct products, Young's orthogonal form for `S_n`, Mackey's induced
+//! irreps of the wallpaper groups) and from a numerical construction for any group
 //! ([`numerical_irreps`]); every irrep is unitary, carries its Frobenius–Schur type, and those
 //! of real type are stored in real orthogonal form. A [`FourierPlanner`] picks a fast
 //! transform per group; [`NaiveFourier`] is the oracle; [`FourierGm`] does GM arithmetic in
@@ -15,6 +16,8 @@ mod dense;
 mod diagonalize;
 mod dihedral;
 mod dihedral_fft;
+mod induced;
+mod induced_fft;
 mod irrep;
 mod naive;
 mod numerical;
@@ -32,8 +35,11 @@ pub use dense::{DenseFourier, DENSE_LIMIT};
 pub use diagonalize::FourierGm;
 pub use dihedral::DihedralStructure;
 pub use dihedral_fft::DihedralFft;
+pub use induced::induced_irreps;
+pub use induced_fft::InducedFft;
 pub use irrep::{
-    fs_indicator, CoefficientLayout, FsType, Irrep, Irreps, Representation, REP_TOLERANCE,
+    fs_indicator, CoefficientLayout, FsType, Irrep, IrrepConstruction, Irreps, Representation,
+    REP_TOLERANCE,
 };
 pub use naive::NaiveFourier;
 pub use numerical::numerical_irreps;
@@ -42,7 +48,7 @@ pub use product::kronecker_irreps;
 pub use real_form::real_orthogonal_form;
 pub use separable::SeparableFourier;
 pub use symmetric::{young_orthogonal_irreps, YOUNG_DEGREE_LIMIT};
-pub use transform::FourierTransform;
+pub use transform::{FourierTransform, PlanKind};
 
 use crate::{FiniteGroup, Result};
 use std::sync::Arc;

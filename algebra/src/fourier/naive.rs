@@ -1,7 +1,7 @@
 //! The naive transform: the direct sums of the definition, the oracle for every plan.
 
 use super::transform::check_buffers;
-use super::{CoefficientLayout, FourierTransform, Irreps};
+use super::{CoefficientLayout, FourierTransform, Irreps, PlanKind};
 use crate::Result;
 use num_complex::Complex64;
 use std::sync::Arc;
@@ -40,8 +40,8 @@ impl FourierTransform for NaiveFourier {
     fn irreps(&self) -> Arc<Irreps> {
         Arc::clone(&self.irreps)
     }
-    fn algorithm(&self) -> &'static str {
-        "naive"
+    fn kind(&self) -> PlanKind {
+        PlanKind::Naive(self.irreps.construction())
     }
     fn scratch_len(&self) -> usize {
         0

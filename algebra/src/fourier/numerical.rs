@@ -2,7 +2,7 @@
 //! one irreducible subspace of the regular representation per character).
 
 use super::real_form::{generic_vector, takagi_change};
-use super::{FsType, Irrep, Irreps, Representation};
+use super::{FsType, Irrep, IrrepConstruction, Irreps, Representation};
 use crate::group::ConjugacyClasses;
 use crate::{Error, FiniteGroup, Result};
 use nalgebra::{DMatrix, DVector, SymmetricEigen};
@@ -120,7 +120,7 @@ pub fn numerical_irreps<G: FiniteGroup + ?Sized>(g: &G) -> Result<Irreps> {
             .map(|(d, chi)| build_irrep(&m, &gens, class_of, &reps, *d, chi, &mut rng))
             .collect();
         if let Some(irreps) = built {
-            return Ok(Irreps::from_parts(irreps));
+            return Ok(Irreps::from_parts(irreps, IrrepConstruction::Numerical));
         }
     }
     Err(Error::InvalidParameter {

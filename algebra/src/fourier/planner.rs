@@ -1,15 +1,19 @@
 //! The Fourier planner: picks, builds and caches a transform per group.
 
 use super::{
-    numerical_irreps, AbelianFft, AbelianStructure, DenseFourier, DihedralFft, DihedralStructure,
-    FourierTransform, Irreps, NaiveFourier, SeparableFourier, DENSE_LIMIT,
+    numerical_irreps, young_orthogonal_irreps, AbelianFft, AbelianStructure, DenseFourier,
+    DihedralFft, DihedralStructure, FourierTransform, InducedFft, Irreps, NaiveFourier,
+    SeparableFourier, DENSE_LIMIT, YOUNG_DEGREE_LIMIT,
 };
-use crate::group::DirectProduct;
+use crate::group::{Dihedral, DirectProduct, Symmetric, Wallpaper};
 use crate::{FiniteGroup, Result};
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 
-/// A cached entry: the irreps (generic groups) and/or the plan.
+/// A cached entry: the irreps (generic groups) and/or the plan. Invariant: when both are set,
+/// they are the same irreps — the first irreps fixed for a key are final, so a group that
+/// shares its multiplication with a recognised family (e.g. `S_4` as permutations and as
+/// [`Symmetric`]) gets one consistent answer whichever was asked first.
 #[derive(Default)]
 struct Entry {
     irreps: Option<Arc<Irreps>>,
@@ -18,23 +22,38 @@ struct Entry {
 
 /// Plans group Fourier transforms once and hands out shared plans (the rustfft pattern).
 ///
-/// Recipes, first match wins: an abelian group (recognised from its multiplication and
-/// decomposed into cyclic factors) → [`AbelianFft`] (rustfft, multi-dimensional); a dihedral
-/// group of order `2m`, `m ≥ 3` → [`DihedralFft`]; any other group → its
-/// [`numerical_irreps`] with a [`DenseFourier`] plan up to [`DENSE_LIMIT`] and the
-/// [`NaiveFourier`] sums above. Plans and irreps are cached per group, keyed by the group's
-/// order, generators and the right-multiplication by each generator (which determine the
-/// whole multiplication on indices).
+/// Recipes, first match wins:
+/// 1. an abelian group (recognised from its multiplication and decomposed into cyclic
+///    factors) → [`AbelianFft`] (rustfft, multi-dimensional);
+/// 2. the concrete family behind any wrappers ([`FiniteGroup::as_any`], so `AnyGroup` and
+///    `CachedGroup` are seen through): a [`DirectProduct`] → [`SeparableFourier`] over plans of
+///    its factors ([`FourierPlanner::plan_direct_product`]); [`Symmetric`] `S_n`,
+///    `n ≤ `[`YOUNG_DEGREE_LIMIT`] → Young's orthogonal form ([`young_orthogonal_irreps`]);
+///    [`Dihedral`] → [`DihedralFft`]; [`Wallpaper`] `p4`/`p4m` → [`InducedFft`] (Mackey's
+///    induced irreps, 2-D FFTs over the translations);
+/// 3. a dihedral group of order `2m`, `m ≥ 3`, recognised from its multiplication →
+///    [`DihedralFft`];
+/// 4. any other group → [`numerical_irreps`].
+///
+/// Irreps without a fast transform get a [`DenseFourier`] plan up to [`DENSE_LIMIT`] and the
+/// [`NaiveFourier`] sums above ([`FourierTransform::kind`] tells which). Plans and irreps are
+/// cached per group, keyed by the group's order, generators and the right-multiplication by
+/// each generator (which determine the whole multiplication on indices).
 ///
 /// # Example
 /// ```
-/// use gm_algebra::fourier::{FourierPlanner, FourierTransform};
-/// use gm_algebra::group::{Cyclic, Dihedral};
+/// use gm_algebra::fourier::{FourierPlanner, FourierTransform, IrrepConstruction, PlanKind};
+/// use gm_algebra::group::{parse_group, Cyclic, Dihedral};
 /// let planner = FourierPlanner::new();
 /// assert_eq!(planner.plan(&Cyclic::new(8).unwrap()).unwrap().algorithm(), "abelian-fft");
 /// let p = planner.plan(&Dihedral::new(5).unwrap()).unwrap();
 /// assert_eq!(p.algorithm(), "dihedral-fft");
 /// assert_eq!(p.layout().dims(), &[1, 1, 2, 2]);
+/// // families are recognised behind type erasure
+/// let s4 = planner.plan(&parse_group("S4").unwrap()).unwrap();
+/// assert_eq!(s4.kind(), PlanKind::Dense(IrrepConstruction::Young));
+/// let product = planner.plan(&parse_group("C4xD3").unwrap()).unwrap();
+/// assert_eq!(product.kind(), PlanKind::Separable);
 /// ```
 #[derive(Default)]
 pub struct FourierPlanner {
@@ -67,13 +86,34 @@ impl FourierPlanner {
         key
     }
 
-    /// The fast plan for a structured group, if one applies.
-    fn structured_plan<G: FiniteGroup + ?Sized>(g: &G) -> Option<Arc<dyn FourierTransform>> {
+    /// The plan for a structured group (recipes 1–3), if one applies.
+    fn structured_plan<G: FiniteGroup + ?Sized>(
+        &self,
+        g: &G,
+    ) -> Result<Option<Arc<dyn FourierTransform>>> {
         if g.is_abelian() {
             let s = AbelianStructure::new(g).expect("the group is abelian");
-            return Some(Arc::new(AbelianFft::new(s)));
+            return Ok(Some(Arc::new(AbelianFft::new(s))));
         }
-        DihedralStructure::recognise(g).map(|s| Arc::new(DihedralFft::new(s)) as _)
+        if let Some(any) = g.as_any() {
+            if let Some(p) = any.downcast_ref::<DirectProduct>() {
+                return self.plan_direct_product(p).map(Some);
+            }
+            if let Some(d) = any.downcast_ref::<Dihedral>() {
+                let s = DihedralStructure::of_family(d).expect("a non-abelian dihedral group");
+                return Ok(Some(Arc::new(DihedralFft::new(s))));
+            }
+            if let Some(w) = any.downcast_ref::<Wallpaper>() {
+                return Ok(Some(Arc::new(InducedFft::new(*w))));
+            }
+            if let Some(s) = any.downcast_ref::<Symmetric>() {
+                if s.degree() <= YOUNG_DEGREE_LIMIT {
+                    let irreps = Arc::new(young_orthogonal_irreps(s)?);
+                    return matrix_plan(irreps).map(Some);
+                }
+            }
+        }
+        Ok(DihedralStructure::recognise(g).map(|s| Arc::new(DihedralFft::new(s)) as _))
     }
 
     /// The plan for `g` (built on first request, then shared).
@@ -82,21 +122,38 @@ impl FourierPlanner {
     /// Those of [`numerical_irreps`] for a group without a closed form.
     pub fn plan<G: FiniteGroup + ?Sized>(&self, g: &G) -> Result<Arc<dyn FourierTransform>> {
         let key = Self::key(g);
-        if let Some(p) = self.lock().get(&key).and_then(|e| e.plan.clone()) {
-            return Ok(p);
-        }
-        let plan = match Self::structured_plan(g) {
-            Some(p) => p,
-            None => {
-                let irreps = self.irreps_keyed(g, &key)?;
-                if g.order() <= DENSE_LIMIT {
-                    Arc::new(DenseFourier::new(irreps)?) as Arc<dyn FourierTransform>
-                } else {
-                    Arc::new(NaiveFourier::new(irreps))
-                }
-            }
+        let known = self
+            .lock()
+            .get(&key)
+            .map(|e| (e.plan.clone(), e.irreps.clone()));
+        let plan = match known {
+            Some((Some(p), _)) => return Ok(p),
+            Some((None, Some(irreps))) => matrix_plan(irreps)?,
+            _ => match self.structured_plan(g)? {
+                Some(p) => p,
+                None => matrix_plan(self.irreps_keyed(g, &key)?)?,
+            },
         };
-        self.lock().entry(key).or_default().plan = Some(Arc::clone(&plan));
+        self.store_plan(key, plan)
+    }
+
+    /// Caches `plan` under `key` unless a plan is already there (then returns that one); if
+    /// other irreps were fixed for the key meanwhile, the plan is rebuilt on them.
+    fn store_plan(
+        &self,
+        key: Vec<u32>,
+        plan: Arc<dyn FourierTransform>,
+    ) -> Result<Arc<dyn FourierTransform>> {
+        let mut cache = self.lock();
+        let e = cache.entry(key).or_default();
+        if let Some(p) = &e.plan {
+            return Ok(Arc::clone(p));
+        }
+        let plan = match &e.irreps {
+            Some(i) if !Arc::ptr_eq(i, &plan.irreps()) => matrix_plan(Arc::clone(i))?,
+            _ => plan,
+        };
+        e.plan = Some(Arc::clone(&plan));
         Ok(plan)
     }
 
@@ -108,7 +165,10 @@ impl FourierPlanner {
     /// Those of [`FourierPlanner::plan`] for a factor.
     pub fn plan_direct_product(&self, g: &DirectProduct) -> Result<Arc<dyn FourierTransform>> {
         let factors = g.factors();
-        if factors.len() == 1 || g.is_abelian() {
+        if factors.len() == 1 {
+            return self.plan(&factors[0]);
+        }
+        if g.is_abelian() {
             return self.plan(g);
         }
         let left = self.plan(&factors[0])?;
@@ -120,8 +180,8 @@ impl FourierPlanner {
         Ok(Arc::new(SeparableFourier::new(g.clone(), left, right)?))
     }
 
-    /// A complete set of irreps of `g`, in the layout of its plan: closed forms for abelian
-    /// and dihedral groups, [`numerical_irreps`] otherwise. Cached.
+    /// A complete set of irreps of `g`, in the layout of its plan: the plan's closed forms
+    /// where a recipe applies, [`numerical_irreps`] otherwise. Cached.
     ///
     /// # Errors
     /// Those of [`numerical_irreps`].
@@ -139,19 +199,29 @@ impl FourierPlanner {
                 return Ok(p.irreps());
             }
         }
-        let irreps = match Self::structured_plan(g) {
-            Some(p) => {
-                let irreps = p.irreps();
-                self.lock().entry(key.to_vec()).or_default().plan = Some(p);
-                return Ok(irreps);
-            }
-            None => Arc::new(numerical_irreps(g)?),
-        };
-        self.lock().entry(key.to_vec()).or_default().irreps = Some(Arc::clone(&irreps));
-        Ok(irreps)
+        if let Some(p) = self.structured_plan(g)? {
+            return Ok(self.store_plan(key.to_vec(), p)?.irreps());
+        }
+        let irreps = Arc::new(numerical_irreps(g)?);
+        let mut cache = self.lock();
+        let e = cache.entry(key.to_vec()).or_default();
+        Ok(match (&e.plan, &e.irreps) {
+            (Some(p), _) => p.irreps(),
+            (None, Some(i)) => Arc::clone(i),
+            (None, None) => Arc::clone(e.irreps.insert(irreps)),
+        })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Vec<u32>, Entry>> {
         self.cache.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// The matrix-based plan of a set of irreps: dense up to [`DENSE_LIMIT`], naive above.
+fn matrix_plan(irreps: Arc<Irreps>) -> Result<Arc<dyn FourierTransform>> {
+    Ok(if irreps.order() <= DENSE_LIMIT {
+        Arc::new(DenseFourier::new(irreps)?)
+    } else {
+        Arc::new(NaiveFourier::new(irreps))
+    })
 }

@@ -1,7 +1,7 @@
 //! Irreps of a direct product `G × H`: Kronecker products of the factors' irreps.
 
 use super::real_form::real_orthogonal_form;
-use super::{FsType, Irrep, Irreps, Representation};
+use super::{FsType, Irrep, IrrepConstruction, Irreps, Representation};
 use crate::group::DirectProduct;
 use crate::Result;
 use nalgebra::DMatrix;
@@ -31,7 +31,7 @@ pub fn kronecker_irreps(g: &DirectProduct, left: &Irreps, right: &Irreps) -> Res
             out.push(kronecker_irrep(g, rho, sigma)?.0);
         }
     }
-    Ok(Irreps::from_parts(out))
+    Ok(Irreps::from_parts(out, IrrepConstruction::Kronecker))
 }
 
 /// `ρ ⊗ σ` with its type and, when it had to be put in real form, the unitary `V` with

@@ -44,16 +44,23 @@ pub fn real_orthogonal_form<G: FiniteGroup + ?Sized>(
     }
     let d = rho.dim();
     let u = generic_vector(d);
+    // Preallocated buffers: this runs over every element of large groups (induced irreps).
     let mut s = DMatrix::<Complex64>::zeros(d, d);
+    let mut w = DVector::<Complex64>::zeros(d);
     for x in 0..n {
-        let w = rho.matrix(x).map(|z| z.conj()) * &u;
-        s += &w * w.transpose();
+        let m = rho.matrix(x);
+        for i in 0..d {
+            w[i] = (0..d).map(|j| m[(i, j)].conj() * u[j]).sum();
+        }
+        s.ger(Complex64::new(1.0, 0.0), &w, &w, Complex64::new(1.0, 0.0));
     }
     let v = takagi_change(s)?;
     let mut data = Vec::with_capacity(n * d * d);
     let mut worst: f64 = 0.0;
+    let (mut mv, mut sigma) = (DMatrix::zeros(d, d), DMatrix::zeros(d, d));
     for x in 0..n {
-        let sigma = v.adjoint() * rho.matrix(x) * &v;
+        rho.matrix(x).mul_to(&v, &mut mv);
+        v.ad_mul_to(&mv, &mut sigma);
         worst = worst.max(sigma.iter().map(|z| z.im.abs()).fold(0.0, f64::max));
         data.extend(sigma.iter().map(|z| Complex64::new(z.re, 0.0)));
     }

@@ -2,7 +2,7 @@
 
 use super::product::{kronecker_irrep, product_type};
 use super::transform::check_buffers;
-use super::{kronecker_irreps, CoefficientLayout, FourierTransform, FsType, Irreps};
+use super::{kronecker_irreps, CoefficientLayout, FourierTransform, FsType, Irreps, PlanKind};
 use crate::group::DirectProduct;
 use crate::Result;
 use nalgebra::{DMatrix, DMatrixView};
@@ -190,8 +190,8 @@ impl FourierTransform for SeparableFourier {
             )
         }))
     }
-    fn algorithm(&self) -> &'static str {
-        "separable"
+    fn kind(&self) -> PlanKind {
+        PlanKind::Separable
     }
     fn scratch_len(&self) -> usize {
         let m = self.left.len().max(self.right.len());

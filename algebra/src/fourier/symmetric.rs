@@ -1,6 +1,6 @@
 //! Irreps of the symmetric group in Young's orthogonal form.
 
-use super::{FsType, Irrep, Irreps, Representation};
+use super::{FsType, Irrep, IrrepConstruction, Irreps, Representation};
 use crate::group::{Group, Permutation, Symmetric};
 use crate::{Error, FiniteGroup, Result};
 use nalgebra::DMatrix;
@@ -64,7 +64,7 @@ pub fn young_orthogonal_irreps(s: &Symmetric) -> Result<Irreps> {
             Irrep::new(rep, FsType::Real)
         })
         .collect();
-    Ok(Irreps::from_parts(irreps))
+    Ok(Irreps::from_parts(irreps, IrrepConstruction::Young))
 }
 
 /// The partitions of `n`, in decreasing lexicographic order.

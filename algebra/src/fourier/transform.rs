@@ -1,9 +1,41 @@
 //! The transform interface every Fourier plan implements (plan once, execute many).
 
-use super::{CoefficientLayout, Irreps};
+use super::{CoefficientLayout, IrrepConstruction, Irreps};
 use crate::{Error, Result};
 use num_complex::Complex64;
 use std::sync::Arc;
+
+/// What a plan is: its algorithm and, for the matrix-based ones, where its irreps came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PlanKind {
+    /// Multi-dimensional FFT of an abelian group ([`super::AbelianFft`]).
+    AbelianFft,
+    /// Two FFTs of a dihedral group ([`super::DihedralFft`]).
+    DihedralFft,
+    /// Transform along each factor of a direct product ([`super::SeparableFourier`]).
+    Separable,
+    /// 2-D FFTs over the translations of a wallpaper group ([`super::InducedFft`]).
+    InducedFft,
+    /// One dense Fourier matrix over irreps of the given construction ([`super::DenseFourier`]).
+    Dense(IrrepConstruction),
+    /// The direct sums over irreps of the given construction ([`super::NaiveFourier`]).
+    Naive(IrrepConstruction),
+}
+
+impl PlanKind {
+    /// The algorithm's short name: `"abelian-fft"`, `"dihedral-fft"`, `"separable"`,
+    /// `"induced-fft"`, `"dense"` or `"naive"`.
+    pub fn algorithm(self) -> &'static str {
+        match self {
+            Self::AbelianFft => "abelian-fft",
+            Self::DihedralFft => "dihedral-fft",
+            Self::Separable => "separable",
+            Self::InducedFft => "induced-fft",
+            Self::Dense(_) => "dense",
+            Self::Naive(_) => "naive",
+        }
+    }
+}
 
 /// A planned group Fourier transform and its inverse, for one group and one fixed set of
 /// irreps ([`FourierTransform::irreps`]; large plans materialise them only on request).
@@ -17,8 +49,13 @@ pub trait FourierTransform: Send + Sync {
     /// The irreps whose coefficients the transform computes, in layout order (built on first
     /// request by plans that do not need them explicitly: `O(n · Σ d²)` memory).
     fn irreps(&self) -> Arc<Irreps>;
-    /// A short name of the algorithm (e.g. `"abelian-fft"`, `"dense"`).
-    fn algorithm(&self) -> &'static str;
+    /// What the plan is (its algorithm and irreps construction).
+    fn kind(&self) -> PlanKind;
+    /// A short name of the algorithm (e.g. `"abelian-fft"`, `"dense"`): that of
+    /// [`FourierTransform::kind`].
+    fn algorithm(&self) -> &'static str {
+        self.kind().algorithm()
+    }
     /// The scratch length `*_with_scratch` need.
     fn scratch_len(&self) -> usize;
     /// `output = f̂` for `input = f` (both of length `n`), using `scratch`.

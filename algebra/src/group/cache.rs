@@ -78,4 +78,7 @@ impl<G: FiniteGroup> FiniteGroup for CachedGroup<G> {
     fn name(&self) -> String {
         self.inner.name()
     }
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        self.inner.as_any()
+    }
 }

@@ -151,4 +151,7 @@ impl FiniteGroup for DirectProduct {
         let names: Vec<String> = self.factors.iter().map(|g| g.name()).collect();
         names.join("x")
     }
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        Some(self)
+    }
 }

@@ -146,9 +146,27 @@ pub trait FiniteGroup: Send + Sync {
                 .all(|&b| self.mul_idx(a, b) == self.mul_idx(b, a))
         })
     }
+    /// The concrete group behind any wrappers, for algorithms that specialise on a family
+    /// (the Fourier planner recognises `DirectProduct`, `Symmetric`, `Dihedral`, `Wallpaper`
+    /// through [`AnyGroup`] and [`CachedGroup`] with it). `None` by default; every [`Group`]
+    /// returns itself, and a wrapper returns its inner group's answer — but only when it keeps
+    /// the inner group's element indices, since a specialised algorithm works in the concrete
+    /// group's layout. Downcast with [`std::any::Any::downcast_ref`].
+    ///
+    /// # Example
+    /// ```
+    /// use gm_algebra::group::{parse_group, Symmetric};
+    /// use gm_algebra::FiniteGroup;
+    /// let g = parse_group("S4").unwrap(); // an AnyGroup around a CachedGroup<Symmetric>
+    /// let s = g.as_any().and_then(|a| a.downcast_ref::<Symmetric>()).unwrap();
+    /// assert_eq!(s.degree(), 4);
+    /// ```
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        None
+    }
 }
 
-impl<G: Group> FiniteGroup for G {
+impl<G: Group + 'static> FiniteGroup for G {
     fn order(&self) -> usize {
         Group::order(self)
     }
@@ -169,6 +187,9 @@ impl<G: Group> FiniteGroup for G {
     }
     fn name(&self) -> String {
         Group::name(self)
+    }
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        Some(self)
     }
 }
 
@@ -207,7 +228,7 @@ pub fn greedy_generators<G: FiniteGroup + ?Sized>(g: &G) -> Vec<usize> {
 /// Checks the [`Group`] contract and the group axioms exhaustively (`O(n³)` for
 /// associativity, so meant for small groups and tests): index round trip, identity at 0,
 /// closure, identity, inverses, associativity. Returns the first violation.
-pub fn check_group_laws<G: Group>(g: &G) -> std::result::Result<(), String> {
+pub fn check_group_laws<G: Group + 'static>(g: &G) -> std::result::Result<(), String> {
     let n = Group::order(g);
     for i in 0..n {
         let e = g.element(i);
@@ -294,5 +315,8 @@ impl FiniteGroup for AnyGroup {
     }
     fn name(&self) -> String {
         self.0.name()
+    }
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        self.0.as_any()
     }
 }
