@@ -8,12 +8,12 @@ use gm_experiments::config::{
     load_experiment, overrides::Override, AxisGroup, ExperimentConfig, ModelKind, Symmetry, Task,
 };
 use gm_experiments::data::{load_images, ImageSet};
-use gm_nn::conv::GMConvConfig;
-use gm_nn::lowering::Support;
-use gm_nn::model::{Classifier, ClassifierConfig};
 use gm_experiments::train::{
     checkpoint, evaluate, fit, parameter_count, Classification, TensorData, TrainSettings,
 };
+use gm_nn::conv::GMConvConfig;
+use gm_nn::lowering::Support;
+use gm_nn::model::{Classifier, ClassifierConfig};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use tch::nn::{ModuleT, VarStore};
@@ -81,7 +81,9 @@ fn axis_product_group(axis: AxisGroup, height: usize, width: usize) -> Result<St
         AxisGroup::Cyclic => format!("C{height}xC{width}"),
         AxisGroup::Dihedral => {
             if height % 2 != 0 || width % 2 != 0 {
-                bail!("model.axis_group = \"dihedral\" needs even image sides, got {height}x{width}");
+                bail!(
+                    "model.axis_group = \"dihedral\" needs even image sides, got {height}x{width}"
+                );
             }
             format!("D{}xD{}", height / 2, width / 2)
         }
