@@ -49,7 +49,7 @@ fn exact_layers_export_group_matrices_and_relaxed_layers_do_not() {
         // Random values for every parameter, so the rank-1 part is certainly nonzero.
         tch::no_grad(|| {
             for (_, mut var) in vs.variables() {
-                let _ = var.copy_(&Tensor::randn_like(&var));
+                var.copy_(&Tensor::randn_like(&var));
             }
         });
         let m = to_nalgebra(&exact.export_dense().unwrap());
