@@ -1,6 +1,6 @@
 //! Circulant matrices `C(c)[i,j] = c_{(i−j) mod n}`: the LDR family of displacement rank 1.
 
-use super::{Displacement, LdrMatrix, Operator, ShiftKrylov};
+use super::{Displacement, LdrMatrix, ShiftKrylov};
 use crate::{Error, Result};
 use nalgebra::DMatrix;
 use num_complex::Complex64;
@@ -68,11 +68,7 @@ impl LdrMatrix for Circulant {
 
     /// `∇_{Z₁,Z₋₁}`, under which a circulant has displacement `2c e_{n−1}ᵀ`.
     fn displacement(&self) -> Displacement {
-        let n = self.column.len();
-        Displacement::sylvester(
-            Operator::shift(n, 1.0).expect("n ≥ 1"),
-            Operator::shift(n, -1.0).expect("n ≥ 1"),
-        )
+        super::toeplitz_like::toeplitz_displacement(self.column.len())
     }
 
     fn generators(&self) -> (&DMatrix<f64>, &DMatrix<f64>) {

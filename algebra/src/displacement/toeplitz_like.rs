@@ -56,17 +56,22 @@ impl ToeplitzLike {
     }
 }
 
+/// `∇_{Z₁,Z₋₁}` on `n × n` matrices, the displacement of Toeplitz-like matrices (and of
+/// circulants, their special case).
+pub(crate) fn toeplitz_displacement(n: usize) -> Displacement {
+    Displacement::sylvester(
+        Operator::shift(n, 1.0).expect("n ≥ 1"),
+        Operator::shift(n, -1.0).expect("n ≥ 1"),
+    )
+}
+
 impl LdrMatrix for ToeplitzLike {
     fn shape(&self) -> (usize, usize) {
         (self.g.nrows(), self.g.nrows())
     }
 
     fn displacement(&self) -> Displacement {
-        let n = self.g.nrows();
-        Displacement::sylvester(
-            Operator::shift(n, 1.0).expect("n ≥ 1"),
-            Operator::shift(n, -1.0).expect("n ≥ 1"),
-        )
+        toeplitz_displacement(self.g.nrows())
     }
 
     fn generators(&self) -> (&DMatrix<f64>, &DMatrix<f64>) {
