@@ -1,7 +1,8 @@
 //! Laws of representations and the group Fourier transform (docs/theory/fourier.md).
 
 use gm_algebra::fourier::{
-    character_table, fs_indicator, irreps, numerical_irreps, plan, real_orthogonal_form, FourierGm,
+    character_table, fs_indicator, irreps, numerical_irreps, plan, real_irreps, real_orthogonal_form,
+    FourierGm,
     FourierTransform, FsType, Irreps, NaiveFourier, Representation,
 };
 use gm_algebra::group::strategy::small_group;
@@ -740,6 +741,42 @@ proptest! {
                 let want: C = (0..d).map(|l| fh[o + i * d + l] * hh[o + l * d + j]).sum();
                 prop_assert!((ch[o + i * d + j] - want).norm() < tol);
             }}
+        }
+    }
+
+    #[test]
+    fn real_irreps_invert_and_diagonalise_convolution((g, f, h) in group_and_two_functions(60)) {
+        let n = g.order();
+        let tol = 1e-9 * n as f64;
+        let irr = irreps_of(&g);
+        let real = real_irreps(&irr).unwrap();
+        // One real irrep per real-type irrep and quaternionic irrep, one per complex pair.
+        let count = |t| irr.fs_types().iter().filter(|&&x| x == t).count();
+        prop_assert_eq!(real.len(), count(FsType::Real) + count(FsType::Quaternionic) + count(FsType::Complex) / 2);
+        // δ_e recovered: Σ_R c_R·D_R = 1.
+        prop_assert!((real.iter().map(|r| r.weight() * r.dim() as f64).sum::<f64>() - 1.0).abs() < 1e-12);
+        let transform = |v: &[f64]| -> Vec<DMatrix<f64>> {
+            real.iter().map(|r| (0..n).map(|a| r.matrix(a) * v[a]).sum()).collect()
+        };
+        let (fh, hh) = (transform(&f), transform(&h));
+        for r in &real {
+            let id = DMatrix::<f64>::identity(r.dim(), r.dim());
+            for a in 0..n {
+                prop_assert!((r.matrix(a) * r.matrix(a).transpose() - &id).norm() < 1e-10);
+                for s in g.generator_indices() {
+                    prop_assert!((r.matrix(a) * r.matrix(s) - r.matrix(g.mul_idx(a, s))).norm() < 1e-10);
+                }
+            }
+        }
+        // Inversion f(g) = Σ_R c_R tr(R(g)ᵀ f̂(R)).
+        for a in 0..n {
+            let back: f64 = real.iter().zip(&fh).map(|(r, m)| r.weight() * r.matrix(a).component_mul(m).sum()).sum();
+            prop_assert!((back - f[a]).abs() < tol);
+        }
+        // Convolution theorem in real arithmetic.
+        let conv: Vec<f64> = (0..n).map(|x| (0..n).map(|k| f[k] * h[g.left_div_idx(k, x)]).sum()).collect();
+        for ((c, a), b) in transform(&conv).iter().zip(&fh).zip(&hh) {
+            prop_assert!((c - a * b).norm() < tol);
         }
     }
 

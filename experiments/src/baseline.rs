@@ -5,6 +5,7 @@
 //! the side is at least 4), then a global max over positions, dropout and a linear
 //! classifier. The global max makes it invariant to translations up to borders and pooling,
 //! like the GM network's max over the group.
+use gm_nn::precision::{linear, param_like};
 use tch::nn::{self, ModuleT};
 use tch::Tensor;
 
@@ -29,7 +30,8 @@ pub struct PlainCnn {
 }
 
 impl PlainCnn {
-    /// A CNN on `in_channels` inputs with `blocks` layers of `channels` maps.
+    /// A CNN on `in_channels` inputs with `blocks` layers of `channels` maps (3×3 kernels,
+    /// stride 1, zero padding 1).
     pub fn new(
         p: &nn::Path,
         in_channels: usize,
@@ -62,18 +64,32 @@ impl PlainCnn {
     }
 }
 
+impl PlainCnn {
+    /// The forward pass with errors reported; it computes in the dtype of `xs` (fp32 weights
+    /// cast on use, see `gm_nn::precision`).
+    ///
+    /// # Errors
+    /// libtorch errors on a shape mismatch.
+    pub fn f_forward_t(&self, xs: &Tensor, train: bool) -> gm_nn::Result<Tensor> {
+        let mut h = xs.shallow_clone();
+        for c in &self.convs {
+            let bias = c.bs.as_ref().map(|b| param_like(b, &h)).transpose()?;
+            h = h
+                .f_conv2d(&param_like(&c.ws, &h)?, bias.as_ref(), [1, 1], [1, 1], [1, 1], 1)?
+                .f_relu()?;
+            if h.size()[2] >= 4 && h.size()[3] >= 4 {
+                h = h.f_max_pool2d([2, 2], [2, 2], [0, 0], [1, 1], false)?;
+            }
+        }
+        linear(
+            &self.head,
+            &h.f_amax([-2, -1], false)?.f_dropout(self.dropout, train)?,
+        )
+    }
+}
+
 impl ModuleT for PlainCnn {
     fn forward_t(&self, xs: &Tensor, train: bool) -> Tensor {
-        let h = self.convs.iter().fold(xs.shallow_clone(), |h, c| {
-            let h = h.apply(c).relu();
-            if h.size()[2] >= 4 && h.size()[3] >= 4 {
-                h.max_pool2d_default(2)
-            } else {
-                h
-            }
-        });
-        h.amax([-2, -1], false)
-            .dropout(self.dropout, train)
-            .apply(&self.head)
+        self.f_forward_t(xs, train).expect("PlainCnn forward")
     }
 }

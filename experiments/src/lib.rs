@@ -9,4 +9,5 @@
 pub mod baseline;
 pub mod config;
 pub mod data;
+pub mod throughput;
 pub mod train;

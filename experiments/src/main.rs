@@ -132,6 +132,34 @@ enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Training throughput of a reference classifier (random data, AdamW, timed steps), for
+    /// every combination of the given backends and precisions; compare with
+    /// `shared/bench/ref_gmcnn_train.py` run on the same device.
+    Train {
+        /// The model: cifar10 (C32xC32, B = 256 in the reference timing) or rot-mnist
+        /// (D14xD14, B = 128).
+        #[arg(long, value_enum, default_value = "cifar10")]
+        model: gm_experiments::throughput::BenchModel,
+        /// Batch size (default: 256 for cifar10, 128 for rot-mnist).
+        #[arg(long)]
+        batch: Option<usize>,
+        /// Backends to compare: auto, timed, gather, reference, cudnn, fourier, irreps
+        /// (comma-separated).
+        #[arg(long, value_delimiter = ',', default_value = "auto")]
+        backend: Vec<gm_nn::conv::BackendChoice>,
+        /// Precisions to compare: fp16 (autocast + loss scaling), bf16, fp32 (comma-separated).
+        #[arg(long, value_enum, value_delimiter = ',', default_value = "fp16")]
+        precision: Vec<gm_experiments::config::Precision>,
+        /// Untimed warm-up steps.
+        #[arg(long, default_value_t = 5)]
+        warmup: usize,
+        /// Timed steps.
+        #[arg(long, default_value_t = 20)]
+        steps: usize,
+        /// Print one JSON object per case.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -196,6 +224,32 @@ fn main() -> Result<()> {
                 ..Default::default()
             };
             cli::bench::nn(&config, select_device(device)?, json)
+        }
+        Command::Bench {
+            what:
+                BenchCommand::Train {
+                    model,
+                    batch,
+                    backend,
+                    precision,
+                    warmup,
+                    steps,
+                    json,
+                },
+        } => {
+            let batch = batch.unwrap_or(match model {
+                gm_experiments::throughput::BenchModel::Cifar10 => 256,
+                gm_experiments::throughput::BenchModel::RotMnist => 128,
+            });
+            let sweep = cli::bench::TrainSweep {
+                model,
+                batch,
+                backends: backend,
+                precisions: precision,
+                warmup,
+                steps,
+            };
+            cli::bench::train(&sweep, select_device(device)?, json)
         }
         Command::Group {
             command: GroupCommand::Show { spec, json },

@@ -2,7 +2,8 @@
 //! against the reference formulation, in the same run.
 
 use crate::conv::backend::{self, BackendKind};
-use crate::conv::planner::{self, sync, ConvShape};
+use crate::conv::planner::{self, ConvShape};
+use crate::device::synchronize;
 use crate::conv::{BackendChoice, ChannelMode};
 use crate::lowering::{Lowering, Support};
 use crate::Result;
@@ -127,10 +128,10 @@ pub fn layer_forward_backward(config: &BenchConfig, device: Device) -> Result<Be
         for i in 0..=config.iterations.max(1) {
             x.zero_grad();
             w.zero_grad();
-            sync(device);
+            synchronize(device);
             let start = Instant::now();
             backend.forward(&x, &w)?.f_sum(Kind::Float)?.f_backward()?;
-            sync(device);
+            synchronize(device);
             if i > 0 {
                 times.push(start.elapsed().as_secs_f64() * 1e3);
             }

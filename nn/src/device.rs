@@ -85,3 +85,10 @@ mod tests {
         }
     }
 }
+
+/// Waits for the work queued on `device` (a no-op on the CPU); timings of CUDA work need it.
+pub fn synchronize(device: tch::Device) {
+    if let tch::Device::Cuda(i) = device {
+        tch::Cuda::synchronize(i as i64);
+    }
+}

@@ -13,6 +13,7 @@ pub mod error;
 pub mod lowering;
 pub mod model;
 pub mod pool;
+pub mod precision;
 pub mod testing;
 
 pub use device::{select_device, DeviceChoice};

@@ -5,7 +5,8 @@
 use anyhow::{bail, Context, Result};
 use gm_experiments::baseline::PlainCnn;
 use gm_experiments::config::{
-    load_experiment, overrides::Override, AxisGroup, ExperimentConfig, ModelKind, Symmetry, Task,
+    load_experiment, overrides::Override, AxisGroup, ExperimentConfig, ModelKind, Precision,
+    Symmetry, Task,
 };
 use gm_experiments::data::{load_images, ImageSet};
 use gm_experiments::train::{
@@ -14,10 +15,11 @@ use gm_experiments::train::{
 use gm_nn::conv::GMConvConfig;
 use gm_nn::lowering::Support;
 use gm_nn::model::{Classifier, ClassifierConfig};
+use gm_nn::precision::CastModel;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use tch::nn::{ModuleT, VarStore};
-use tch::Device;
+use tch::{Device, Kind};
 
 /// What a finished run reports (`result.json`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -175,6 +177,12 @@ pub fn run(
     let (train, val) = all.split(cfg.data.val_fraction, cfg.seed)?;
     let mut vs = VarStore::new(device);
     let model = build_model(&cfg, &vs, &splits.train)?;
+    // bf16: the model computes in bf16 on fp32 weights (gm_nn::precision); no loss scaling.
+    let model: Box<dyn ModuleT> = if cfg.train.precision == Precision::Bf16 && device.is_cuda() {
+        Box::new(CastModel::new(model, Kind::BFloat16))
+    } else {
+        model
+    };
     let parameters = parameter_count(&vs);
     eprintln!(
         "{}: {} ({parameters} parameters) on {device:?}; {} train / {} validation / {} test",

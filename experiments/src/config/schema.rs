@@ -249,18 +249,22 @@ pub struct TrainConfig {
     pub plateau_patience: usize,
     /// Stop after this many epochs without improvement of the validation loss.
     pub early_stopping_patience: usize,
-    /// Arithmetic: `fp16` means autocast mixed precision on CUDA (fp32 on the CPU).
+    /// Arithmetic: `fp16` means autocast mixed precision with loss scaling on CUDA, `bf16`
+    /// bf16 activations on CUDA (both fp32 on the CPU).
     pub precision: Precision,
 }
 
 /// Arithmetic precision of training.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum Precision {
     /// Autocast mixed precision on CUDA; plain fp32 on the CPU.
     Fp16,
     /// fp32 everywhere.
     Fp32,
+    /// bf16 activations with fp32 master weights and optimiser state, no loss scaling
+    /// (`gm_nn::precision`); CUDA only, plain fp32 on the CPU.
+    Bf16,
 }
 
 /// What `--quick` shrinks a run to (a smoke run of the whole pipeline).

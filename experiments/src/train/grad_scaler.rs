@@ -4,7 +4,7 @@
 //! taken; after `GROWTH_INTERVAL` good steps in a row the scale doubles.
 use super::Result;
 use serde::{Deserialize, Serialize};
-use tch::{nn, Tensor};
+use tch::{nn, Kind, Tensor};
 
 /// Good steps in a row before the scale doubles.
 pub const GROWTH_INTERVAL: usize = 2000;
@@ -47,29 +47,13 @@ impl GradScaler {
             return Ok(true);
         }
         loss.f_mul_scalar(self.scale)?.f_backward()?;
-        let mut finite = true;
-        for v in vars {
-            let g = v.grad();
-            if g.defined() && g.f_isfinite()?.f_all()?.int64_value(&[]) == 0 {
-                finite = false;
-                break;
-            }
-        }
-        if !finite {
+        let grads: Vec<Tensor> = vars.iter().map(Tensor::grad).filter(Tensor::defined).collect();
+        if !unscale(&grads, self.scale)? {
             self.scale /= 2.0;
             self.good_steps = 0;
             opt.zero_grad();
             return Ok(false);
         }
-        tch::no_grad(|| -> Result<()> {
-            for v in vars {
-                let mut g = v.grad();
-                if g.defined() {
-                    let _ = g.f_div_scalar_(self.scale)?;
-                }
-            }
-            Ok(())
-        })?;
         opt.step();
         self.good_steps += 1;
         if self.good_steps >= GROWTH_INTERVAL {
@@ -78,4 +62,37 @@ impl GradScaler {
         }
         Ok(true)
     }
+}
+
+/// Divides every gradient by `scale` in place and returns whether all of them are finite.
+///
+/// On CUDA this is PyTorch's fused `_amp_non_finite_check_and_unscale_` per gradient, writing
+/// one device flag, and a single host synchronisation for the whole step; elsewhere the
+/// gradients are checked one by one (the flagged kernel is CUDA-only).
+fn unscale(grads: &[Tensor], scale: f64) -> Result<bool> {
+    let Some(first) = grads.first() else {
+        return Ok(true);
+    };
+    let device = first.device();
+    if device.is_cuda() {
+        let mut found_inf = Tensor::f_zeros([1], (Kind::Float, device))?;
+        let inv_scale = Tensor::f_full([1], 1.0 / scale, (Kind::Float, device))?;
+        for g in grads {
+            g.shallow_clone()
+                .f_internal_amp_non_finite_check_and_unscale(&mut found_inf, &inv_scale)?;
+        }
+        return Ok(found_inf.f_double_value(&[0])? == 0.0);
+    }
+    for g in grads {
+        if g.f_isfinite()?.f_all()?.f_int64_value(&[])? == 0 {
+            return Ok(false);
+        }
+    }
+    tch::no_grad(|| -> Result<()> {
+        for g in grads {
+            let _ = g.shallow_clone().f_div_scalar_(scale)?;
+        }
+        Ok(())
+    })?;
+    Ok(true)
 }

@@ -60,3 +60,27 @@ impl Default for GMConvConfig {
         }
     }
 }
+
+impl std::str::FromStr for BackendChoice {
+    type Err = String;
+
+    /// `auto`, `timed`, or a backend's name (`gather`, `reference`, `cudnn`, `fourier`,
+    /// `irreps`).
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "auto" => Ok(Self::Auto),
+            "timed" => Ok(Self::Timed),
+            _ => BackendKind::ALL
+                .into_iter()
+                .find(|k| k.name() == s)
+                .map(Self::Fixed)
+                .ok_or_else(|| {
+                    let names: Vec<_> = BackendKind::ALL.iter().map(BackendKind::name).collect();
+                    format!(
+                        "unknown backend `{s}`: expected auto, timed, {}",
+                        names.join(", ")
+                    )
+                }),
+        }
+    }
+}

@@ -4,6 +4,7 @@ use super::backend::ConvBackend;
 use super::config::{ChannelMode, GMConvConfig};
 use super::planner::{self, ConvShape};
 use crate::lowering::Lowering;
+use crate::precision::param_like;
 use crate::Result;
 use std::borrow::Borrow;
 use tch::nn::{Init, Module, Path};
@@ -119,14 +120,15 @@ impl GMConv {
         self.order
     }
 
-    /// The forward pass with errors reported.
+    /// The forward pass with errors reported; it computes in `xs`'s dtype (fp32 weights are
+    /// cast on use, see [`crate::precision`]).
     ///
     /// # Errors
     /// [`crate::NnError::Torch`] on a shape or device mismatch.
     pub fn f_forward(&self, xs: &Tensor) -> Result<Tensor> {
-        let y = self.backend.forward(xs, &self.weight)?;
+        let y = self.backend.forward(xs, &param_like(&self.weight, xs)?)?;
         Ok(match &self.bias {
-            Some(b) => y.f_add(&b.f_view([-1, 1])?)?,
+            Some(b) => y.f_add(&param_like(b, xs)?.f_view([-1, 1])?)?,
             None => y,
         })
     }

@@ -2,6 +2,7 @@
 
 use super::backend::{self, BackendKind, ConvBackend, CyclicGrid};
 use super::config::{BackendChoice, ChannelMode};
+use crate::device::synchronize;
 use crate::lowering::Lowering;
 use crate::Result;
 use std::time::Instant;
@@ -46,16 +47,51 @@ pub fn candidates(lowering: &Lowering) -> Vec<Box<dyn ConvBackend>> {
         .collect()
 }
 
-/// The cost model: an estimate, in multiply-add equivalents, of one forward pass of `kind`
-/// on the lowering's device.
+/// Relative prices of the operations the backends are made of, per device.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Prices {
+    /// One element gathered, summed or copied (memory-bound).
+    moved: f64,
+    /// One GEMM multiply-add.
+    gemm: f64,
+    /// One multiply-add of a convolution (oneDNN / cuDNN on a `K`-sparse box).
+    conv: f64,
+    /// `c` in `c·n·log₂n` per FFT of length `n`.
+    fft: f64,
+}
+
+impl Prices {
+    /// The CPU prices, in GEMM multiply-adds: fitted to `gm bench nn` on the CPU (session 1's
+    /// closing note).
+    const CPU: Prices = Prices {
+        moved: 4.0,
+        gemm: 1.0,
+        conv: 2.0,
+        fft: 10.0,
+    };
+    /// The CUDA prices, in elements moved: on an H100 a GEMM multiply-add (tensor cores) costs
+    /// a few thousandths of an element's round trip through memory. Fitted to `gm bench nn`
+    /// on an H100 (`C32xC32`, `K = 49` and `D14xD14`, `K = 196`, `B = 32`, `C = 120`,
+    /// forward + backward: gather 0.40 / 0.56 ms, Fourier 0.64 ms, cuDNN 0.80 ms, reference
+    /// 3.13 / 12.06 ms; docs/nn-layers.md).
+    const CUDA: Prices = Prices {
+        moved: 1.0,
+        gemm: 0.005,
+        conv: 0.08,
+        fft: 0.3,
+    };
+}
+
+/// The cost model: an estimate of one forward pass of `kind` on the lowering's device, in the
+/// units of that device's [`Prices`] (only the ranking matters).
 ///
-/// Gathers and copies count 4 per element moved (memory-bound), GEMM multiply-adds 1,
-/// convolution multiply-adds 2 on the CPU (oneDNN on a `K`-sparse box) and ½ on CUDA
-/// (cuDNN), FFTs `c·n·log₂n` per transform with `c = 10` on the CPU and 5 on CUDA, complex
-/// products 4. Shared mode multiplies by one input channel after the channel sum. The
-/// reference formulation moves `B·C·K·n` twice (gather and einsum operand). The constants
-/// were fitted to the CPU measurements in the crate's closing note (`gm bench nn`); where the
-/// model is unsure, [`BackendChoice::Timed`] measures instead.
+/// Shared mode pays one channel sum and then works on one input channel. The gather moves
+/// `B·K·n` elements and multiplies `(O,K)·(K,n)`; the reference formulation moves `B·C·K·n`
+/// twice (gather and einsum operand); cuDNN convolves a `K`-sparse box; the abelian Fourier
+/// backend pays `B·C_w + O·C_w + B·O` transforms and a complex product; the irreps backend
+/// two dense real transforms of width `W = Σ D²` (taken as `2n`: real irreps of complex
+/// type are realified) and its block products. Where the model is unsure,
+/// [`BackendChoice::Timed`] measures instead.
 pub fn cost(kind: BackendKind, lowering: &Lowering, shape: &ConvShape) -> f64 {
     let (b, c, o) = (
         shape.batch as f64,
@@ -67,27 +103,28 @@ pub fn cost(kind: BackendKind, lowering: &Lowering, shape: &ConvShape) -> f64 {
         ChannelMode::Shared => 1.0,
         ChannelMode::Full => c,
     };
-    let (conv, fft) = if lowering.device().is_cuda() {
-        (0.5, 5.0)
+    let p = if lowering.device().is_cuda() {
+        Prices::CUDA
     } else {
-        (2.0, 10.0)
+        Prices::CPU
     };
-    let channel_sum = if ci == 1.0 { 4.0 * b * c * n } else { 0.0 };
+    let channel_sum = if ci == 1.0 { p.moved * b * c * n } else { 0.0 };
     match kind {
-        BackendKind::Gather => channel_sum + 4.0 * b * ci * k * n + b * o * ci * k * n,
-        BackendKind::Reference => 8.0 * b * c * k * n + b * c * k * n + b * o * k * n * ci,
-        BackendKind::Cudnn => channel_sum + 4.0 * b * ci * n + conv * b * o * ci * k * n,
+        BackendKind::Gather => channel_sum + p.moved * b * ci * k * n + p.gemm * b * o * ci * k * n,
+        BackendKind::Reference => {
+            2.0 * p.moved * b * c * k * n + p.gemm * (b * c * k * n + b * o * k * n * ci)
+        }
+        BackendKind::Cudnn => channel_sum + p.moved * b * ci * n + p.conv * b * o * ci * k * n,
         BackendKind::Fourier => {
-            let transform = fft * n * n.log2().max(1.0);
-            channel_sum + transform * (b * ci + o * ci + b * o) + 4.0 * b * o * ci * n / 2.0
+            let transform = p.fft * n * n.log2().max(1.0);
+            channel_sum + transform * (b * ci + o * ci + b * o) + p.moved * b * o * ci * n / 2.0
         }
         BackendKind::Irreps => {
-            // Two dense complex transforms (n × Σd² = n², 4 real multiply-adds each), the
-            // kernel transform, and the block products (at most Σ d³ ≤ n^{3/2} per pair).
+            let width = 2.0 * n;
             channel_sum
-                + 4.0 * n * n * (b * ci + b * o)
-                + 4.0 * o * ci * k * n
-                + 8.0 * b * o * ci * n * n.sqrt()
+                + p.gemm * n * width * (b * ci + b * o)
+                + p.gemm * o * ci * k * width
+                + 2.0 * p.gemm * b * o * ci * width * n.sqrt()
         }
     }
 }
@@ -152,16 +189,9 @@ pub fn time_once(backend: &dyn ConvBackend, lowering: &Lowering, shape: &ConvSha
         Ok(())
     };
     pass()?;
-    sync(device);
+    synchronize(device);
     let start = Instant::now();
     pass()?;
-    sync(device);
+    synchronize(device);
     Ok(start.elapsed().as_secs_f64())
-}
-
-/// Waits for queued CUDA work (a no-op on the CPU).
-pub(crate) fn sync(device: tch::Device) {
-    if let tch::Device::Cuda(i) = device {
-        tch::Cuda::synchronize(i as i64);
-    }
 }

@@ -3,6 +3,7 @@
 use super::config::GMConvConfig;
 use super::exact::GMConv;
 use crate::lowering::Lowering;
+use crate::precision::param_like;
 use crate::Result;
 use std::borrow::Borrow;
 use tch::nn::{Init, Module, Path};
@@ -91,8 +92,8 @@ impl RelaxedGMConv {
         let (o, r) = (w[0], self.rank as i64);
         let stacked = Tensor::f_cat(
             &[
-                self.exact.weight.shallow_clone(),
-                self.relax_kernel.f_reshape([r * o, w[1], w[2]])?,
+                param_like(&self.exact.weight, xs)?,
+                param_like(&self.relax_kernel, xs)?.f_reshape([r * o, w[1], w[2]])?,
             ],
             0,
         )?;
@@ -101,11 +102,11 @@ impl RelaxedGMConv {
         let z = z.f_view([b, r + 1, o, -1])?;
         let relaxed = z
             .f_narrow(1, 1, r)?
-            .f_mul(&self.relax_position.f_unsqueeze(0)?)?
+            .f_mul(&param_like(&self.relax_position, xs)?.f_unsqueeze(0)?)?
             .f_sum_dim_intlist(1i64, false, None)?;
         let y = z.f_select(1, 0)?.f_add(&relaxed)?;
         Ok(match &self.exact.bias {
-            Some(bias) => y.f_add(&bias.f_view([-1, 1])?)?,
+            Some(bias) => y.f_add(&param_like(bias, xs)?.f_view([-1, 1])?)?,
             None => y,
         })
     }

@@ -2,7 +2,9 @@
 
 use super::config::ClassifierConfig;
 use super::GMLayer;
+use crate::conv::BackendKind;
 use crate::pool::{InvariantPool, PoolMode};
+use crate::precision::{linear, param_like, pointwise_conv};
 use crate::Result;
 use std::borrow::Borrow;
 use tch::nn::{self, ModuleT, Path};
@@ -80,7 +82,13 @@ impl Classifier {
         })
     }
 
-    /// The forward pass with errors reported.
+    /// The GM convolutions' backends, block by block.
+    pub fn backends(&self) -> Vec<BackendKind> {
+        self.blocks.iter().map(GMLayer::backend_kind).collect()
+    }
+
+    /// The forward pass with errors reported; it computes in the dtype of `xs` (see
+    /// [`crate::precision`]).
     ///
     /// # Errors
     /// [`crate::NnError::Torch`] on a shape mismatch.
@@ -90,17 +98,16 @@ impl Classifier {
         for (block, residual) in self.blocks.iter().zip(&self.residual) {
             let h = block.f_forward(&x)?;
             let shape = h.size();
-            let h = h
-                .f_layer_norm(&shape[1..], None::<&Tensor>, None::<&Tensor>, 1e-5, true)?
-                .f_prelu(&self.prelu)?;
+            let h = h.f_layer_norm(&shape[1..], None::<&Tensor>, None::<&Tensor>, 1e-5, true)?;
+            let h = h.f_prelu(&param_like(&self.prelu, &h)?)?;
             let r = match residual {
-                Some(conv) => conv.forward_t(&x, train),
+                Some(conv) => pointwise_conv(conv, &x)?,
                 None => x,
             };
             x = h.f_add(&r)?;
         }
         let pooled = InvariantPool::new(PoolMode::Max).f_forward(&x)?;
-        Ok(pooled.f_dropout(self.dropout, train)?.apply(&self.head))
+        linear(&self.head, &pooled.f_dropout(self.dropout, train)?)
     }
 }
 

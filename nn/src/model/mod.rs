@@ -9,7 +9,7 @@ pub use classifier::Classifier;
 pub use config::{ClassifierConfig, RegressionConfig};
 pub use regression::Regression;
 
-use crate::conv::{GMConv, GMConvConfig, RelaxedGMConv};
+use crate::conv::{BackendKind, GMConv, GMConvConfig, RelaxedGMConv};
 use crate::lowering::Lowering;
 use crate::Result;
 use tch::nn::Path;
@@ -55,6 +55,14 @@ impl GMLayer {
                 config,
             )?)
         })
+    }
+
+    /// The backend of the layer's GM convolution.
+    pub fn backend_kind(&self) -> BackendKind {
+        match self {
+            Self::Exact(l) => l.backend().kind(),
+            Self::Relaxed(l) => l.exact.backend().kind(),
+        }
     }
 
     /// The forward pass.

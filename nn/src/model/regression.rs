@@ -1,5 +1,6 @@
 //! The GM regression model for smoke plumes.
 
+use crate::precision::{param_like, pointwise_conv};
 use super::config::RegressionConfig;
 use super::GMLayer;
 use crate::Result;
@@ -59,17 +60,21 @@ impl Regression {
         })
     }
 
-    /// The forward pass with errors reported.
+    /// The forward pass with errors reported; it computes in the dtype of `xs` (see
+    /// [`crate::precision`]).
     ///
     /// # Errors
     /// [`crate::NnError::Torch`] on a shape mismatch.
     pub fn f_forward(&self, xs: &Tensor) -> Result<Tensor> {
         let size = xs.size();
-        let mut x = xs.f_reshape([size[0], size[1], -1])?.apply(&self.input);
+        let mut x = pointwise_conv(&self.input, &xs.f_reshape([size[0], size[1], -1])?)?;
         for block in &self.blocks {
-            x = block.f_forward(&x)?.f_prelu(&self.prelu)?.f_add(&x)?;
+            x = block
+                .f_forward(&x)?
+                .f_prelu(&param_like(&self.prelu, &x)?)?
+                .f_add(&x)?;
         }
-        let y = x.apply(&self.output);
+        let y = pointwise_conv(&self.output, &x)?;
         let mut out = size.clone();
         out[1] = y.size()[1];
         Ok(y.f_reshape(out)?)

@@ -52,6 +52,12 @@ impl ConvBackend for FourierBackend {
     }
 
     fn forward(&self, x: &Tensor, weight: &Tensor) -> Result<Tensor> {
+        // cuFFT has no bf16 transforms (and fp16 ones only for powers of two): reduced-precision
+        // activations are transformed in fp32 and the result is cast back.
+        if matches!(x.kind(), Kind::BFloat16 | Kind::Half) {
+            let y = self.forward(&x.f_to_kind(Kind::Float)?, &weight.f_to_kind(Kind::Float)?)?;
+            return Ok(y.f_to_kind(x.kind())?);
+        }
         let (b, c, _) = x.size3()?;
         let (o, ci, _) = weight.size3()?;
         let (h, w) = (self.height, self.width);

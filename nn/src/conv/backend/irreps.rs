@@ -1,32 +1,44 @@
-//! The Fourier backend for any finite group: block products with precomputed irreps.
+//! The Fourier backend for any finite group: block products with precomputed real irreps.
 
 use super::{is_shared, BackendKind, ConvBackend};
 use crate::lowering::Lowering;
 use crate::Result;
 use gm_algebra::FiniteGroup;
-use tch::{Kind, Tensor};
+use tch::Tensor;
 
-/// The GM convolution in the group Fourier domain, for any group (non-abelian included).
+/// The GM convolution in the group Fourier domain, for any group (non-abelian included), in
+/// real arithmetic.
 ///
-/// With `f̂(ρ) = Σ_g f(g)·ρ(g)` for unitary irreps `ρ` (from `gm_algebra::fourier::irreps`),
-/// the layer `y(g) = Σ_k w_k·x(g·s_k)` transforms to the block product
+/// With the real irreps `R` of the group (`gm_algebra::fourier::real_irreps`: real-type
+/// irreps in orthogonal form, realifications of complex pairs and quaternionic irreps) and
+/// `f̂(R) = Σ_g f(g)·R(g)`, the layer `y(g) = Σ_k w_k·x(g·s_k)` transforms to the block product
 ///
-/// `ŷ(ρ) = x̂(ρ)·ŵ'(ρ)`, `ŵ'(ρ) = Σ_k w_k·ρ(s_k⁻¹)`
+/// `ŷ(R) = x̂(R)·ŵ'(R)`, `ŵ'(R) = Σ_k w_k·R(s_k⁻¹)`
 ///
-/// (substitute `u = g·s_k`: `Σ_g y(g)ρ(g) = Σ_u x(u)ρ(u) · Σ_k w_k ρ(s_k⁻¹)`), and
-/// `y(g) = (1/n) Σ_ρ d_ρ tr(ρ(g)*·ŷ(ρ))`. Irreps of one dimension `d` are stacked, so the
-/// products are one batched `d×d` GEMM per distinct dimension; the two transforms are dense
-/// `(n, Σd²)` matrix products (precomputed once, on the layer's device). Complex arithmetic
-/// (unitary irreps, whatever their Frobenius–Schur type); the output is the real part.
+/// (substitute `u = g·s_k`: `Σ_g y(g)R(g) = Σ_u x(u)R(u) · Σ_k w_k R(s_k⁻¹)`), and
+/// `y(g) = Σ_R c_R tr(R(g)ᵀ ŷ(R))`. Real irreps of one dimension `D` are stacked, so the
+/// products are one batched `D×D` product per distinct dimension; the two transforms are dense
+/// `(n, Σ D²)` real matrix products, precomputed once in f64 on the layer's device and cast
+/// to the activations' dtype on use.
 #[derive(Debug)]
 pub struct IrrepBackend {
-    /// Per distinct dimension `d`: (d, m irreps, Φ `(n, m·d·d)`, Ψ `(m·d·d, n)`), complex.
-    blocks: Vec<(i64, i64, Tensor, Tensor)>,
+    /// Per distinct real dimension `D`: the stacked transforms.
+    blocks: Vec<Block>,
     inverse_support: Tensor,
 }
 
+/// The `m` real irreps of one dimension `d`: `phi[g, (j,p,q)] = R_j(g)[p,q]` and
+/// `psi = (c_j·R_j(g)[p,q])ᵀ`.
+#[derive(Debug)]
+struct Block {
+    d: i64,
+    m: i64,
+    phi: Tensor,
+    psi: Tensor,
+}
+
 impl IrrepBackend {
-    /// The backend for `lowering`, with the irreps of its group.
+    /// The backend for `lowering`, with the real irreps of its group.
     ///
     /// # Errors
     /// [`crate::NnError::Algebra`] when the irreps cannot be built (e.g. a group too large
@@ -34,44 +46,40 @@ impl IrrepBackend {
     pub fn new(lowering: &Lowering) -> Result<Self> {
         let group = lowering.group();
         let n = group.order();
-        let irreps = gm_algebra::fourier::irreps(group)?;
-        let mut dims: Vec<usize> = irreps.irreps().iter().map(|r| r.dim()).collect();
+        let complex = gm_algebra::fourier::irreps(group)?;
+        let real = gm_algebra::fourier::real_irreps(&complex)?;
+        let mut dims: Vec<usize> = real.iter().map(|r| r.dim()).collect();
         dims.sort_unstable();
         dims.dedup();
         let device = lowering.device();
         let mut blocks = Vec::new();
         for d in dims {
-            let members: Vec<_> = irreps.irreps().iter().filter(|r| r.dim() == d).collect();
-            let m = members.len();
-            let width = m * d * d;
-            let (mut re, mut im) = (vec![0f64; n * width], vec![0f64; n * width]);
+            let members: Vec<_> = real.iter().filter(|r| r.dim() == d).collect();
+            let width = members.len() * d * d;
+            let (mut phi, mut psi) = (vec![0f64; n * width], vec![0f64; width * n]);
             for g in 0..n {
-                for (j, irrep) in members.iter().enumerate() {
-                    let rho = irrep.rep().matrix(g);
+                for (j, r) in members.iter().enumerate() {
+                    let m = r.matrix(g);
                     for p in 0..d {
                         for q in 0..d {
-                            let at = g * width + (j * d + p) * d + q;
-                            re[at] = rho[(p, q)].re;
-                            im[at] = rho[(p, q)].im;
+                            let col = (j * d + p) * d + q;
+                            phi[g * width + col] = m[(p, q)];
+                            psi[col * n + g] = r.weight() * m[(p, q)];
                         }
                     }
                 }
             }
-            let shape = [n as i64, width as i64];
-            let phi = Tensor::f_complex(
-                &Tensor::f_from_slice(&re)?.f_view(shape)?,
-                &Tensor::f_from_slice(&im)?.f_view(shape)?,
-            )?;
-            let psi = phi
-                .f_conj()?
-                .f_transpose(0, 1)?
-                .f_mul_scalar(d as f64 / n as f64)?;
-            blocks.push((
-                d as i64,
-                m as i64,
-                phi.f_to_device(device)?,
-                psi.f_resolve_conj()?.f_contiguous()?.f_to_device(device)?,
-            ));
+            let tensor = |v: &[f64], rows: usize, cols: usize| -> Result<Tensor> {
+                Ok(Tensor::f_from_slice(v)?
+                    .f_view([rows as i64, cols as i64])?
+                    .f_to_device(device)?)
+            };
+            blocks.push(Block {
+                d: d as i64,
+                m: members.len() as i64,
+                phi: tensor(&phi, n, width)?,
+                psi: tensor(&psi, width, n)?,
+            });
         }
         let inverse: Vec<i64> = lowering
             .support()
@@ -82,15 +90,6 @@ impl IrrepBackend {
             blocks,
             inverse_support: Tensor::f_from_slice(&inverse)?.f_to_device(device)?,
         })
-    }
-}
-
-/// The complex kind matching a real one.
-fn complex_of(kind: Kind) -> Kind {
-    match kind {
-        Kind::Double => Kind::ComplexDouble,
-        Kind::Half => Kind::ComplexHalf,
-        _ => Kind::ComplexFloat,
     }
 }
 
@@ -107,20 +106,22 @@ impl ConvBackend for IrrepBackend {
         } else {
             x.shallow_clone()
         };
-        let ck = complex_of(x.kind());
-        let input = input.f_to_kind(ck)?;
-        let w = weight.f_to_kind(ck)?;
-        let mut y = Tensor::f_zeros([b, o, n], (x.kind(), x.device()))?;
-        for (d, m, phi, psi) in &self.blocks {
-            let (phi, psi) = (phi.f_to_kind(ck)?, psi.f_to_kind(ck)?);
+        let kind = x.kind();
+        let mut y: Option<Tensor> = None;
+        for Block { d, m, phi, psi } in &self.blocks {
+            let (phi, psi) = (phi.f_to_kind(kind)?, psi.f_to_kind(kind)?);
             let x_hat = input.f_matmul(&phi)?.f_view([b, ci, *m, *d, *d])?;
-            let w_hat = w
+            let w_hat = weight
                 .f_matmul(&phi.f_index_select(0, &self.inverse_support)?)?
                 .f_view([o, ci, *m, *d, *d])?;
             let y_hat = Tensor::f_einsum("bimpq,oimqr->bompr", &[&x_hat, &w_hat], None::<&[i64]>)?
                 .f_reshape([b, o, -1])?;
-            y = y.f_add(&y_hat.f_matmul(&psi)?.f_real()?)?;
+            let part = y_hat.f_matmul(&psi)?;
+            y = Some(match y {
+                Some(acc) => acc.f_add(&part)?,
+                None => part,
+            });
         }
-        Ok(y)
+        Ok(y.map_or_else(|| Tensor::f_zeros([b, o, n], (kind, x.device())), Ok)?)
     }
 }
