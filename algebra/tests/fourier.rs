@@ -1,9 +1,9 @@
 //! Laws of representations and the group Fourier transform (docs/theory/fourier.md).
 
 use gm_algebra::fourier::{
-    character_table, fs_indicator, irreps, numerical_irreps, plan, real_irreps, real_orthogonal_form,
-    FourierGm,
-    FourierTransform, FsType, Irreps, NaiveFourier, Representation,
+    character_table, fs_indicator, irreps, numerical_irreps, plan, real_irreps,
+    real_orthogonal_form, FourierGm, FourierTransform, FsType, Irreps, NaiveFourier,
+    Representation,
 };
 use gm_algebra::group::strategy::small_group;
 use gm_algebra::group::{AnyGroup, ConjugacyClasses, Cyclic, Dihedral, PermutationGroup};
@@ -769,9 +769,9 @@ proptest! {
             }
         }
         // Inversion f(g) = Σ_R c_R tr(R(g)ᵀ f̂(R)).
-        for a in 0..n {
+        for (a, value) in f.iter().enumerate() {
             let back: f64 = real.iter().zip(&fh).map(|(r, m)| r.weight() * r.matrix(a).component_mul(m).sum()).sum();
-            prop_assert!((back - f[a]).abs() < tol);
+            prop_assert!((back - value).abs() < tol);
         }
         // Convolution theorem in real arithmetic.
         let conv: Vec<f64> = (0..n).map(|x| (0..n).map(|k| f[k] * h[g.left_div_idx(k, x)]).sum()).collect();

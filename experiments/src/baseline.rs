@@ -75,7 +75,14 @@ impl PlainCnn {
         for c in &self.convs {
             let bias = c.bs.as_ref().map(|b| param_like(b, &h)).transpose()?;
             h = h
-                .f_conv2d(&param_like(&c.ws, &h)?, bias.as_ref(), [1, 1], [1, 1], [1, 1], 1)?
+                .f_conv2d(
+                    &param_like(&c.ws, &h)?,
+                    bias.as_ref(),
+                    [1, 1],
+                    [1, 1],
+                    [1, 1],
+                    1,
+                )?
                 .f_relu()?;
             if h.size()[2] >= 4 && h.size()[3] >= 4 {
                 h = h.f_max_pool2d([2, 2], [2, 2], [0, 0], [1, 1], false)?;

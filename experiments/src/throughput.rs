@@ -110,8 +110,10 @@ pub fn measure(
     let autocast = on_cuda && case.precision == Precision::Fp16;
     let mut scaler = GradScaler::new(autocast);
     let mut step = || -> Result<Tensor> {
-        let logits = tch::autocast(autocast, || model.forward_t(&x, true)).f_to_kind(Kind::Float)?;
-        let loss = logits.f_cross_entropy_loss::<Tensor>(&y, None, tch::Reduction::Mean, -100, 0.0)?;
+        let logits =
+            tch::autocast(autocast, || model.forward_t(&x, true)).f_to_kind(Kind::Float)?;
+        let loss =
+            logits.f_cross_entropy_loss::<Tensor>(&y, None, tch::Reduction::Mean, -100, 0.0)?;
         scaler.backward_step(&mut opt, &vars, &loss)?;
         Ok(loss)
     };
@@ -140,4 +142,3 @@ pub fn measure(
         last_loss,
     })
 }
-

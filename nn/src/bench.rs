@@ -3,8 +3,8 @@
 
 use crate::conv::backend::{self, BackendKind};
 use crate::conv::planner::{self, ConvShape};
-use crate::device::synchronize;
 use crate::conv::{BackendChoice, ChannelMode};
+use crate::device::synchronize;
 use crate::lowering::{Lowering, Support};
 use crate::Result;
 use gm_algebra::group::parse_group;

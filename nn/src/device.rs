@@ -50,6 +50,13 @@ pub fn select_device(choice: DeviceChoice) -> Result<Device> {
     }
 }
 
+/// Waits for the work queued on `device` (a no-op on the CPU); timings of CUDA work need it.
+pub fn synchronize(device: tch::Device) {
+    if let tch::Device::Cuda(i) = device {
+        tch::Cuda::synchronize(i as i64);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,12 +90,5 @@ mod tests {
                 Err(NnError::CudaUnavailable)
             ));
         }
-    }
-}
-
-/// Waits for the work queued on `device` (a no-op on the CPU); timings of CUDA work need it.
-pub fn synchronize(device: tch::Device) {
-    if let tch::Device::Cuda(i) = device {
-        tch::Cuda::synchronize(i as i64);
     }
 }

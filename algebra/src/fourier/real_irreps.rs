@@ -76,8 +76,11 @@ fn realify(m: nalgebra::DMatrixView<'_, Complex64>) -> DMatrix<f64> {
 /// the set (the set is then not complete) or one of real type is not stored real.
 pub fn real_irreps(irreps: &Irreps) -> Result<Vec<RealIrrep>> {
     let n = irreps.order();
-    let characters: Vec<Vec<Complex64>> =
-        irreps.irreps().iter().map(|r| r.rep().character()).collect();
+    let characters: Vec<Vec<Complex64>> = irreps
+        .irreps()
+        .iter()
+        .map(|r| r.rep().character())
+        .collect();
     let tolerance = 1e-6 * n as f64;
     let partner = |i: usize| {
         (0..characters.len()).find(|&j| {
@@ -113,7 +116,10 @@ pub fn real_irreps(irreps: &Irreps) -> Result<Vec<RealIrrep>> {
                 if j < i {
                     continue;
                 }
-                ((0..n).map(|a| realify(rep.matrix(a))).collect(), d / n as f64)
+                (
+                    (0..n).map(|a| realify(rep.matrix(a))).collect(),
+                    d / n as f64,
+                )
             }
             FsType::Quaternionic => (
                 (0..n).map(|a| realify(rep.matrix(a))).collect(),

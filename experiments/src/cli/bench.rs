@@ -2,9 +2,9 @@
 //! reference formulation (gather B×C×K×n, then contract), measured in the same run; and
 //! `gm bench train`: training throughput of the reference classifiers.
 use anyhow::Result;
-use gm_nn::bench::{layer_forward_backward, BenchConfig};
 use gm_experiments::config::Precision;
 use gm_experiments::throughput::{measure, BenchModel, TrainBenchCase};
+use gm_nn::bench::{layer_forward_backward, BenchConfig};
 use gm_nn::conv::BackendChoice;
 use tch::Device;
 

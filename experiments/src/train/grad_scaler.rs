@@ -47,7 +47,11 @@ impl GradScaler {
             return Ok(true);
         }
         loss.f_mul_scalar(self.scale)?.f_backward()?;
-        let grads: Vec<Tensor> = vars.iter().map(Tensor::grad).filter(Tensor::defined).collect();
+        let grads: Vec<Tensor> = vars
+            .iter()
+            .map(Tensor::grad)
+            .filter(Tensor::defined)
+            .collect();
         if !unscale(&grads, self.scale)? {
             self.scale /= 2.0;
             self.good_steps = 0;

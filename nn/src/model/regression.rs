@@ -1,8 +1,8 @@
 //! The GM regression model for smoke plumes.
 
-use crate::precision::{param_like, pointwise_conv};
 use super::config::RegressionConfig;
 use super::GMLayer;
+use crate::precision::{param_like, pointwise_conv};
 use crate::Result;
 use std::borrow::Borrow;
 use tch::nn::{self, Module, Path};

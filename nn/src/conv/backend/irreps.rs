@@ -24,17 +24,19 @@ use tch::Tensor;
 pub struct IrrepBackend {
     /// Per distinct real dimension `D`: the stacked transforms.
     blocks: Vec<Block>,
-    inverse_support: Tensor,
 }
 
-/// The `m` real irreps of one dimension `d`: `phi[g, (j,p,q)] = R_j(g)[p,q]` and
-/// `psi = (c_j·R_j(g)[p,q])ᵀ`.
+/// The `m` real irreps of one dimension `d`, in the unitary normalisation (each transform
+/// scaled by `√c_j`, so coefficients stay of the size of the inputs — needed in fp16):
+/// `phi[g, (j,p,q)] = √c_j·R_j(g)[p,q]`, `psi = phiᵀ`, and the kernel transform
+/// `kernel[k, (j,p,q)] = R_j(s_k⁻¹)[p,q]`; then `y = ((x·phi) ⊙_blocks (w·kernel))·psi`.
 #[derive(Debug)]
 struct Block {
     d: i64,
     m: i64,
     phi: Tensor,
     psi: Tensor,
+    kernel: Tensor,
 }
 
 impl IrrepBackend {
@@ -52,19 +54,31 @@ impl IrrepBackend {
         dims.sort_unstable();
         dims.dedup();
         let device = lowering.device();
+        let inverse_support: Vec<usize> = lowering
+            .support()
+            .iter()
+            .map(|&s| group.inv_idx(s))
+            .collect();
+        let k = inverse_support.len();
         let mut blocks = Vec::new();
         for d in dims {
             let members: Vec<_> = real.iter().filter(|r| r.dim() == d).collect();
             let width = members.len() * d * d;
-            let (mut phi, mut psi) = (vec![0f64; n * width], vec![0f64; width * n]);
-            for g in 0..n {
-                for (j, r) in members.iter().enumerate() {
-                    let m = r.matrix(g);
-                    for p in 0..d {
-                        for q in 0..d {
-                            let col = (j * d + p) * d + q;
-                            phi[g * width + col] = m[(p, q)];
-                            psi[col * n + g] = r.weight() * m[(p, q)];
+            let mut phi = vec![0f64; n * width];
+            let mut psi = vec![0f64; width * n];
+            let mut kernel = vec![0f64; k * width];
+            for (j, r) in members.iter().enumerate() {
+                let scale = r.weight().sqrt();
+                for p in 0..d {
+                    for q in 0..d {
+                        let col = (j * d + p) * d + q;
+                        for g in 0..n {
+                            let v = scale * r.matrix(g)[(p, q)];
+                            phi[g * width + col] = v;
+                            psi[col * n + g] = v;
+                        }
+                        for (row, &s) in inverse_support.iter().enumerate() {
+                            kernel[row * width + col] = r.matrix(s)[(p, q)];
                         }
                     }
                 }
@@ -79,17 +93,10 @@ impl IrrepBackend {
                 m: members.len() as i64,
                 phi: tensor(&phi, n, width)?,
                 psi: tensor(&psi, width, n)?,
+                kernel: tensor(&kernel, k, width)?,
             });
         }
-        let inverse: Vec<i64> = lowering
-            .support()
-            .iter()
-            .map(|&s| group.inv_idx(s) as i64)
-            .collect();
-        Ok(Self {
-            blocks,
-            inverse_support: Tensor::f_from_slice(&inverse)?.f_to_device(device)?,
-        })
+        Ok(Self { blocks })
     }
 }
 
@@ -108,15 +115,23 @@ impl ConvBackend for IrrepBackend {
         };
         let kind = x.kind();
         let mut y: Option<Tensor> = None;
-        for Block { d, m, phi, psi } in &self.blocks {
-            let (phi, psi) = (phi.f_to_kind(kind)?, psi.f_to_kind(kind)?);
-            let x_hat = input.f_matmul(&phi)?.f_view([b, ci, *m, *d, *d])?;
+        for Block {
+            d,
+            m,
+            phi,
+            psi,
+            kernel,
+        } in &self.blocks
+        {
+            let x_hat = input
+                .f_matmul(&phi.f_to_kind(kind)?)?
+                .f_view([b, ci, *m, *d, *d])?;
             let w_hat = weight
-                .f_matmul(&phi.f_index_select(0, &self.inverse_support)?)?
+                .f_matmul(&kernel.f_to_kind(kind)?)?
                 .f_view([o, ci, *m, *d, *d])?;
             let y_hat = Tensor::f_einsum("bimpq,oimqr->bompr", &[&x_hat, &w_hat], None::<&[i64]>)?
                 .f_reshape([b, o, -1])?;
-            let part = y_hat.f_matmul(&psi)?;
+            let part = y_hat.f_matmul(&psi.f_to_kind(kind)?)?;
             y = Some(match y {
                 Some(acc) => acc.f_add(&part)?,
                 None => part,
