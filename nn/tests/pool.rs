@@ -123,6 +123,70 @@ fn gmpool_on_the_cyclic_grid_is_stride_two_max_pooling() {
     assert_eq!(max_abs(&(y - expected)), 0.0);
 }
 
+/// The reference implementation's GMPool index table (`gm_pooling/pool_utils.py` of the
+/// GM-CNN code), transcribed: elements of `Z_n × Z_n` as pairs in row-major order; the
+/// neighbourhood takes the first element, then alternately the next from the front and the
+/// next from the back of the rest; the subgroup multiplies `(0, i)` by `(j, 0)` for even `i`
+/// (outer loop) and `j` (inner loop); row `c` of the table lists `h·e_c` over the subgroup.
+fn reference_gmpool_table(n: usize) -> Vec<Vec<usize>> {
+    let elements: Vec<(usize, usize)> = (0..n).flat_map(|a| (0..n).map(move |b| (a, b))).collect();
+    let rest = &elements[1..];
+    let mut nbr = vec![elements[0]];
+    for idx in 0..3 {
+        nbr.push(if idx % 2 == 0 {
+            rest[idx / 2]
+        } else {
+            rest[rest.len() - (idx / 2 + 1)]
+        });
+    }
+    let evens: Vec<usize> = (0..n).filter(|i| i % 2 == 0).collect();
+    let subgroup: Vec<(usize, usize)> = evens
+        .iter()
+        .flat_map(|&i| evens.iter().map(move |&j| (j, i)))
+        .collect();
+    nbr.iter()
+        .map(|e| {
+            subgroup
+                .iter()
+                .map(|h| {
+                    let g = ((h.0 + e.0) % n, (h.1 + e.1) % n);
+                    elements.iter().position(|&x| x == g).unwrap()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn reference_gmpool_reproduces_the_reference_index_table() {
+    for n in [4, 6, 8] {
+        let table = reference_gmpool_table(n);
+        let x = randn(&[2, 3, (n * n) as i64]);
+        // The reference: x[..., table] then max over the neighbourhood axis.
+        let flat: Vec<i64> = table.iter().flatten().map(|&i| i as i64).collect();
+        let expected = x
+            .index_select(-1, &Tensor::from_slice(&flat))
+            .view([2, 3, 4, (n * n / 4) as i64])
+            .amax([2], false);
+        for (mode, reduce) in [(PoolMode::Max, true), (PoolMode::Average, false)] {
+            let pool = SubgroupPool::reference_gmpool(n, mode, Device::Cpu).unwrap();
+            let y = pool.f_forward(&x).unwrap();
+            let want = if reduce {
+                expected.shallow_clone()
+            } else {
+                x.index_select(-1, &Tensor::from_slice(&flat))
+                    .view([2, 3, 4, (n * n / 4) as i64])
+                    .mean_dim([2i64].as_slice(), false, Kind::Float)
+            };
+            assert!(max_abs(&(y - want)) < 1e-6, "n = {n}, {mode:?}");
+        }
+        // Overlapping windows: no transpose.
+        let pool = SubgroupPool::reference_gmpool(n, PoolMode::Max, Device::Cpu).unwrap();
+        assert!(pool.upsample().is_err());
+    }
+    assert!(SubgroupPool::reference_gmpool(5, PoolMode::Max, Device::Cpu).is_err());
+}
+
 #[test]
 fn gmpool_is_equivariant_under_the_subgroup_and_upsampling_is_its_transpose() {
     tch::manual_seed(22);

@@ -110,6 +110,31 @@ impl SubgroupPool {
         Ok((Self::new(&group, &members, &window, mode, device)?, halved))
     }
 
+    /// The reference implementation's GMPool on `Z_n × Z_n` (`n` even), index for index: the
+    /// subgroup `H = (2Z_n)²` listed with the **first** coordinate varying fastest (the
+    /// reference's loop order, so the pooled image comes out transposed), and the window of
+    /// the reference's "neighbourhood" — the identity, then the elements at positions 1, last
+    /// and 2 of the product's element order: `W = {(0,0), (0,1), (−1,−1), (0,2)}`. Unlike
+    /// [`SubgroupPool::stride2`] these windows overlap and miss elements, so this pool has no
+    /// upsampling transpose. Equivariant under `H` like every subgroup pool.
+    ///
+    /// # Errors
+    /// [`NnError::InvalidConfig`] for an odd or too small `n` (below 4).
+    pub fn reference_gmpool(n: usize, mode: PoolMode, device: Device) -> Result<Self> {
+        if n % 2 != 0 || n < 4 {
+            return Err(NnError::InvalidConfig(format!(
+                "the reference GMPool needs an even n ≥ 4, got {n}"
+            )));
+        }
+        let group = crate::lowering::grid_group(&[Axis::Cyclic(n), Axis::Cyclic(n)])?;
+        let at = |a: usize, b: usize| a * n + b;
+        let members: Vec<usize> = (0..n / 2)
+            .flat_map(|j| (0..n / 2).map(move |i| at(2 * i, 2 * j)))
+            .collect();
+        let window = [at(0, 0), at(0, 1), at(n - 1, n - 1), at(0, 2)];
+        Self::new(&group, &members, &window, mode, device)
+    }
+
     /// The subgroup's elements, in output order.
     pub fn members(&self) -> &[usize] {
         &self.members
