@@ -103,7 +103,18 @@ pub fn training_curves(runs: &[Curves], metric: &str, path: &Path) -> Result<()>
         (&left, "loss", |m| m.train_loss, |m| m.val_loss),
         (&right, metric, |m| m.train_metric, |m| m.val_metric),
     ];
-    for (area, name, train, val) in panels {
+    for (panel, (area, name, train, val)) in panels.into_iter().enumerate() {
+        // The legend goes where the curves are not: above falling ones, below rising ones.
+        let rising = runs
+            .iter()
+            .filter_map(|r| Some(val(r.epochs.last()?) - val(r.epochs.first()?)))
+            .sum::<f64>()
+            > 0.0;
+        let legend_at = if panel == 1 && rising {
+            SeriesLabelPosition::LowerRight
+        } else {
+            SeriesLabelPosition::UpperRight
+        };
         let (lo, hi) = range(
             runs.iter()
                 .flat_map(|r| r.epochs.iter().flat_map(|m| [train(m), val(m)])),
@@ -175,7 +186,7 @@ pub fn training_curves(runs: &[Curves], metric: &str, path: &Path) -> Result<()>
             .label_font((FONT, 14))
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK)
-            .position(SeriesLabelPosition::UpperRight)
+            .position(legend_at)
             .draw()
             .map_err(|e| err(&e))?;
     }
