@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the `gm` command (the default job when no arguments are given) after installing or
-# verifying libtorch. Arguments are passed to `gm`, e.g. `scripts/run.sh --device cpu`.
+# Runs the `gm` command after installing or verifying libtorch. Arguments are passed to `gm`:
+# `scripts/run.sh demo` is the default job (README), `scripts/run.sh` alone runs `gm info`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 eval "$(scripts/setup-libtorch.sh)"

@@ -3,11 +3,14 @@
 //! The library behind the `gm` command: experiment configurations (TOML, validated, with
 //! `--set key=value` overrides), dataset loaders for the reference benchmarks, the data
 //! builders (`gm data mnist`, `gm data plume`), a generic trainer (AdamW, reduce-on-plateau,
-//! early stopping, checkpoints, resume) and the plain CNN baseline.
+//! early stopping, checkpoints, resume), the plain CNN baseline, the experiments' symmetry
+//! groups with the measured invariance of trained models, and plots of finished runs.
 #![deny(missing_docs)]
 
 pub mod baseline;
 pub mod config;
 pub mod data;
+pub mod plots;
+pub mod symmetry;
 pub mod throughput;
 pub mod train;

@@ -53,14 +53,30 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Tabulate finished runs (markdown: model, parameters, metric, wall time, device).
+    /// The default job: build the rotated digits, train the GM classifier and the plain CNN
+    /// the same way, print accuracy, parameters, invariance error and wall time of each.
+    Demo {
+        /// Data root (the digits go to DATA/mnist/rotated; kept when present).
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// Where the two runs and report.md go (the demo's runs are retrained every time).
+        #[arg(long, default_value = "runs/demo")]
+        out: PathBuf,
+    },
+    /// Tabulate finished runs (markdown: model, parameters, metric, invariance error, wall
+    /// time, device) and draw PNG figures beside the table: training curves, and predicted
+    /// against true fields for runs with rollout_fields.safetensors.
     Report {
         /// Run directories (each with a result.json).
         #[arg(required = true)]
         runs: Vec<PathBuf>,
-        /// Write the table to this file instead of printing it.
+        /// Write the table to this file (figures beside it) instead of printing it (figures
+        /// in the current directory).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Only the table, no figures.
+        #[arg(long)]
+        no_plots: bool,
     },
     /// Build datasets from package registries.
     Data {
@@ -194,7 +210,12 @@ fn main() -> Result<()> {
             let opts = cli::run::RunOptions { quick, resume, out };
             cli::run::run(&experiment, &overrides, &opts, select_device(device)?).map(|_| ())
         }
-        Command::Report { runs, out } => cli::report::run(&runs, out.as_deref()),
+        Command::Demo { data, out } => cli::demo::run(&data, &out, select_device(device)?),
+        Command::Report {
+            runs,
+            out,
+            no_plots,
+        } => cli::report::run(&runs, out.as_deref(), no_plots),
         Command::Data { what } => match what {
             DataCommand::Mnist { out, seed } => cli::data::mnist(&out, seed),
             DataCommand::Plume {

@@ -4,6 +4,7 @@
 //! steps, then timed steps between two device synchronisations), so the figures compare
 //! directly with that script's and with `pytorch_fast_gmcnn_train.py`'s in the same run.
 use crate::config::Precision;
+use crate::train::adamw::AdamW;
 use crate::train::grad_scaler::GradScaler;
 use anyhow::{ensure, Result};
 use clap::ValueEnum;
@@ -13,7 +14,7 @@ use gm_nn::model::{parameter_count, Classifier, ClassifierConfig};
 use gm_nn::precision::CastModel;
 use serde::{Deserialize, Serialize};
 use std::time::Instant;
-use tch::nn::{ModuleT, OptimizerConfig, VarStore};
+use tch::nn::{ModuleT, VarStore};
 use tch::{Device, Kind, Tensor};
 
 /// Which reference model to train.
@@ -105,7 +106,7 @@ pub fn measure(
     let b = case.batch as i64;
     let x = Tensor::f_randn([b, c, h, w], (Kind::Float, device))?;
     let y = Tensor::f_randint(config.classes as i64, [b], (Kind::Int64, device))?;
-    let mut opt = tch::nn::AdamW::default().wd(0.0153).build(&vs, 4e-3)?;
+    let mut opt = AdamW::new(&vs, 4e-3, 0.0153);
     let vars = vs.trainable_variables();
     let autocast = on_cuda && case.precision == Precision::Fp16;
     let mut scaler = GradScaler::new(autocast);

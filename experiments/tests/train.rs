@@ -28,6 +28,14 @@ fn bars(n: usize, seed: u64) -> TensorData {
     TensorData::new(x, Tensor::from_slice(&labels)).unwrap()
 }
 
+/// libtorch's random generator is global to the process and tests run on parallel threads:
+/// the tests that train (initialisation, dropout) hold this lock so their draws stay theirs.
+static TORCH_RNG: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn torch_rng() -> std::sync::MutexGuard<'static, ()> {
+    TORCH_RNG.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn settings(epochs: usize, resume: bool) -> TrainSettings {
     TrainSettings {
         epochs,
@@ -59,6 +67,7 @@ fn files(dir: &Path) -> Vec<String> {
 
 #[test]
 fn learns_checkpoints_and_resumes_after_an_interruption() {
+    let _rng = torch_rng();
     tch::manual_seed(42);
     tch::set_num_threads(1);
     let (train, val) = bars(256, 1).split(0.2, 42).unwrap();
@@ -145,6 +154,90 @@ fn learns_checkpoints_and_resumes_after_an_interruption() {
     assert!(!files(&run).contains(&"epoch-0003.safetensors".to_string()));
 }
 
+/// Every tensor of a checkpoint file (weights and optimiser state), by name.
+fn checkpoint_tensors(path: &Path) -> std::collections::BTreeMap<String, Tensor> {
+    Tensor::read_safetensors(path)
+        .unwrap()
+        .into_iter()
+        .collect()
+}
+
+#[test]
+fn a_resumed_run_equals_the_uninterrupted_one_bit_for_bit() {
+    let _rng = torch_rng();
+    tch::set_num_threads(1);
+    let (train, val) = bars(160, 3).split(0.2, 42).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let fresh = |seed: i64| {
+        tch::manual_seed(seed);
+        let vs = VarStore::new(Device::Cpu);
+        let net = model(&vs);
+        (vs, net)
+    };
+
+    // Uninterrupted: 4 epochs.
+    let whole = dir.path().join("whole");
+    let (mut vs, net) = fresh(5);
+    let a = fit(
+        &net,
+        &mut vs,
+        &Classification,
+        &train,
+        &val,
+        &settings(4, false),
+        &whole,
+    )
+    .unwrap();
+
+    // Interrupted after 2 epochs, resumed in a fresh var store (a new process in effect;
+    // libtorch's generator is left somewhere else on purpose) up to 4.
+    let parts = dir.path().join("parts");
+    let (mut vs1, net1) = fresh(5);
+    fit(
+        &net1,
+        &mut vs1,
+        &Classification,
+        &train,
+        &val,
+        &settings(2, false),
+        &parts,
+    )
+    .unwrap();
+    let (mut vs2, net2) = fresh(999);
+    let b = fit(
+        &net2,
+        &mut vs2,
+        &Classification,
+        &train,
+        &val,
+        &settings(4, true),
+        &parts,
+    )
+    .unwrap();
+
+    let losses = |s: &gm_experiments::train::FitSummary| -> Vec<(f64, f64, f64, f64, f64)> {
+        s.history
+            .iter()
+            .map(|m| (m.train_loss, m.train_metric, m.val_loss, m.val_metric, m.lr))
+            .collect()
+    };
+    assert_eq!(losses(&a), losses(&b));
+    let (ta, tb) = (
+        checkpoint_tensors(&whole.join("epoch-0004.safetensors")),
+        checkpoint_tensors(&parts.join("epoch-0004.safetensors")),
+    );
+    assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
+    assert!(ta.keys().any(|k| k.starts_with("optimizer/exp_avg_sq/")));
+    for (name, t) in &ta {
+        assert!(t.equal(&tb[name]), "{name} differs after resuming");
+    }
+    assert_eq!(
+        ta["optimizer/step/head.weight"].int64_value(&[]),
+        4 * (128 / 32),
+        "4 epochs of 128 samples in batches of 32"
+    );
+}
+
 #[derive(Debug)]
 struct Poisoned(PlainCnn);
 
@@ -156,6 +249,7 @@ impl ModuleT for Poisoned {
 
 #[test]
 fn a_non_finite_loss_stops_the_run() {
+    let _rng = torch_rng();
     let data = bars(64, 2);
     let (train, val) = data.split(0.25, 1).unwrap();
     let dir = tempfile::tempdir().unwrap();

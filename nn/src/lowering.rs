@@ -10,7 +10,7 @@
 //! reference GM-CNN's `S = S₁×…×S₁`.
 
 use crate::{NnError, Result};
-use gm_algebra::group::{Cyclic, Dihedral, DirectProduct};
+use gm_algebra::group::{Cyclic, Dihedral, DirectProduct, Wallpaper, WallpaperElement};
 use gm_algebra::matrix::GatherTable;
 use gm_algebra::{AnyGroup, FiniteGroup};
 use serde::{Deserialize, Serialize};
@@ -131,6 +131,43 @@ pub fn radius_support(axes: &[Axis], radius: usize) -> Result<Vec<usize>> {
             .collect();
     }
     Ok(support.into_iter().map(|s| grid.inv_idx(s)).collect())
+}
+
+/// The support of radius `t` on a wallpaper group `p4(N)`/`p4m(N)`: every element
+/// `x ↦ (a, b) + A·x` with a translation `|a|, |b| ≤ t` (mod `N`) and any point-group element
+/// `A`, so `K = |P|·(2t+1)²` — a `(2t+1)×(2t+1)` spatial window with a weight per rotation
+/// (and mirror). Ordered by translation (first coordinate slowest), then by the point group
+/// in the group's index order. A radius with `2t+1 > N` repeats translations (they add up).
+///
+/// # Example
+/// ```
+/// use gm_algebra::group::Wallpaper;
+/// use gm_nn::lowering::wallpaper_support;
+/// let p4 = Wallpaper::p4(8).unwrap();
+/// let s = wallpaper_support(&p4, 1);
+/// assert_eq!(s.len(), 4 * 9);
+/// assert!(s.contains(&0)); // the identity
+/// assert_eq!(wallpaper_support(&Wallpaper::p4m(8).unwrap(), 1).len(), 8 * 9);
+/// ```
+pub fn wallpaper_support(group: &Wallpaper, radius: usize) -> Vec<usize> {
+    let n = group.grid_size() as i64;
+    let t = radius as i64;
+    let wrap = |i: i64| i.rem_euclid(n) as usize;
+    let mut support = Vec::new();
+    for a in -t..=t {
+        for b in -t..=t {
+            for h in 0..group.point_group_order() {
+                let element = WallpaperElement {
+                    tx: wrap(a),
+                    ty: wrap(b),
+                    rot: (h % 4) as u8,
+                    mirror: h >= 4,
+                };
+                support.push(gm_algebra::group::Group::index(group, &element));
+            }
+        }
+    }
+    support
 }
 
 /// A kernel support: explicit element indices or a radius on a grid of axes.

@@ -24,6 +24,18 @@ impl Action {
         })
     }
 
+    /// The trivial action on `points` values: `u·x = x` (the output side of an invariance
+    /// check, e.g. a classifier's logits).
+    ///
+    /// # Errors
+    /// [`NnError::Torch`] from the copy to `device`.
+    pub fn trivial(points: usize, device: Device) -> Result<Self> {
+        let perm: Vec<usize> = (0..points).collect();
+        Ok(Self {
+            perm: index_tensor(&perm, device)?,
+        })
+    }
+
     /// The action `(λ_X(u)φ)(x) = φ(u⁻¹·x)` on functions on the cosets `G/H`, given the
     /// coset label `labels[g]` of every element (labels `0..|X|`).
     ///

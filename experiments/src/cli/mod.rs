@@ -1,6 +1,7 @@
 //! The `gm` subcommands, one module each.
 pub mod bench;
 pub mod data;
+pub mod demo;
 pub mod list;
 pub mod report;
 pub mod run;

@@ -5,16 +5,15 @@
 use anyhow::{bail, Context, Result};
 use gm_experiments::baseline::PlainCnn;
 use gm_experiments::config::{
-    load_experiment, overrides::Override, AxisGroup, ExperimentConfig, ModelKind, Precision,
-    Symmetry, Task,
+    load_experiment, overrides::Override, ExperimentConfig, ModelKind, Precision, Symmetry, Task,
 };
 use gm_experiments::data::{load_images, ImageSet};
+use gm_experiments::symmetry::{invariance_error, ImageGroup, InvarianceCheck};
 use gm_experiments::train::{
     checkpoint, evaluate, fit, parameter_count, Classification, TensorData, TrainSettings,
 };
 use gm_nn::conv::GMConvConfig;
-use gm_nn::lowering::Support;
-use gm_nn::model::{Classifier, ClassifierConfig};
+use gm_nn::model::{Classifier, ClassifierConfig, LiftedClassifier};
 use gm_nn::precision::CastModel;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -46,7 +45,14 @@ pub struct RunResult {
     pub device: String,
     /// Whether this was a `--quick` smoke run.
     pub quick: bool,
+    /// The measured invariance of the trained classifier under the experiment's symmetry
+    /// group acting on test images (absent in runs of older versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invariance: Option<InvarianceCheck>,
 }
+
+/// Test images the invariance error is measured on (at most).
+pub const INVARIANCE_SAMPLES: usize = 256;
 
 /// Options of `gm run` besides the config.
 #[derive(Debug, Clone)]
@@ -64,9 +70,11 @@ fn describe(cfg: &ExperimentConfig) -> String {
     match m.kind {
         ModelKind::Cnn => format!("cnn {}x{} ch", m.blocks, m.channels),
         ModelKind::Gm => format!(
-            "gm {:?}/{:?} t={} K={} {}x{} ch",
-            m.symmetry,
-            m.axis_group,
+            "gm {} t={} K={} {}x{} ch",
+            match m.symmetry {
+                Symmetry::AxisProduct => format!("{:?}/{:?}", m.symmetry, m.axis_group),
+                wallpaper => format!("{wallpaper:?}"),
+            },
             m.t,
             m.support_size(),
             m.blocks,
@@ -74,22 +82,6 @@ fn describe(cfg: &ExperimentConfig) -> String {
         )
         .to_lowercase(),
     }
-}
-
-/// The group of a GM model on `height × width` images: one cyclic (`C_H`) or dihedral
-/// (`D_{H/2}`, reference element order) axis per image axis.
-fn axis_product_group(axis: AxisGroup, height: usize, width: usize) -> Result<String> {
-    Ok(match axis {
-        AxisGroup::Cyclic => format!("C{height}xC{width}"),
-        AxisGroup::Dihedral => {
-            if height % 2 != 0 || width % 2 != 0 {
-                bail!(
-                    "model.axis_group = \"dihedral\" needs even image sides, got {height}x{width}"
-                );
-            }
-            format!("D{}xD{}", height / 2, width / 2)
-        }
-    })
 }
 
 fn build_model(
@@ -112,19 +104,10 @@ fn build_model(
             classes,
         ))),
         ModelKind::Gm => {
-            let group = match m.symmetry {
-                Symmetry::AxisProduct => {
-                    axis_product_group(m.axis_group, images.height, images.width)?
-                }
-                Symmetry::P4 | Symmetry::P4m => bail!(
-                    "model.symmetry = {:?} (images lifted to p4/p4m) is not wired into `gm run` \
-                     yet; use model.symmetry = \"axis-product\"",
-                    m.symmetry
-                ),
-            };
+            let group = ImageGroup::of(m, images.height, images.width)?;
             let config = ClassifierConfig {
-                group,
-                support: Support::Radius(m.t),
+                group: group.spec(),
+                support: group.support(m.t),
                 in_channels,
                 channels: vec![m.channels; m.blocks],
                 dropout: m.dropout,
@@ -132,7 +115,11 @@ fn build_model(
                 relaxed_rank: m.relaxed_rank,
                 conv: GMConvConfig::default(),
             };
-            Ok(Box::new(Classifier::new(vs.root(), &config)?))
+            let classifier = Classifier::new(vs.root(), &config)?;
+            Ok(match group.lift(vs.device())? {
+                None => Box::new(classifier),
+                Some(lift) => Box::new(LiftedClassifier::new(lift, classifier)),
+            })
         }
     }
 }
@@ -212,6 +199,17 @@ pub fn run(
         device,
         autocast,
     )?;
+    // The GM models' group; the CNN baseline is measured under the group its GM
+    // counterpart would use.
+    let group = ImageGroup::of(&cfg.model, splits.train.height, splits.train.width)?;
+    let invariance = invariance_error(
+        model.as_ref(),
+        &group,
+        &test,
+        INVARIANCE_SAMPLES,
+        cfg.train.batch_size,
+        device,
+    )?;
     let result = RunResult {
         experiment: cfg.name.clone(),
         model: describe(&cfg),
@@ -227,19 +225,23 @@ pub fn run(
             _ => "cpu".into(),
         },
         quick: opts.quick,
+        invariance: Some(invariance.clone()),
     };
     std::fs::write(
         run_dir.join("result.json"),
         serde_json::to_vec_pretty(&result)?,
     )?;
     println!(
-        "{}: test accuracy {:.4}, {} parameters, {} epochs in {:.1} s (best epoch {}) -> {}",
+        "{}: test accuracy {:.4}, {} parameters, {} epochs in {:.1} s (best epoch {}), \
+         invariance error {:.1e} under {} -> {}",
         result.experiment,
         result.test_metric,
         result.parameters,
         result.epochs,
         result.train_seconds,
         result.best_epoch,
+        invariance.error,
+        invariance.group,
         run_dir.display()
     );
     Ok(result)
@@ -249,6 +251,7 @@ pub fn run(
 mod tests {
     use super::*;
     use gm_experiments::data::idx;
+    use tch::Tensor;
 
     #[test]
     fn quick_run_of_the_baseline_writes_a_complete_run_directory() {
@@ -300,5 +303,95 @@ mod tests {
             "{md}"
         );
         assert!(md.lines().count() == 3);
+    }
+
+    /// Writes `n` 28×28 `.amat` lines (784 floats, then the label): a bright bar whose
+    /// orientation (0: horizontal, 1: vertical) is the label, at a varying place.
+    fn amat_lines(n: usize) -> String {
+        (0..n)
+            .map(|i| {
+                let label = i % 2;
+                let (r, c) = (4 + (i * 5) % 16, 4 + (i * 3) % 16);
+                let mut line: Vec<String> = (0..784)
+                    .map(|p| {
+                        let (y, x) = (p / 28, p % 28);
+                        let on = if label == 0 {
+                            y == r && (c..c + 8).contains(&x)
+                        } else {
+                            x == c && (r..r + 8).contains(&y)
+                        };
+                        if on { "1.0" } else { "0.0" }.to_string()
+                    })
+                    .collect();
+                line.push(format!("{label}.0"));
+                line.join(" ") + "\n"
+            })
+            .collect()
+    }
+
+    #[test]
+    fn quick_runs_of_rot_mnist_p4_and_p4m_lift_train_and_measure_invariance() {
+        tch::set_num_threads(1);
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("rot-mnist");
+        std::fs::create_dir_all(&data).unwrap();
+        let (train, test) =
+            gm_experiments::data::amat::files(gm_experiments::config::Dataset::RotMnist);
+        std::fs::write(data.join(train), amat_lines(24)).unwrap();
+        std::fs::write(data.join(test), amat_lines(8)).unwrap();
+        for (symmetry, order) in [("p4", 4 * 64), ("p4m", 8 * 64)] {
+            let sets: Vec<Override> = [
+                format!("data.dir={}", data.display()),
+                format!("model.symmetry={symmetry}"),
+                "data.image_size=8".into(),
+                "model.channels=4".into(),
+                "train.batch_size=8".into(),
+            ]
+            .iter()
+            .map(|s| s.parse().unwrap())
+            .collect();
+            let out = dir.path().join(symmetry);
+            let opts = RunOptions {
+                quick: true,
+                resume: false,
+                out: Some(out.clone()),
+            };
+            let r = run("rot-mnist-p4", &sets, &opts, Device::Cpu).unwrap();
+            assert_eq!(
+                r.model,
+                format!("gm {symmetry} t=1 k={} 2x4 ch", order / 64 * 9)
+            );
+            // 2 blocks of 4 channels, K = |P|·9, one kernel per output channel, biases,
+            // the 1→4 residual, PReLU, head 4→10.
+            let k = order / 64 * 9;
+            assert_eq!(
+                r.parameters,
+                4 * k + 4 + 4 * k + 4 + (4 + 4) + 1 + 4 * 10 + 10
+            );
+            let inv = r.invariance.clone().unwrap();
+            assert_eq!(inv.group, format!("{symmetry}(8)"));
+            assert_eq!(inv.samples, 8);
+            assert!(
+                inv.error < 1e-5,
+                "an exact GM classifier is invariant: {inv:?}"
+            );
+            assert_eq!(crate::cli::report::read_result(&out).unwrap(), r);
+        }
+    }
+
+    #[test]
+    fn the_cnn_baseline_is_not_invariant_under_the_translations() {
+        // The plain CNN pads with zeros: cyclic shifts change its logits measurably.
+        tch::set_num_threads(1);
+        tch::manual_seed(3);
+        let vs = VarStore::new(Device::Cpu);
+        let cnn = PlainCnn::new(&vs.root(), 1, 4, 2, 0.0, 3);
+        let x = Tensor::rand([4, 1, 8, 8], tch::kind::FLOAT_CPU);
+        let data = TensorData::new(x, Tensor::zeros([4], tch::kind::INT64_CPU)).unwrap();
+        let cfg = load_experiment("rot-mnist-digits-cnn", &[]).unwrap();
+        let group = ImageGroup::of(&cfg.model, 8, 8).unwrap();
+        let c = invariance_error(&cnn, &group, &data, 4, 2, Device::Cpu).unwrap();
+        assert_eq!((c.group.as_str(), c.samples), ("C8xC8", 4));
+        assert!(c.error > 1e-3, "{c:?}");
     }
 }

@@ -1,20 +1,23 @@
 //! Checkpoints of a run directory, all written atomically (a temporary file, then a rename):
-//! - `epoch-NNNN.safetensors` — the weights after the last completed epoch (older ones are
-//!   removed once the state below points to a newer one);
+//! - `epoch-NNNN.safetensors` — the weights after the last completed epoch and the AdamW
+//!   state (moments and step counts, tensors named `optimizer/…`, see [`super::adamw`]);
+//!   older ones are removed once the state below points to a newer one;
 //! - `best.safetensors` — the weights of the best validation loss so far;
 //! - `state.json` — the epoch, scheduler, early-stopping and loss-scaler state and the name
-//!   of the weights file (the optimiser's moments are not kept: a resumed run restarts
-//!   AdamW's running averages).
+//!   of the weights file.
 //!
 //! The state is written after the weights it names, so an interruption at any point leaves a
 //! consistent pair and `--resume` loses at most the epoch in progress.
+use super::adamw::AdamW;
 use super::early_stopping::EarlyStopping;
 use super::grad_scaler::GradScaler;
 use super::plateau::ReduceOnPlateau;
 use super::{Result, TrainError};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use tch::nn::VarStore;
+use tch::Tensor;
 
 /// File name of the best weights.
 pub const BEST: &str = "best.safetensors";
@@ -52,6 +55,35 @@ pub fn save_weights(vs: &VarStore, path: &Path) -> Result<()> {
     std::fs::rename(&tmp, path).map_err(|e| TrainError::io(path, e))
 }
 
+/// Saves the variables of `vs` and the state of `opt` to one safetensors file, atomically.
+///
+/// # Errors
+/// [`TrainError::Io`].
+pub fn save_weights_and_optimizer(vs: &VarStore, opt: &AdamW, path: &Path) -> Result<()> {
+    let tmp = path.with_extension("tmp.safetensors");
+    let mut named: Vec<(String, Tensor)> = vs.variables().into_iter().collect();
+    named.extend(opt.state_tensors());
+    named.sort_by(|a, b| a.0.cmp(&b.0));
+    Tensor::write_safetensors(&named, &tmp).map_err(|e| TrainError::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| TrainError::io(path, e))
+}
+
+/// Loads the weights of `vs` and the state of `opt` from a file written by
+/// [`save_weights_and_optimizer`]; returns whether it held optimiser state (a weights-only
+/// file leaves `opt` as it was).
+///
+/// # Errors
+/// [`TrainError::Io`] when the file is missing or does not match the model;
+/// [`TrainError::Invalid`] when it holds optimiser state for some variables but not all.
+pub fn load_weights_and_optimizer(vs: &mut VarStore, opt: &mut AdamW, path: &Path) -> Result<bool> {
+    load_weights(vs, path)?;
+    let named: HashMap<String, Tensor> = Tensor::read_safetensors(path)
+        .map_err(|e| TrainError::io(path, e))?
+        .into_iter()
+        .collect();
+    opt.load_state(&named)
+}
+
 /// Writes `bytes` to `path` atomically.
 ///
 /// # Errors
@@ -62,15 +94,21 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::rename(&tmp, path).map_err(|e| TrainError::io(path, e))
 }
 
-/// Saves the epoch's weights (and the best weights when `is_best`), then the state; removes
-/// the previous epoch's weights.
+/// Saves the epoch's weights and optimiser state (and the best weights when `is_best`), then
+/// the state; removes the previous epoch's checkpoint.
 ///
 /// # Errors
 /// [`TrainError::Io`].
-pub fn save(dir: &Path, vs: &VarStore, mut state: RunState, is_best: bool) -> Result<()> {
+pub fn save(
+    dir: &Path,
+    vs: &VarStore,
+    opt: &AdamW,
+    mut state: RunState,
+    is_best: bool,
+) -> Result<()> {
     let previous = load_state(dir)?.map(|s| s.weights);
     state.weights = weights_name(state.epoch);
-    save_weights(vs, &dir.join(&state.weights))?;
+    save_weights_and_optimizer(vs, opt, &dir.join(&state.weights))?;
     if is_best {
         save_weights(vs, &dir.join(BEST))?;
     }

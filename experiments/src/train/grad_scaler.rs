@@ -2,9 +2,10 @@
 //! is multiplied by `scale` before `backward`; if any gradient is then non-finite the step is
 //! skipped and the scale halved, otherwise gradients are divided by `scale` and the step
 //! taken; after `GROWTH_INTERVAL` good steps in a row the scale doubles.
+use super::adamw::AdamW;
 use super::Result;
 use serde::{Deserialize, Serialize};
-use tch::{nn, Kind, Tensor};
+use tch::{Kind, Tensor};
 
 /// Good steps in a row before the scale doubles.
 pub const GROWTH_INTERVAL: usize = 2000;
@@ -30,20 +31,21 @@ impl GradScaler {
         }
     }
 
-    /// Backpropagates `loss` and steps `opt` over `vars`; returns whether the step was taken.
+    /// Backpropagates `loss` and steps `opt` (over its variables `vars`); returns whether
+    /// the step was taken.
     ///
     /// # Errors
     /// libtorch errors.
     pub fn backward_step(
         &mut self,
-        opt: &mut nn::Optimizer,
+        opt: &mut AdamW,
         vars: &[Tensor],
         loss: &Tensor,
     ) -> Result<bool> {
         opt.zero_grad();
         if !self.enabled {
             loss.f_backward()?;
-            opt.step();
+            opt.step()?;
             return Ok(true);
         }
         loss.f_mul_scalar(self.scale)?.f_backward()?;
@@ -58,7 +60,7 @@ impl GradScaler {
             opt.zero_grad();
             return Ok(false);
         }
-        opt.step();
+        opt.step()?;
         self.good_steps += 1;
         if self.good_steps >= GROWTH_INTERVAL {
             self.scale *= 2.0;

@@ -1,8 +1,10 @@
-//! A trainer generic over a tch model and a training objective: AdamW, reduce-on-plateau on
-//! the validation loss, early stopping, seeded shuffling, mixed precision with dynamic loss
-//! scaling on CUDA, a progress bar, per-epoch metrics as JSON lines, atomic safetensors
-//! checkpoints and resumption that loses at most one epoch.
+//! A trainer generic over a tch model and a training objective: AdamW (its own, so its state
+//! is checkpointed), reduce-on-plateau on the validation loss, early stopping, seeded
+//! shuffling and dropout, mixed precision with dynamic loss scaling on CUDA, a progress bar,
+//! per-epoch metrics as JSON lines, atomic safetensors checkpoints and resumption that loses at
+//! most one epoch and otherwise continues exactly.
 
+pub mod adamw;
 pub mod checkpoint;
 pub mod early_stopping;
 pub mod error;

@@ -1,4 +1,5 @@
 //! The training loop: [`fit`] and [`evaluate`].
+use super::adamw::AdamW;
 use super::checkpoint::{self, RunState};
 use super::early_stopping::EarlyStopping;
 use super::grad_scaler::GradScaler;
@@ -13,7 +14,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::time::Instant;
-use tch::nn::{ModuleT, OptimizerConfig, VarStore};
+use tch::nn::{ModuleT, VarStore};
 use tch::Device;
 
 /// How to train (the trainer's view of [`TrainConfig`] plus run options).
@@ -131,6 +132,11 @@ pub fn evaluate(
     })
 }
 
+/// The seed of libtorch's generator during `epoch`.
+fn epoch_seed(seed: u64, epoch: usize) -> i64 {
+    (seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ epoch as u64) as i64
+}
+
 fn progress_bar(len: usize, show: bool, epoch: usize, epochs: usize) -> ProgressBar {
     let pb = ProgressBar::with_draw_target(
         Some(len as u64),
@@ -179,38 +185,37 @@ pub fn fit(
     let device = vs.device();
     let autocast = settings.mixed_precision && device.is_cuda();
     let saved = checkpoint::load_state(run_dir)?;
-    let (mut state, mut history) =
-        match saved {
-            Some(state) if settings.resume => {
-                checkpoint::load_weights(vs, &run_dir.join(&state.weights))?;
-                let history = metrics_log::truncate_after(run_dir, state.epoch)?;
-                (state, history)
-            }
-            Some(_) => return Err(TrainError::io(
+    let mut opt = AdamW::new(vs, settings.lr, settings.weight_decay);
+    let (mut state, mut history) = match saved {
+        Some(state) if settings.resume => {
+            checkpoint::load_weights_and_optimizer(vs, &mut opt, &run_dir.join(&state.weights))?;
+            let history = metrics_log::truncate_after(run_dir, state.epoch)?;
+            (state, history)
+        }
+        Some(_) => {
+            return Err(TrainError::io(
                 run_dir,
                 "already holds a run: pass --resume to continue it, or choose a new run directory",
-            )),
-            None => {
-                metrics_log::truncate_after(run_dir, 0)?;
-                let state = RunState {
-                    epoch: 0,
-                    scheduler: ReduceOnPlateau::new(
-                        settings.lr,
-                        settings.plateau_factor,
-                        settings.plateau_patience,
-                    ),
-                    early: EarlyStopping::new(settings.early_stopping_patience),
-                    scaler: GradScaler::new(autocast),
-                    elapsed_s: 0.0,
-                    weights: String::new(),
-                };
-                (state, Vec::new())
-            }
-        };
-    let mut opt = tch::nn::AdamW::default()
-        .wd(settings.weight_decay)
-        .build(vs, state.scheduler.lr)?;
-    let vars = vs.trainable_variables();
+            ))
+        }
+        None => {
+            metrics_log::truncate_after(run_dir, 0)?;
+            let state = RunState {
+                epoch: 0,
+                scheduler: ReduceOnPlateau::new(
+                    settings.lr,
+                    settings.plateau_factor,
+                    settings.plateau_patience,
+                ),
+                early: EarlyStopping::new(settings.early_stopping_patience),
+                scaler: GradScaler::new(autocast),
+                elapsed_s: 0.0,
+                weights: String::new(),
+            };
+            (state, Vec::new())
+        }
+    };
+    let vars = opt.variables();
     let n = train.len();
     let batches = n.div_ceil(settings.batch_size.max(1));
     while state.epoch < settings.epochs && !state.early.should_stop() {
@@ -219,6 +224,9 @@ pub fn fit(
         let lr = state.scheduler.lr;
         opt.set_lr(lr);
         let mut rng = ChaCha8Rng::seed_from_u64(settings.seed.wrapping_add(epoch as u64));
+        // Dropout draws from libtorch's generator: seeding it per epoch makes a resumed run
+        // draw what the uninterrupted one would have.
+        tch::manual_seed(epoch_seed(settings.seed, epoch));
         let order = permutation(n, &mut rng);
         let pb = progress_bar(batches, settings.progress, epoch, settings.epochs);
         let (mut loss_sum, mut metric_sum, mut seen, mut skipped) = (0.0, 0.0, 0usize, 0usize);
@@ -272,7 +280,7 @@ pub fn fit(
         let is_best = state.early.update(epoch, val_loss);
         state.epoch = epoch;
         state.elapsed_s += m.seconds;
-        checkpoint::save(run_dir, vs, state.clone(), is_best)?;
+        checkpoint::save(run_dir, vs, &opt, state.clone(), is_best)?;
         state = checkpoint::load_state(run_dir)?.expect("state was just written");
         metrics_log::append(run_dir, &m)?;
         history.push(m);

@@ -1,12 +1,14 @@
-//! Models built from configs: the reference GM-CNN classifier and the GM regression model for
-//! smoke plumes.
+//! Models built from configs: the reference GM-CNN classifier (also behind a lift from the
+//! pixel grid, [`LiftedClassifier`]) and the GM regression model for smoke plumes.
 
 mod classifier;
 mod config;
+mod lifted;
 mod regression;
 
 pub use classifier::Classifier;
 pub use config::{ClassifierConfig, RegressionConfig};
+pub use lifted::LiftedClassifier;
 pub use regression::Regression;
 
 use crate::conv::{BackendKind, GMConv, GMConvConfig, RelaxedGMConv};
