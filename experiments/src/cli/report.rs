@@ -1,5 +1,6 @@
 //! `gm report RUN_DIR... [--out FILE]`: a markdown table of finished runs (model, parameters,
-//! metric, wall time, device), read from each run's `result.json`.
+//! metric, wall time, device), read from each run's `result.json`. Regression runs show the
+//! RMSE of the future and the domain test.
 use super::run::RunResult;
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
@@ -19,15 +20,22 @@ pub fn table(results: &[(PathBuf, RunResult)]) -> String {
          |---|---|---|---:|---|---:|---:|---:|---|\n",
     );
     for (dir, r) in results {
+        let (metric, value) = match &r.regression {
+            Some(g) => (
+                format!("rmse future / domain ({} steps)", g.test_rollout),
+                format!("{:.4} / {:.4}", g.rmse_future, g.rmse_domain),
+            ),
+            None => (r.metric.clone(), format!("{:.4}", r.test_metric)),
+        };
         s.push_str(&format!(
-            "| {} | {}{} | {} | {} | {} | {:.4} | {} | {:.1} | {} |\n",
+            "| {} | {}{} | {} | {} | {} | {} | {} | {:.1} | {} |\n",
             dir.display(),
             r.experiment,
             if r.quick { " (quick)" } else { "" },
             r.model,
             r.parameters,
-            r.metric,
-            r.test_metric,
+            metric,
+            value,
             r.epochs,
             r.train_seconds,
             r.device

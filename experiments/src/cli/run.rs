@@ -1,7 +1,10 @@
 //! `gm run EXP [--set key=value]... [--quick] [--resume] [--out DIR]`: trains and evaluates
 //! an experiment, writing everything into its run directory:
 //! `config.toml` (the exact config), `metrics.jsonl`, checkpoints, and `result.json`
-//! (what `gm report` tabulates).
+//! (what `gm report` tabulates); regression runs also write `rollout_fields.safetensors`
+//! ([`regression`]).
+pub mod regression;
+
 use anyhow::{bail, Context, Result};
 use gm_experiments::baseline::PlainCnn;
 use gm_experiments::config::{
@@ -9,7 +12,8 @@ use gm_experiments::config::{
 };
 use gm_experiments::data::{load_images, ImageSet};
 use gm_experiments::train::{
-    checkpoint, evaluate, fit, parameter_count, Classification, TensorData, TrainSettings,
+    checkpoint, evaluate, fit, parameter_count, Classification, FitSummary, TensorData,
+    TrainSettings,
 };
 use gm_nn::conv::GMConvConfig;
 use gm_nn::lowering::Support;
@@ -44,6 +48,13 @@ pub struct RunResult {
     pub device: String,
     /// Whether this was a `--quick` smoke run.
     pub quick: bool,
+    /// Mean wall seconds of an epoch (training and validation); absent in older files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seconds_per_epoch: Option<f64>,
+    /// The autoregressive tests of a regression run; absent for classification and in older
+    /// files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regression: Option<regression::RegressionResult>,
 }
 
 /// Options of `gm run` besides the config.
@@ -57,7 +68,7 @@ pub struct RunOptions {
     pub out: Option<PathBuf>,
 }
 
-fn describe(cfg: &ExperimentConfig) -> String {
+pub(crate) fn describe(cfg: &ExperimentConfig) -> String {
     let m = &cfg.model;
     match m.kind {
         ModelKind::Cnn => format!("cnn {}x{} ch", m.blocks, m.channels),
@@ -76,7 +87,7 @@ fn describe(cfg: &ExperimentConfig) -> String {
 
 /// The group of a GM model on `height × width` images: one cyclic (`C_H`) or dihedral
 /// (`D_{H/2}`, reference element order) axis per image axis.
-fn axis_product_group(axis: AxisGroup, height: usize, width: usize) -> Result<String> {
+pub(crate) fn axis_product_group(axis: AxisGroup, height: usize, width: usize) -> Result<String> {
     Ok(match axis {
         AxisGroup::Cyclic => format!("C{height}xC{width}"),
         AxisGroup::Dihedral => {
@@ -135,22 +146,18 @@ fn build_model(
     }
 }
 
-/// Runs `experiment` on `device`.
-pub fn run(
-    experiment: &str,
-    overrides: &[Override],
-    opts: &RunOptions,
-    device: Device,
-) -> Result<RunResult> {
+/// Where a run writes, and the config it runs (after `--quick`).
+struct Prepared {
+    cfg: ExperimentConfig,
+    run_dir: PathBuf,
+}
+
+/// Loads the config, refuses to overwrite a finished run without `--resume`, creates the run
+/// directory with its `config.toml` and seeds libtorch.
+fn prepare(experiment: &str, overrides: &[Override], opts: &RunOptions) -> Result<Prepared> {
     let mut cfg = load_experiment(experiment, overrides)?;
     if opts.quick {
         cfg.make_quick();
-    }
-    if cfg.task != Task::Classification {
-        bail!(
-            "`gm run` trains classification experiments so far; `{}` is a regression experiment",
-            cfg.name
-        );
     }
     let run_dir = opts
         .out
@@ -165,6 +172,48 @@ pub fn run(
     std::fs::create_dir_all(&run_dir).with_context(|| format!("creating {}", run_dir.display()))?;
     std::fs::write(run_dir.join("config.toml"), cfg.to_toml())?;
     tch::manual_seed(cfg.seed as i64);
+    Ok(Prepared { cfg, run_dir })
+}
+
+fn device_name(device: Device) -> String {
+    match device {
+        Device::Cuda(k) => format!("cuda:{k}"),
+        _ => "cpu".into(),
+    }
+}
+
+fn mean_epoch_seconds(summary: &FitSummary) -> Option<f64> {
+    let n = summary.history.len();
+    (n > 0).then(|| summary.history.iter().map(|m| m.seconds).sum::<f64>() / n as f64)
+}
+
+fn write_result(run_dir: &Path, result: &RunResult) -> Result<()> {
+    let path = run_dir.join("result.json");
+    std::fs::write(&path, serde_json::to_vec_pretty(result)?)
+        .with_context(|| format!("writing {}", path.display()))
+}
+
+/// Runs `experiment` on `device`: classification (accuracy) or autoregressive regression
+/// (rollout RMSE on the future and domain tests, see [`regression`]).
+pub fn run(
+    experiment: &str,
+    overrides: &[Override],
+    opts: &RunOptions,
+    device: Device,
+) -> Result<RunResult> {
+    let Prepared { cfg, run_dir } = prepare(experiment, overrides, opts)?;
+    match cfg.task {
+        Task::Classification => classify(&cfg, &run_dir, opts, device),
+        Task::Regression => regression::run(&cfg, &run_dir, opts, device),
+    }
+}
+
+fn classify(
+    cfg: &ExperimentConfig,
+    run_dir: &Path,
+    opts: &RunOptions,
+    device: Device,
+) -> Result<RunResult> {
     let splits = load_images(&cfg.data)?;
     let mut all = TensorData::from_images(&splits.train)?;
     let mut test = TensorData::from_images(&splits.test)?;
@@ -174,12 +223,12 @@ pub fn run(
     }
     let (train, val) = all.split(cfg.data.val_fraction, cfg.seed)?;
     let mut vs = VarStore::new(device);
-    let model = build_model(&cfg, &vs, &splits.train)?;
+    let model = build_model(cfg, &vs, &splits.train)?;
     let parameters = parameter_count(&vs);
     eprintln!(
         "{}: {} ({parameters} parameters) on {device:?}; {} train / {} validation / {} test",
         cfg.name,
-        describe(&cfg),
+        describe(cfg),
         train.len(),
         val.len(),
         test.len()
@@ -193,7 +242,7 @@ pub fn run(
         &train,
         &val,
         &settings,
-        &run_dir,
+        run_dir,
     )?;
     let autocast = settings.mixed_precision && device.is_cuda();
     let (test_loss, test_metric) = evaluate(
@@ -206,7 +255,7 @@ pub fn run(
     )?;
     let result = RunResult {
         experiment: cfg.name.clone(),
-        model: describe(&cfg),
+        model: describe(cfg),
         parameters,
         metric: "accuracy".into(),
         test_metric,
@@ -214,16 +263,12 @@ pub fn run(
         epochs: summary.history.len(),
         best_epoch: summary.best_epoch,
         train_seconds: summary.train_seconds,
-        device: match device {
-            Device::Cuda(k) => format!("cuda:{k}"),
-            _ => "cpu".into(),
-        },
+        device: device_name(device),
         quick: opts.quick,
+        seconds_per_epoch: mean_epoch_seconds(&summary),
+        regression: None,
     };
-    std::fs::write(
-        run_dir.join("result.json"),
-        serde_json::to_vec_pretty(&result)?,
-    )?;
+    write_result(run_dir, &result)?;
     println!(
         "{}: test accuracy {:.4}, {} parameters, {} epochs in {:.1} s (best epoch {}) -> {}",
         result.experiment,
