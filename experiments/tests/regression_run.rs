@@ -9,23 +9,27 @@ use tch::Tensor;
 
 const FRAMES: usize = 12;
 
-/// `sims` smooth travelling waves of `FRAMES` frames (a different speed per simulation).
-fn write_plumes(dir: &Path, sims: usize) {
-    let n = 64;
+/// `sims` smooth travelling waves of `FRAMES` frames of `h × w` (a different speed per
+/// simulation), written as `name(s)`.
+fn write_waves(dir: &Path, sims: usize, (h, w): (usize, usize), name: impl Fn(usize) -> String) {
     for s in 0..sims {
-        let mut data = Vec::with_capacity(FRAMES * 2 * n * n);
+        let mut data = Vec::with_capacity(FRAMES * 2 * h * w);
         for t in 0..FRAMES {
             for c in 0..2 {
-                for y in 0..n {
-                    for x in 0..n {
+                for y in 0..h {
+                    for x in 0..w {
                         let phase = (x + 2 * y + (s + 1) * t + 7 * c) as f32;
-                        data.push(0.5 * (phase * std::f32::consts::TAU / n as f32).sin());
+                        data.push(0.5 * (phase * std::f32::consts::TAU / 64.0).sin());
                     }
                 }
             }
         }
-        npy::write_f32(&dir.join(plume::sim_file(s)), &[FRAMES, 2, n, n], &data).unwrap();
+        npy::write_f32(&dir.join(name(s)), &[FRAMES, 2, h, w], &data).unwrap();
     }
+}
+
+fn write_plumes(dir: &Path, sims: usize) {
+    write_waves(dir, sims, (64, 64), plume::sim_file);
 }
 
 fn gm(args: &[&str]) -> Output {
@@ -66,7 +70,11 @@ const TINY: [&str; 13] = [
 ];
 
 fn run_args<'a>(data: &'a str, out: &'a str, sets: &'a [String]) -> Vec<&'a str> {
-    let mut args = vec!["run", "plume-rotation", "--out", out, "--set", data];
+    exp_args("plume-rotation", data, out, sets)
+}
+
+fn exp_args<'a>(exp: &'a str, data: &'a str, out: &'a str, sets: &'a [String]) -> Vec<&'a str> {
+    let mut args = vec!["run", exp, "--out", out, "--set", data];
     for s in sets {
         args.extend(["--set", s.as_str()]);
     }
@@ -188,4 +196,34 @@ fn regression_run_names_missing_and_too_short_data() {
         m.contains("--set regression.train_end=4 --set regression.val_end=5"),
         "{m}"
     );
+}
+
+#[test]
+fn jetflow_runs_on_its_62_by_23_grid() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("jetflow");
+    write_waves(&data, 3, (62, 23), |s| format!("seq_{s}.npy"));
+    let out = tmp.path().join("run");
+    let data_set = format!("data.dir={}", data.display());
+    let sets: Vec<String> = TINY.iter().map(|s| s.to_string()).collect();
+    let o = gm(&exp_args(
+        "jetflow",
+        &data_set,
+        out.to_str().unwrap(),
+        &sets,
+    ));
+    assert!(o.status.success(), "{}", text(&o));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("result.json")).unwrap()).unwrap();
+    assert!(
+        json["regression"]["rmse_domain"]
+            .as_f64()
+            .unwrap()
+            .is_finite(),
+        "{json}"
+    );
+    let fields = Tensor::read_safetensors(out.join("rollout_fields.safetensors")).unwrap();
+    for (name, t) in &fields {
+        assert_eq!(t.size(), [5, 2, 62, 23], "{name}");
+    }
 }

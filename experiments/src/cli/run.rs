@@ -35,8 +35,10 @@ pub struct RunResult {
     /// Name of the test metric.
     pub metric: String,
     /// Test metric of the best-validation weights.
+    #[serde(deserialize_with = "null_as_nan")]
     pub test_metric: f64,
     /// Test loss.
+    #[serde(deserialize_with = "null_as_nan")]
     pub test_loss: f64,
     /// Epochs trained.
     pub epochs: usize,
@@ -55,6 +57,12 @@ pub struct RunResult {
     /// files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regression: Option<regression::RegressionResult>,
+}
+
+/// Reads a float that serde_json wrote as `null` (it writes NaN and ±∞ so, e.g. the RMSE of
+/// a diverged rollout) back as NaN.
+pub(crate) fn null_as_nan<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
 }
 
 /// Options of `gm run` besides the config.
@@ -286,6 +294,24 @@ fn classify(
 mod tests {
     use super::*;
     use gm_experiments::data::idx;
+
+    #[test]
+    fn result_json_of_older_runs_and_non_finite_metrics_is_read() {
+        let old = r#"{"experiment": "mnist", "model": "cnn", "parameters": 3, "metric": "accuracy",
+            "test_metric": 0.5, "test_loss": 1.0, "epochs": 1, "best_epoch": 1,
+            "train_seconds": 2.0, "device": "cpu", "quick": false}"#;
+        let r: RunResult = serde_json::from_str(old).unwrap();
+        assert!(r.seconds_per_epoch.is_none() && r.regression.is_none());
+        // serde_json writes an infinite RMSE (a diverged rollout) as null.
+        let diverged = RunResult {
+            test_metric: f64::INFINITY,
+            ..r
+        };
+        let json = serde_json::to_string(&diverged).unwrap();
+        assert!(json.contains("\"test_metric\":null"), "{json}");
+        let back: RunResult = serde_json::from_str(&json).unwrap();
+        assert!(back.test_metric.is_nan());
+    }
 
     #[test]
     fn quick_run_of_the_baseline_writes_a_complete_run_directory() {

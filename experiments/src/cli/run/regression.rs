@@ -41,16 +41,22 @@ pub const ROLLOUT_FIELDS: &str = "rollout_fields.safetensors";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RegressionResult {
     /// RMSE on the future test (training simulations, later frames).
+    #[serde(deserialize_with = "super::null_as_nan")]
     pub rmse_future: f64,
     /// RMSE on the domain test (held-out simulations).
+    #[serde(deserialize_with = "super::null_as_nan")]
     pub rmse_domain: f64,
     /// Mean squared error of the future test.
+    #[serde(deserialize_with = "super::null_as_nan")]
     pub mse_future: f64,
     /// Mean squared error of the domain test.
+    #[serde(deserialize_with = "super::null_as_nan")]
     pub mse_domain: f64,
     /// RMSE on the future test of persistence (the last input frame repeated), for scale.
+    #[serde(deserialize_with = "super::null_as_nan")]
     pub rmse_future_persistence: f64,
     /// RMSE on the domain test of persistence.
+    #[serde(deserialize_with = "super::null_as_nan")]
     pub rmse_domain_persistence: f64,
     /// Steps the tests rolled out.
     pub test_rollout: usize,
