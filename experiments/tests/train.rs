@@ -339,6 +339,7 @@ fn windows_follow_the_protocol() {
         future_end: 20,
         domain_end: 5,
         held_out: 1,
+        window_stride: 1,
     };
     let s = plume_splits(&set, &r).unwrap();
     let n = |d: &TensorData| d.len();
@@ -356,6 +357,83 @@ fn windows_follow_the_protocol() {
         "held-out = last"
     );
     assert_eq!(s.test_future.y.size()[1], 3);
+    // A stride thins the training and validation windows, not the tests.
+    let s = plume_splits(
+        &set,
+        &RegressionConfig {
+            window_stride: 3,
+            ..r
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        (n(&s.train), n(&s.val), n(&s.test_future), n(&s.test_domain)),
+        (8, 4, 10, 5)
+    );
+    assert_eq!(
+        s.train.x.get(1).mean(tch::Kind::Float).double_value(&[]),
+        3.5,
+        "second training window starts at frame 3"
+    );
+}
+
+#[test]
+fn the_protocol_is_fitted_to_the_trajectory_length() {
+    use gm_experiments::config::RegressionConfig;
+    use gm_experiments::train::{fit_protocol, plume_splits, suggest_windows};
+    let r = RegressionConfig {
+        input_frames: 2,
+        train_rollout: 2,
+        test_rollout: 20,
+        train_end: 10,
+        val_end: 15,
+        future_end: 20,
+        domain_end: 5,
+        held_out: 1,
+        window_stride: 1,
+    };
+    // Long enough: the configured 20 steps.
+    let fit = fit_protocol(&ramps(3, 40), &r).unwrap();
+    assert_eq!((fit.train_frames, fit.test_rollout), (40, 20));
+    assert!(!fit.shortened(&r));
+    // 30 frames: the first future window (start 15) allows 30 − 15 − 2 = 13 steps.
+    let set = ramps(3, 30);
+    let fit = fit_protocol(&set, &r).unwrap();
+    assert_eq!(fit.test_rollout, 13);
+    assert!(fit.shortened(&r));
+    let s = plume_splits(
+        &set,
+        &RegressionConfig {
+            test_rollout: fit.test_rollout,
+            ..r.clone()
+        },
+    )
+    .unwrap();
+    assert_eq!((s.test_future.len(), s.test_domain.y.size()[1]), (2, 13));
+    // 16 frames: a validation window fits (10 + 2 + 2 <= 16) but no future-test step.
+    let e = fit_protocol(&ramps(3, 16), &r).unwrap_err().to_string();
+    assert!(
+        e.contains("too short") && e.contains("--set regression."),
+        "{e}"
+    );
+    let e = fit_protocol(&ramps(1, 40), &r).unwrap_err().to_string();
+    assert!(e.contains("held out"), "{e}");
+    // Every suggestion fits the length it was made for, with the full (shortened) rollout.
+    for frames in 5..80 {
+        let Some(s) = suggest_windows(frames, &r) else {
+            assert!(frames < 2 + 4, "{frames}");
+            continue;
+        };
+        let fit = fit_protocol(&ramps(3, frames), &s).unwrap();
+        assert_eq!(fit.test_rollout, s.test_rollout, "{frames}: {s:?}");
+        assert!(s.train_end < s.val_end && s.val_end < s.future_end, "{s:?}");
+        let splits = plume_splits(&ramps(3, frames), &s).unwrap();
+        assert_eq!(
+            splits.test_future.len(),
+            2 * (s.future_end - s.val_end),
+            "{s:?}"
+        );
+    }
 }
 
 #[test]

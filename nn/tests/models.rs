@@ -93,3 +93,25 @@ fn regression_model_maps_frames_to_the_next_frame() {
         serde_json::from_str(&serde_json::to_string(&config).unwrap()).unwrap();
     assert_eq!(round, config);
 }
+
+#[test]
+fn regression_kernels_start_with_the_fan_in_of_the_summed_channels() {
+    // Shared mode: a kernel acts on the sum of `hidden` channels, fan-in K·hidden = 9·16.
+    let config = RegressionConfig {
+        group: "C8xC8".into(),
+        hidden: 16,
+        ..Default::default()
+    };
+    let vs = VarStore::new(Device::Cpu);
+    let _m = Regression::new(vs.root(), &config).unwrap();
+    let bound = 1.0 / (9.0f64 * 16.0).sqrt();
+    let vars = vs.variables();
+    for name in ["blocks.0.weight", "blocks.3.relax_kernel"] {
+        let w = &vars[name];
+        let max = w.abs().max().double_value(&[]);
+        assert!(
+            max <= bound * (1.0 + 1e-6) && max > 0.5 * bound,
+            "{name}: {max} vs {bound}"
+        );
+    }
+}

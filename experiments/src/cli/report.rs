@@ -1,8 +1,9 @@
 //! `gm report RUN_DIR... [--out FILE] [--no-plots]`: a markdown table of finished runs
 //! (model, parameters, metric, invariance error, wall time, device), read from each run's
-//! `result.json`, and PNG figures next to it: training curves of the runs overlaid (one
-//! figure per metric, from `metrics.jsonl`) and, for a run holding
-//! `rollout_fields.safetensors`, its predicted against true fields.
+//! `result.json` (regression runs show the RMSE of the future and the domain test), and PNG
+//! figures next to it: training curves of the runs overlaid (one figure per metric, from
+//! `metrics.jsonl`) and, for a run holding `rollout_fields.safetensors`, its predicted against
+//! true fields.
 use super::run::RunResult;
 use anyhow::{Context, Result};
 use gm_experiments::plots::{self, Curves, ROLLOUT_FIELDS};
@@ -27,15 +28,22 @@ pub fn table(results: &[(PathBuf, RunResult)]) -> String {
         let invariance = r.invariance.as_ref().map_or("—".to_string(), |c| {
             format!("{:.1e} ({})", c.error, c.group)
         });
+        let (metric, value) = match &r.regression {
+            Some(g) => (
+                format!("rmse future / domain ({} steps)", g.test_rollout),
+                format!("{:.4} / {:.4}", g.rmse_future, g.rmse_domain),
+            ),
+            None => (r.metric.clone(), format!("{:.4}", r.test_metric)),
+        };
         s.push_str(&format!(
-            "| {} | {}{} | {} | {} | {} | {:.4} | {} | {} | {:.1} | {} |\n",
+            "| {} | {}{} | {} | {} | {} | {} | {} | {} | {:.1} | {} |\n",
             dir.display(),
             r.experiment,
             if r.quick { " (quick)" } else { "" },
             r.model,
             r.parameters,
-            r.metric,
-            r.test_metric,
+            metric,
+            value,
             invariance,
             r.epochs,
             r.train_seconds,
@@ -202,6 +210,8 @@ mod tests {
                 error,
                 samples: 16,
             }),
+            seconds_per_epoch: Some(1.3),
+            regression: None,
         }
     }
 

@@ -1,7 +1,10 @@
 //! `gm run EXP [--set key=value]... [--quick] [--resume] [--out DIR]`: trains and evaluates
 //! an experiment, writing everything into its run directory:
 //! `config.toml` (the exact config), `metrics.jsonl`, checkpoints, and `result.json`
-//! (what `gm report` tabulates).
+//! (what `gm report` tabulates); regression runs also write `rollout_fields.safetensors`
+//! ([`regression`]).
+pub mod regression;
+
 use anyhow::{bail, Context, Result};
 use gm_experiments::baseline::PlainCnn;
 use gm_experiments::config::{
@@ -10,7 +13,8 @@ use gm_experiments::config::{
 use gm_experiments::data::{load_images, ImageSet};
 use gm_experiments::symmetry::{invariance_error, ImageGroup, InvarianceCheck};
 use gm_experiments::train::{
-    checkpoint, evaluate, fit, parameter_count, Classification, TensorData, TrainSettings,
+    checkpoint, evaluate, fit, parameter_count, Classification, FitSummary, TensorData,
+    TrainSettings,
 };
 use gm_nn::conv::GMConvConfig;
 use gm_nn::model::{Classifier, ClassifierConfig, LiftedClassifier};
@@ -32,8 +36,10 @@ pub struct RunResult {
     /// Name of the test metric.
     pub metric: String,
     /// Test metric of the best-validation weights.
+    #[serde(deserialize_with = "null_as_nan")]
     pub test_metric: f64,
     /// Test loss.
+    #[serde(deserialize_with = "null_as_nan")]
     pub test_loss: f64,
     /// Epochs trained.
     pub epochs: usize,
@@ -46,9 +52,22 @@ pub struct RunResult {
     /// Whether this was a `--quick` smoke run.
     pub quick: bool,
     /// The measured invariance of the trained classifier under the experiment's symmetry
-    /// group acting on test images (absent in runs of older versions).
+    /// group acting on test images (absent in runs of older versions and for regression).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invariance: Option<InvarianceCheck>,
+    /// Mean wall seconds of an epoch (training and validation); absent in older files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seconds_per_epoch: Option<f64>,
+    /// The autoregressive tests of a regression run; absent for classification and in older
+    /// files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regression: Option<regression::RegressionResult>,
+}
+
+/// Reads a float that serde_json wrote as `null` (it writes NaN and ±∞ so, e.g. the RMSE of
+/// a diverged rollout) back as NaN.
+pub(crate) fn null_as_nan<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
 }
 
 /// Test images the invariance error is measured on (at most).
@@ -65,7 +84,7 @@ pub struct RunOptions {
     pub out: Option<PathBuf>,
 }
 
-fn describe(cfg: &ExperimentConfig) -> String {
+pub(crate) fn describe(cfg: &ExperimentConfig) -> String {
     let m = &cfg.model;
     match m.kind {
         ModelKind::Cnn => format!("cnn {}x{} ch", m.blocks, m.channels),
@@ -124,22 +143,18 @@ fn build_model(
     }
 }
 
-/// Runs `experiment` on `device`.
-pub fn run(
-    experiment: &str,
-    overrides: &[Override],
-    opts: &RunOptions,
-    device: Device,
-) -> Result<RunResult> {
+/// Where a run writes, and the config it runs (after `--quick`).
+struct Prepared {
+    cfg: ExperimentConfig,
+    run_dir: PathBuf,
+}
+
+/// Loads the config, refuses to overwrite a finished run without `--resume`, creates the run
+/// directory with its `config.toml` and seeds libtorch.
+fn prepare(experiment: &str, overrides: &[Override], opts: &RunOptions) -> Result<Prepared> {
     let mut cfg = load_experiment(experiment, overrides)?;
     if opts.quick {
         cfg.make_quick();
-    }
-    if cfg.task != Task::Classification {
-        bail!(
-            "`gm run` trains classification experiments so far; `{}` is a regression experiment",
-            cfg.name
-        );
     }
     let run_dir = opts
         .out
@@ -154,6 +169,48 @@ pub fn run(
     std::fs::create_dir_all(&run_dir).with_context(|| format!("creating {}", run_dir.display()))?;
     std::fs::write(run_dir.join("config.toml"), cfg.to_toml())?;
     tch::manual_seed(cfg.seed as i64);
+    Ok(Prepared { cfg, run_dir })
+}
+
+fn device_name(device: Device) -> String {
+    match device {
+        Device::Cuda(k) => format!("cuda:{k}"),
+        _ => "cpu".into(),
+    }
+}
+
+fn mean_epoch_seconds(summary: &FitSummary) -> Option<f64> {
+    let n = summary.history.len();
+    (n > 0).then(|| summary.history.iter().map(|m| m.seconds).sum::<f64>() / n as f64)
+}
+
+fn write_result(run_dir: &Path, result: &RunResult) -> Result<()> {
+    let path = run_dir.join("result.json");
+    std::fs::write(&path, serde_json::to_vec_pretty(result)?)
+        .with_context(|| format!("writing {}", path.display()))
+}
+
+/// Runs `experiment` on `device`: classification (accuracy) or autoregressive regression
+/// (rollout RMSE on the future and domain tests, see [`regression`]).
+pub fn run(
+    experiment: &str,
+    overrides: &[Override],
+    opts: &RunOptions,
+    device: Device,
+) -> Result<RunResult> {
+    let Prepared { cfg, run_dir } = prepare(experiment, overrides, opts)?;
+    match cfg.task {
+        Task::Classification => classify(&cfg, &run_dir, opts, device),
+        Task::Regression => regression::run(&cfg, &run_dir, opts, device),
+    }
+}
+
+fn classify(
+    cfg: &ExperimentConfig,
+    run_dir: &Path,
+    opts: &RunOptions,
+    device: Device,
+) -> Result<RunResult> {
     let splits = load_images(&cfg.data)?;
     let mut all = TensorData::from_images(&splits.train)?;
     let mut test = TensorData::from_images(&splits.test)?;
@@ -163,7 +220,7 @@ pub fn run(
     }
     let (train, val) = all.split(cfg.data.val_fraction, cfg.seed)?;
     let mut vs = VarStore::new(device);
-    let model = build_model(&cfg, &vs, &splits.train)?;
+    let model = build_model(cfg, &vs, &splits.train)?;
     // bf16: the model computes in bf16 on fp32 weights (gm_nn::precision); no loss scaling.
     let model: Box<dyn ModuleT> = if cfg.train.precision == Precision::Bf16 && device.is_cuda() {
         Box::new(CastModel::new(model, Kind::BFloat16))
@@ -174,7 +231,7 @@ pub fn run(
     eprintln!(
         "{}: {} ({parameters} parameters) on {device:?}; {} train / {} validation / {} test",
         cfg.name,
-        describe(&cfg),
+        describe(cfg),
         train.len(),
         val.len(),
         test.len()
@@ -188,7 +245,7 @@ pub fn run(
         &train,
         &val,
         &settings,
-        &run_dir,
+        run_dir,
     )?;
     let autocast = settings.mixed_precision && device.is_cuda();
     let (test_loss, test_metric) = evaluate(
@@ -212,7 +269,7 @@ pub fn run(
     )?;
     let result = RunResult {
         experiment: cfg.name.clone(),
-        model: describe(&cfg),
+        model: describe(cfg),
         parameters,
         metric: "accuracy".into(),
         test_metric,
@@ -220,17 +277,13 @@ pub fn run(
         epochs: summary.history.len(),
         best_epoch: summary.best_epoch,
         train_seconds: summary.train_seconds,
-        device: match device {
-            Device::Cuda(k) => format!("cuda:{k}"),
-            _ => "cpu".into(),
-        },
+        device: device_name(device),
         quick: opts.quick,
         invariance: Some(invariance.clone()),
+        seconds_per_epoch: mean_epoch_seconds(&summary),
+        regression: None,
     };
-    std::fs::write(
-        run_dir.join("result.json"),
-        serde_json::to_vec_pretty(&result)?,
-    )?;
+    write_result(run_dir, &result)?;
     println!(
         "{}: test accuracy {:.4}, {} parameters, {} epochs in {:.1} s (best epoch {}), \
          invariance error {:.1e} under {} -> {}",
@@ -252,6 +305,24 @@ mod tests {
     use super::*;
     use gm_experiments::data::idx;
     use tch::Tensor;
+
+    #[test]
+    fn result_json_of_older_runs_and_non_finite_metrics_is_read() {
+        let old = r#"{"experiment": "mnist", "model": "cnn", "parameters": 3, "metric": "accuracy",
+            "test_metric": 0.5, "test_loss": 1.0, "epochs": 1, "best_epoch": 1,
+            "train_seconds": 2.0, "device": "cpu", "quick": false}"#;
+        let r: RunResult = serde_json::from_str(old).unwrap();
+        assert!(r.seconds_per_epoch.is_none() && r.regression.is_none());
+        // serde_json writes an infinite RMSE (a diverged rollout) as null.
+        let diverged = RunResult {
+            test_metric: f64::INFINITY,
+            ..r
+        };
+        let json = serde_json::to_string(&diverged).unwrap();
+        assert!(json.contains("\"test_metric\":null"), "{json}");
+        let back: RunResult = serde_json::from_str(&json).unwrap();
+        assert!(back.test_metric.is_nan());
+    }
 
     #[test]
     fn quick_run_of_the_baseline_writes_a_complete_run_directory() {

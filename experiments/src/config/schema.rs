@@ -299,4 +299,13 @@ pub struct RegressionConfig {
     pub domain_end: usize,
     /// The last this many simulations are held out for the domain test.
     pub held_out: usize,
+    /// Training and validation windows start every `window_stride` frames (1, every frame, is
+    /// the protocol; more makes cheap runs: neighbouring windows share all but one frame).
+    /// The tests always use every start.
+    #[serde(default = "one")]
+    pub window_stride: usize,
+}
+
+fn one() -> usize {
+    1
 }

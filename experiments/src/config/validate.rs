@@ -71,6 +71,9 @@ impl ExperimentConfig {
                 check(r.domain_end >= 1, "regression.domain_end", || {
                     "must be at least 1".into()
                 })?;
+                check(r.window_stride >= 1, "regression.window_stride", || {
+                    "must be at least 1".into()
+                })?;
                 check(r.held_out >= 1, "regression.held_out", || {
                     "must be at least 1 (the domain test needs held-out simulations)".into()
                 })

@@ -22,7 +22,7 @@ pub use objective::{Classification, Objective};
 pub use rollout::Rollout;
 pub use tensors::TensorData;
 pub use trainer::{evaluate, fit, EpochMetrics, FitSummary, TrainSettings};
-pub use windows::{plume_splits, windows, PlumeSplits};
+pub use windows::{fit_protocol, plume_splits, suggest_windows, windows, PlumeSplits, ProtocolFit};
 
 /// Number of trainable parameters of a var store.
 pub fn parameter_count(vs: &tch::nn::VarStore) -> usize {

@@ -7,18 +7,22 @@ use crate::data::TrajectorySet;
 use std::ops::Range;
 use tch::Tensor;
 
-/// Windows starting at every `t` in `starts` (those that fit in the trajectory) of the
-/// trajectories `sims`: inputs `[N, 2·input_frames, H, W]`, targets `[N, rollout, 2, H, W]`.
+/// Windows starting at every `t` in `starts` (ascending; those that fit in the trajectory) of
+/// the trajectories `sims`: inputs `[N, 2·input_frames, H, W]`, targets
+/// `[N, rollout, 2, H, W]`.
 ///
 /// # Errors
 /// [`TrainError::Invalid`] when no window fits.
-pub fn windows(
+pub fn windows<I>(
     set: &TrajectorySet,
     sims: &[usize],
-    starts: Range<usize>,
+    starts: I,
     input_frames: usize,
     rollout: usize,
-) -> Result<TensorData> {
+) -> Result<TensorData>
+where
+    I: Iterator<Item = usize> + Clone + std::fmt::Debug,
+{
     let (mut xs, mut ys, mut n) = (Vec::new(), Vec::new(), 0i64);
     let mut shape = None;
     for &s in sims {
@@ -60,7 +64,146 @@ pub struct PlumeSplits {
     pub test_domain: TensorData,
 }
 
-/// Splits trajectories by the protocol: the last `held_out` simulations form the domain test.
+/// How the protocol's time windows fit the trajectories at hand ([`fit_protocol`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProtocolFit {
+    /// Frames of the shortest training trajectory.
+    pub train_frames: usize,
+    /// Frames of the shortest held-out trajectory.
+    pub held_out_frames: usize,
+    /// Steps the tests roll out: the configured `test_rollout`, or fewer when the
+    /// trajectories are too short for it.
+    pub test_rollout: usize,
+}
+
+impl ProtocolFit {
+    /// Whether the tests roll out fewer steps than configured.
+    pub fn shortened(&self, r: &RegressionConfig) -> bool {
+        self.test_rollout < r.test_rollout
+    }
+}
+
+/// Checks that the protocol `r` fits the trajectories of `set` and chooses the test rollout:
+/// the configured `test_rollout`, shortened to the longest rollout the first future-test
+/// window (start `val_end`, training simulations) and the first domain-test window (start 0,
+/// held-out simulations) allow.
+///
+/// # Errors
+/// [`TrainError::Invalid`] when there are not more simulations than `held_out`, or the
+/// trajectories are too short for a validation window or a one-step test rollout; the message
+/// suggests window overrides for the trajectories' length (see [`suggest_windows`]).
+pub fn fit_protocol(set: &TrajectorySet, r: &RegressionConfig) -> Result<ProtocolFit> {
+    let n = set.trajectories.len();
+    if n <= r.held_out {
+        return Err(TrainError::Invalid(format!(
+            "{n} simulation(s) cannot leave {} held out for the domain test: set \
+             regression.held_out below {n} or generate more simulations",
+            r.held_out
+        )));
+    }
+    let shortest = |sims: std::ops::Range<usize>| {
+        set.trajectories[sims]
+            .iter()
+            .map(|t| t.steps)
+            .min()
+            .unwrap_or(0)
+    };
+    let train_frames = shortest(0..n - r.held_out);
+    let held_out_frames = shortest(n - r.held_out..n);
+    let future = train_frames.saturating_sub(r.val_end + r.input_frames);
+    let domain = held_out_frames.saturating_sub(r.input_frames);
+    let test_rollout = r.test_rollout.min(future).min(domain);
+    let val_fits = r.train_end + r.input_frames + r.train_rollout <= train_frames;
+    if !val_fits || test_rollout == 0 {
+        let frames = train_frames.min(held_out_frames);
+        let advice = match suggest_windows(frames, r) {
+            Some(s) => format!(
+                "for {frames}-frame trajectories try {}",
+                override_args(r, &s)
+            ),
+            None => format!(
+                "{frames} frames are too few for {} input frames: generate longer trajectories",
+                r.input_frames
+            ),
+        };
+        return Err(TrainError::Invalid(format!(
+            "the trajectories are too short for the protocol's windows: the shortest training \
+             one has {train_frames} frames, the shortest held-out one {held_out_frames}; the \
+             validation windows need train_end + input_frames + train_rollout = {} frames and \
+             a test rollout needs val_end + input_frames + 1 = {} (the full protocol: \
+             future_end - 1 + input_frames + test_rollout = {}). Generate longer trajectories \
+             (`gm data plume --steps`) or shrink the windows: {advice}",
+            r.train_end + r.input_frames + r.train_rollout,
+            r.val_end + r.input_frames + 1,
+            r.future_end - 1 + r.input_frames + r.test_rollout,
+        )));
+    }
+    Ok(ProtocolFit {
+        train_frames,
+        held_out_frames,
+        test_rollout,
+    })
+}
+
+/// Windows for trajectories of `frames` frames keeping the proportions of `r`: the test
+/// rollout (at most half of the frames after the input) is kept, every future-test start that
+/// fits is used (`future_end = frames − input_frames − test_rollout + 1`), `train_end` and
+/// `val_end` are scaled by `future_end / r.future_end`, `domain_end` is capped at the new
+/// `future_end`. `None` when fewer than three window starts fit.
+///
+/// # Example
+/// ```
+/// let r = gm_experiments::config::load_experiment("plume-rotation", &[])
+///     .unwrap()
+///     .regression
+///     .unwrap();
+/// let s = gm_experiments::train::suggest_windows(59, &r).unwrap();
+/// assert_eq!(
+///     (s.train_end, s.val_end, s.future_end, s.domain_end, s.test_rollout),
+///     (19, 24, 30, 30, 20)
+/// );
+/// ```
+pub fn suggest_windows(frames: usize, r: &RegressionConfig) -> Option<RegressionConfig> {
+    let avail = frames.checked_sub(r.input_frames)?;
+    let test_rollout = r.test_rollout.min(avail / 2).max(1);
+    let train_rollout = r.train_rollout.min(test_rollout);
+    let future_end = (avail + 1).checked_sub(test_rollout)?;
+    if future_end < 3 {
+        return None;
+    }
+    let scale = |k: usize| (k as f64 * future_end as f64 / r.future_end as f64).round() as usize;
+    let train_end = scale(r.train_end).clamp(1, future_end - 2);
+    let val_end = scale(r.val_end).clamp(train_end + 1, future_end - 1);
+    Some(RegressionConfig {
+        train_rollout,
+        test_rollout,
+        train_end,
+        val_end,
+        future_end,
+        domain_end: r.domain_end.min(future_end),
+        ..r.clone()
+    })
+}
+
+/// The `--set` arguments turning `from` into `to` (the keys that differ).
+fn override_args(from: &RegressionConfig, to: &RegressionConfig) -> String {
+    let keys = [
+        ("train_rollout", from.train_rollout, to.train_rollout),
+        ("test_rollout", from.test_rollout, to.test_rollout),
+        ("train_end", from.train_end, to.train_end),
+        ("val_end", from.val_end, to.val_end),
+        ("future_end", from.future_end, to.future_end),
+        ("domain_end", from.domain_end, to.domain_end),
+    ];
+    keys.iter()
+        .filter(|(_, a, b)| a != b)
+        .map(|(k, _, v)| format!("--set regression.{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Splits trajectories by the protocol: the last `held_out` simulations form the domain test;
+/// training and validation windows start every `window_stride` frames.
 ///
 /// # Errors
 /// [`TrainError::Invalid`] when there are not more simulations than `held_out`, or a part is
@@ -75,13 +218,14 @@ pub fn plume_splits(set: &TrajectorySet, r: &RegressionConfig) -> Result<PlumeSp
     }
     let train_sims: Vec<usize> = (0..n - r.held_out).collect();
     let held: Vec<usize> = (n - r.held_out..n).collect();
-    let part = |sims: &[usize], starts: Range<usize>, rollout| {
-        windows(set, sims, starts, r.input_frames, rollout)
+    let stride = r.window_stride.max(1);
+    let part = |sims: &[usize], starts: Range<usize>, stride, rollout| {
+        windows(set, sims, starts.step_by(stride), r.input_frames, rollout)
     };
     Ok(PlumeSplits {
-        train: part(&train_sims, 0..r.train_end, r.train_rollout)?,
-        val: part(&train_sims, r.train_end..r.val_end, r.train_rollout)?,
-        test_future: part(&train_sims, r.val_end..r.future_end, r.test_rollout)?,
-        test_domain: part(&held, 0..r.domain_end, r.test_rollout)?,
+        train: part(&train_sims, 0..r.train_end, stride, r.train_rollout)?,
+        val: part(&train_sims, r.train_end..r.val_end, stride, r.train_rollout)?,
+        test_future: part(&train_sims, r.val_end..r.future_end, 1, r.test_rollout)?,
+        test_domain: part(&held, 0..r.domain_end, 1, r.test_rollout)?,
     })
 }

@@ -2,6 +2,7 @@
 
 use super::config::RegressionConfig;
 use super::GMLayer;
+use crate::conv::ChannelMode;
 use crate::precision::{param_like, pointwise_conv};
 use crate::Result;
 use std::borrow::Borrow;
@@ -13,6 +14,12 @@ use tch::Tensor;
 /// convolution `hidden → out`. With `relaxed_rank = 0` every block is exactly equivariant.
 ///
 /// Parameter paths: `input/…`, `blocks/<i>/…`, `prelu`, `output/…`.
+///
+/// Initialisation: in the shared channel mode a block's kernel acts on the sum of its `hidden`
+/// input channels, so its fan-in is `K·hidden`; the GM kernels (and the relaxation's kernels)
+/// start uniform in `±1/√(K·hidden)` instead of [`crate::conv::GMConv`]'s `±1/√K`. With `±1/√K`
+/// each block amplifies its input about `√hidden`-fold and the first 6-step rollout on the
+/// plume data overflows f32; with the fan-in bound a rollout keeps the scale of the data.
 ///
 /// # Shapes
 /// `(B, in, H, W)` → `(B, out, H, W)` (or `(B, in, n)` → `(B, out, n)`).
@@ -50,6 +57,12 @@ impl Regression {
                 )
             })
             .collect::<Result<Vec<_>>>()?;
+        if config.conv.mode == ChannelMode::Shared {
+            let factor = 1.0 / (config.hidden as f64).sqrt();
+            for block in &blocks {
+                scale_kernels(block, factor)?;
+            }
+        }
         let prelu = vs.f_var("prelu", &[1], nn::Init::Const(0.25))?;
         let output = nn::conv1d(vs / "output", h, cout, 1, Default::default());
         Ok(Self {
@@ -79,6 +92,20 @@ impl Regression {
         out[1] = y.size()[1];
         Ok(y.f_reshape(out)?)
     }
+}
+
+/// Multiplies the GM kernels of `layer` (not its bias or relaxation positions) by `factor`.
+fn scale_kernels(layer: &GMLayer, factor: f64) -> Result<()> {
+    let kernels = match layer {
+        GMLayer::Exact(c) => vec![&c.weight],
+        GMLayer::Relaxed(r) => vec![&r.exact.weight, &r.relax_kernel],
+    };
+    tch::no_grad(|| {
+        for k in kernels {
+            let _ = k.shallow_clone().f_mul_scalar_(factor)?;
+        }
+        Ok(())
+    })
 }
 
 impl Module for Regression {

@@ -1,0 +1,380 @@
+//! The regression path of `gm run` (plumes, JetFlow): the autoregressive protocol of Wang,
+//! Walters & Yu (ICML 2022).
+//!
+//! Loads the trajectories, cuts them with [`plume_splits`] (train / validation / future test /
+//! domain test), builds [`Regression`] from the config, trains it with [`fit`] and the
+//! [`Rollout`] objective, then rolls the best-validation weights out over the test windows and
+//! reports the RMSE `√(mean per-step MSE)` on the future and the domain test. The test rollout
+//! has `regression.test_rollout` steps (20), or fewer when the trajectories are too short for
+//! it ([`fit_protocol`]); the run says so and records the steps used. For scale it also
+//! reports the RMSE of persistence (the last input frame repeated) on both tests.
+//!
+//! The GM layers time their applicable backends once on the device (`BackendChoice::Timed`,
+//! planned for the training batch size) and keep the fastest; they agree to float rounding.
+//!
+//! Besides the common run files it writes [`ROLLOUT_FIELDS`]: the predicted and true fields of
+//! the first domain-test window (the first held-out simulation from frame 0).
+use super::{describe, device_name, mean_epoch_seconds, write_result, RunOptions, RunResult};
+use anyhow::{bail, Context, Result};
+use gm_experiments::config::{Dataset, ExperimentConfig, ModelKind, Symmetry};
+use gm_experiments::data::{load_trajectories, DataError, TrajectorySet};
+use gm_experiments::symmetry::ImageGroup;
+use gm_experiments::train::{
+    evaluate, fit, fit_protocol, parameter_count, plume_splits, Rollout, TensorData, TrainSettings,
+};
+use gm_nn::conv::{BackendChoice, GMConvConfig};
+use gm_nn::lowering::Support;
+use gm_nn::model::{Regression, RegressionConfig};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+use tch::nn::VarStore;
+use tch::{Device, Kind, Tensor};
+
+/// File name of the sample rollout: safetensors with two f32 tensors, `predicted` and `true`,
+/// each `(T, C, H, W)` (T = test rollout steps, C = 2 velocity components).
+pub const ROLLOUT_FIELDS: &str = "rollout_fields.safetensors";
+
+/// The tests of a regression run (`result.json`, key `regression`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegressionResult {
+    /// RMSE on the future test (training simulations, later frames).
+    #[serde(deserialize_with = "super::null_as_nan")]
+    pub rmse_future: f64,
+    /// RMSE on the domain test (held-out simulations).
+    #[serde(deserialize_with = "super::null_as_nan")]
+    pub rmse_domain: f64,
+    /// Mean squared error of the future test.
+    #[serde(deserialize_with = "super::null_as_nan")]
+    pub mse_future: f64,
+    /// Mean squared error of the domain test.
+    #[serde(deserialize_with = "super::null_as_nan")]
+    pub mse_domain: f64,
+    /// RMSE on the future test of persistence (the last input frame repeated), for scale.
+    #[serde(deserialize_with = "super::null_as_nan")]
+    pub rmse_future_persistence: f64,
+    /// RMSE on the domain test of persistence.
+    #[serde(deserialize_with = "super::null_as_nan")]
+    pub rmse_domain_persistence: f64,
+    /// Steps the tests rolled out.
+    pub test_rollout: usize,
+    /// Steps the config asked for (more than `test_rollout` when the trajectories were too
+    /// short).
+    pub configured_test_rollout: usize,
+    /// Number of windows per part: `train`, `val`, `test_future`, `test_domain`.
+    pub windows: BTreeMap<String, usize>,
+    /// Frames of the shortest trajectory.
+    pub frames: usize,
+    /// Number of simulations (or sequences) and how many were held out.
+    pub simulations: usize,
+    /// Simulations held out for the domain test.
+    pub held_out: usize,
+    /// The sample rollout's file in the run directory ([`ROLLOUT_FIELDS`]).
+    pub rollout_fields: String,
+    /// Which window it shows.
+    pub rollout_window: String,
+}
+
+/// The persistence forecast: the next frame is the last input frame (`channels` channels).
+#[derive(Debug)]
+struct Persistence {
+    channels: i64,
+}
+
+impl tch::nn::ModuleT for Persistence {
+    fn forward_t(&self, xs: &Tensor, _train: bool) -> Tensor {
+        let c = xs.size()[1];
+        xs.narrow(1, c - self.channels, self.channels)
+    }
+}
+
+/// `gm data plume --kind KIND` for a plume dataset.
+fn plume_kind(dataset: Dataset) -> Option<&'static str> {
+    match dataset {
+        Dataset::PlumeTranslation => Some("translation"),
+        Dataset::PlumeRotation => Some("rotation"),
+        Dataset::PlumeScale => Some("scale"),
+        _ => None,
+    }
+}
+
+/// Loads the trajectories; a missing plume set names the exact `gm data plume` command.
+fn load(cfg: &ExperimentConfig) -> Result<TrajectorySet> {
+    match load_trajectories(&cfg.data) {
+        Ok(set) => Ok(set),
+        Err(e @ DataError::Missing { .. }) => {
+            let dir = Path::new(&cfg.data.dir);
+            let Some(kind) = plume_kind(cfg.data.dataset) else {
+                return Err(e.into());
+            };
+            let sub = format!("plume-{kind}");
+            let hint = if dir.file_name().is_some_and(|n| *n == *sub) {
+                let root = dir
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                format!(
+                    "make them with `gm data plume --kind {kind} --out {}` (the whole set: 310 \
+                     steps per simulation; --sims N --steps T for a smaller one)",
+                    root.display()
+                )
+            } else {
+                format!(
+                    "`gm data plume --kind {kind} --out ROOT` writes ROOT/{sub}; point \
+                     data.dir at it (--set data.dir=ROOT/{sub})"
+                )
+            };
+            Err(anyhow::Error::new(e).context(format!(
+                "`gm run {}` needs the trajectories sim_000.npy, sim_001.npy, ... (float32 \
+                 [T, 2, 64, 64]) in {}: {hint}",
+                cfg.name,
+                dir.display()
+            )))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The GM regression model of the config on `height × width` frames with `in_channels`
+/// input channels.
+fn model_config(
+    cfg: &ExperimentConfig,
+    in_channels: usize,
+    out_channels: usize,
+    height: usize,
+    width: usize,
+) -> Result<RegressionConfig> {
+    let m = &cfg.model;
+    if m.kind == ModelKind::Cnn {
+        bail!(
+            "model.kind = \"cnn\" is the classification baseline; regression experiments train \
+             the GM regression model (model.kind = \"gm\")"
+        );
+    }
+    let group = match m.symmetry {
+        Symmetry::AxisProduct => ImageGroup::of(m, height, width)?.spec(),
+        Symmetry::P4 | Symmetry::P4m => bail!(
+            "model.symmetry = {:?} is not wired into the regression model yet; use \
+             model.symmetry = \"axis-product\"",
+            m.symmetry
+        ),
+    };
+    Ok(RegressionConfig {
+        group,
+        support: Support::Radius(m.t),
+        in_channels,
+        out_channels,
+        hidden: m.channels,
+        blocks: m.blocks,
+        relaxed_rank: m.relaxed_rank,
+        conv: GMConvConfig {
+            backend: BackendChoice::Timed,
+            batch_hint: cfg.train.batch_size,
+            ..GMConvConfig::default()
+        },
+    })
+}
+
+/// Writes the predicted and true fields `(T, C, H, W)` of the first window of `data` to
+/// `path` (atomically).
+fn write_rollout_fields(
+    model: &Regression,
+    data: &TensorData,
+    steps: usize,
+    device: Device,
+    autocast: bool,
+    path: &Path,
+) -> Result<()> {
+    let (x, y) = data.batch(&[0], device)?;
+    let predicted = tch::no_grad(|| Rollout::predict(model, &x, steps, false, autocast))?;
+    let cpu = |t: &Tensor| -> Result<Tensor> {
+        Ok(t.f_get(0)?
+            .f_to_kind(Kind::Float)?
+            .f_to_device(Device::Cpu)?
+            .f_contiguous()?)
+    };
+    let tensors = [("predicted", cpu(&predicted)?), ("true", cpu(&y)?)];
+    let tmp = path.with_extension("tmp.safetensors");
+    Tensor::write_safetensors(&tensors, &tmp)
+        .with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))
+}
+
+/// Trains and tests a regression experiment (see the module docs).
+pub fn run(
+    cfg: &ExperimentConfig,
+    run_dir: &Path,
+    opts: &RunOptions,
+    device: Device,
+) -> Result<RunResult> {
+    let protocol = cfg
+        .regression
+        .clone()
+        .context("regression experiments have a [regression] section")?;
+    let set = load(cfg)?;
+    let fitted = fit_protocol(&set, &protocol).with_context(|| {
+        format!(
+            "{} trajectories in {}",
+            set.trajectories.len(),
+            cfg.data.dir
+        )
+    })?;
+    let steps = fitted.test_rollout;
+    if fitted.shortened(&protocol) {
+        eprintln!(
+            "note: the trajectories are too short for {}-step test rollouts (shortest training \
+             one: {} frames, held-out: {}); testing {steps}-step rollouts",
+            protocol.test_rollout, fitted.train_frames, fitted.held_out_frames
+        );
+    }
+    let mut r = protocol.clone();
+    r.test_rollout = steps;
+    let mut splits = plume_splits(&set, &r)?;
+    if opts.quick {
+        let q = &cfg.quick;
+        splits.train = splits.train.truncate(q.max_train)?;
+        splits.val = splits.val.truncate(q.max_test)?;
+        splits.test_future = splits.test_future.truncate(q.max_test)?;
+        splits.test_domain = splits.test_domain.truncate(q.max_test)?;
+    }
+    let first = &set.trajectories[0];
+    let (channels, height, width) = (first.channels, first.height, first.width);
+    let model_cfg = model_config(cfg, r.input_frames * channels, channels, height, width)?;
+    let mut vs = VarStore::new(device);
+    let model = Regression::new(vs.root(), &model_cfg)?;
+    let parameters = parameter_count(&vs);
+    let model_name = format!("{} rank {}", describe(cfg), cfg.model.relaxed_rank);
+    eprintln!(
+        "{}: {model_name} ({parameters} parameters) on {device:?}; {} simulations ({} held \
+         out), {} frames; windows {} train / {} validation / {} future test / {} domain test; \
+         {}-step training and {steps}-step test rollouts",
+        cfg.name,
+        set.trajectories.len(),
+        r.held_out,
+        fitted.train_frames.min(fitted.held_out_frames),
+        splits.train.len(),
+        splits.val.len(),
+        splits.test_future.len(),
+        splits.test_domain.len(),
+        r.train_rollout,
+    );
+    let mut settings = TrainSettings::from_config(&cfg.train, cfg.seed);
+    settings.resume = opts.resume;
+    let summary = fit(
+        &model,
+        &mut vs,
+        &Rollout,
+        &splits.train,
+        &splits.val,
+        &settings,
+        run_dir,
+    )?;
+    let autocast = settings.mixed_precision && device.is_cuda();
+    let test = |data: &TensorData| {
+        evaluate(
+            &model,
+            &Rollout,
+            data,
+            cfg.train.batch_size,
+            device,
+            autocast,
+        )
+    };
+    let (mse_future, rmse_future) = test(&splits.test_future)?;
+    let (mse_domain, rmse_domain) = test(&splits.test_domain)?;
+    let persistence = Persistence {
+        channels: channels as i64,
+    };
+    let baseline = |data: &TensorData| {
+        evaluate(
+            &persistence,
+            &Rollout,
+            data,
+            cfg.train.batch_size,
+            device,
+            false,
+        )
+        .map(|(_, rmse)| rmse)
+    };
+    let rmse_future_persistence = baseline(&splits.test_future)?;
+    let rmse_domain_persistence = baseline(&splits.test_domain)?;
+    write_rollout_fields(
+        &model,
+        &splits.test_domain,
+        steps,
+        device,
+        autocast,
+        &run_dir.join(ROLLOUT_FIELDS),
+    )?;
+    let held_file = set.files.get(set.trajectories.len() - r.held_out);
+    let rollout_window = format!(
+        "domain test window 0: {}, input frames 0..{}, predicted frames {}..{}",
+        held_file.map_or("the first held-out simulation".into(), |f| f
+            .display()
+            .to_string()),
+        r.input_frames,
+        r.input_frames,
+        r.input_frames + steps
+    );
+    let windows = [
+        ("train", splits.train.len()),
+        ("val", splits.val.len()),
+        ("test_future", splits.test_future.len()),
+        ("test_domain", splits.test_domain.len()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let result = RunResult {
+        experiment: cfg.name.clone(),
+        model: model_name,
+        parameters,
+        metric: "rmse".into(),
+        test_metric: rmse_future,
+        test_loss: mse_future,
+        epochs: summary.history.len(),
+        best_epoch: summary.best_epoch,
+        train_seconds: summary.train_seconds,
+        device: device_name(device),
+        quick: opts.quick,
+        seconds_per_epoch: mean_epoch_seconds(&summary),
+        invariance: None,
+        regression: Some(RegressionResult {
+            rmse_future,
+            rmse_domain,
+            mse_future,
+            mse_domain,
+            rmse_future_persistence,
+            rmse_domain_persistence,
+            test_rollout: steps,
+            configured_test_rollout: protocol.test_rollout,
+            windows,
+            frames: fitted.train_frames.min(fitted.held_out_frames),
+            simulations: set.trajectories.len(),
+            held_out: r.held_out,
+            rollout_fields: ROLLOUT_FIELDS.into(),
+            rollout_window,
+        }),
+    };
+    write_result(run_dir, &result)?;
+    println!(
+        "{}: RMSE future {rmse_future:.4} / domain {rmse_domain:.4} ({steps}-step rollouts{}; \
+         persistence {rmse_future_persistence:.4} / {rmse_domain_persistence:.4}), \
+         {parameters} parameters, {} epochs in {:.1} s ({:.1} s per epoch, best epoch {}) -> {}",
+        result.experiment,
+        if fitted.shortened(&protocol) {
+            format!(
+                ", shortened from {}: trajectories too short",
+                protocol.test_rollout
+            )
+        } else {
+            String::new()
+        },
+        result.epochs,
+        result.train_seconds,
+        result.seconds_per_epoch.unwrap_or(0.0),
+        result.best_epoch,
+        run_dir.display()
+    );
+    Ok(result)
+}

@@ -1,0 +1,229 @@
+//! `gm run` on a regression experiment, end to end through the binary: trajectories written
+//! in the loader's real format (`sim_NNN.npy`, float32 `[T, 2, 64, 64]`), one epoch of the GM
+//! regression model on the CPU, `result.json` with both RMSEs, the sample rollout file, the
+//! report table, and the messages for missing or too short data.
+use gm_experiments::data::{npy, plume};
+use std::path::Path;
+use std::process::{Command, Output};
+use tch::Tensor;
+
+const FRAMES: usize = 12;
+
+/// `sims` smooth travelling waves of `FRAMES` frames of `h × w` (a different speed per
+/// simulation), written as `name(s)`.
+fn write_waves(dir: &Path, sims: usize, (h, w): (usize, usize), name: impl Fn(usize) -> String) {
+    for s in 0..sims {
+        let mut data = Vec::with_capacity(FRAMES * 2 * h * w);
+        for t in 0..FRAMES {
+            for c in 0..2 {
+                for y in 0..h {
+                    for x in 0..w {
+                        let phase = (x + 2 * y + (s + 1) * t + 7 * c) as f32;
+                        data.push(0.5 * (phase * std::f32::consts::TAU / 64.0).sin());
+                    }
+                }
+            }
+        }
+        npy::write_f32(&dir.join(name(s)), &[FRAMES, 2, h, w], &data).unwrap();
+    }
+}
+
+fn write_plumes(dir: &Path, sims: usize) {
+    write_waves(dir, sims, (64, 64), plume::sim_file);
+}
+
+fn gm(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gm"))
+        .args(["--device", "cpu"])
+        .args(args)
+        .env("RUST_BACKTRACE", "0")
+        .env("OMP_NUM_THREADS", "1")
+        .output()
+        .expect("the gm binary runs")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// A tiny model and a protocol for 12-frame trajectories: 2 input frames, windows
+/// train [0, 3), validation [3, 5), future [5, 7), domain [0, 3); the configured 20-step test
+/// rollout does not fit, so 12 − 2 − 5 = 5 steps are tested.
+const TINY: [&str; 13] = [
+    "model.channels=4",
+    "model.blocks=1",
+    "train.epochs=1",
+    "train.batch_size=4",
+    "train.precision=fp32",
+    "regression.input_frames=2",
+    "regression.train_rollout=2",
+    "regression.train_end=3",
+    "regression.val_end=5",
+    "regression.future_end=7",
+    "regression.domain_end=3",
+    "regression.held_out=1",
+    "seed=7",
+];
+
+fn run_args<'a>(data: &'a str, out: &'a str, sets: &'a [String]) -> Vec<&'a str> {
+    exp_args("plume-rotation", data, out, sets)
+}
+
+fn exp_args<'a>(exp: &'a str, data: &'a str, out: &'a str, sets: &'a [String]) -> Vec<&'a str> {
+    let mut args = vec!["run", exp, "--out", out, "--set", data];
+    for s in sets {
+        args.extend(["--set", s.as_str()]);
+    }
+    args
+}
+
+#[test]
+fn regression_run_trains_tests_and_writes_the_rollout_fields() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("plume-rotation");
+    write_plumes(&data, 3);
+    let out = tmp.path().join("run");
+    let data_set = format!("data.dir={}", data.display());
+    let sets: Vec<String> = TINY.iter().map(|s| s.to_string()).collect();
+    let o = gm(&run_args(&data_set, out.to_str().unwrap(), &sets));
+    let log = text(&o);
+    assert!(o.status.success(), "{log}");
+    assert!(log.contains("testing 5-step rollouts"), "{log}");
+    assert!(log.contains("shortened from 20"), "{log}");
+
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("result.json")).unwrap()).unwrap();
+    let r = &json["regression"];
+    for key in [
+        "rmse_future",
+        "rmse_domain",
+        "mse_future",
+        "mse_domain",
+        "rmse_future_persistence",
+        "rmse_domain_persistence",
+    ] {
+        let v = r[key].as_f64().unwrap_or(f64::NAN);
+        assert!(v.is_finite() && v >= 0.0, "{key} = {v}: {json}");
+    }
+    assert_eq!(json["metric"], "rmse");
+    assert_eq!(json["test_metric"], r["rmse_future"]);
+    assert_eq!(json["epochs"], 1);
+    assert!(json["parameters"].as_u64().unwrap() > 0);
+    assert!(json["seconds_per_epoch"].as_f64().unwrap() > 0.0);
+    assert_eq!(
+        (
+            r["test_rollout"].as_u64(),
+            r["configured_test_rollout"].as_u64()
+        ),
+        (Some(5), Some(20))
+    );
+    let w = &r["windows"];
+    assert_eq!(
+        [&w["train"], &w["val"], &w["test_future"], &w["test_domain"]].map(|v| v.as_u64()),
+        [Some(6), Some(4), Some(2), Some(3)]
+    );
+    assert_eq!(
+        (r["simulations"].as_u64(), r["held_out"].as_u64()),
+        (Some(3), Some(1))
+    );
+
+    let fields = Tensor::read_safetensors(out.join("rollout_fields.safetensors")).unwrap();
+    let mut names: Vec<&str> = fields.iter().map(|(n, _)| n.as_str()).collect();
+    names.sort();
+    assert_eq!(names, ["predicted", "true"]);
+    for (name, t) in &fields {
+        assert_eq!(t.size(), [5, 2, 64, 64], "{name}");
+        assert_eq!(t.kind(), tch::Kind::Float, "{name}");
+    }
+    // "true" is the held-out simulation (sim_002) from frame 2 on.
+    let truth = &fields.iter().find(|(n, _)| n == "true").unwrap().1;
+    let expected = npy::read_f32(&data.join(plume::sim_file(2))).unwrap();
+    let f = 2 * 64 * 64;
+    let got: Vec<f32> = Vec::try_from(truth.flatten(0, -1)).unwrap();
+    assert_eq!(got, expected.data[2 * f..7 * f]);
+
+    // `gm report` reads the new result.json and one written before the regression fields.
+    let old = tmp.path().join("old");
+    std::fs::create_dir_all(&old).unwrap();
+    std::fs::write(
+        old.join("result.json"),
+        r#"{"experiment": "mnist", "model": "cnn 2x4 ch", "parameters": 10, "metric": "accuracy",
+            "test_metric": 0.5, "test_loss": 1.0, "epochs": 1, "best_epoch": 1,
+            "train_seconds": 2.0, "device": "cpu", "quick": true}"#,
+    )
+    .unwrap();
+    let o = gm(&["report", out.to_str().unwrap(), old.to_str().unwrap()]);
+    let md = text(&o);
+    assert!(o.status.success(), "{md}");
+    assert!(md.contains("| rmse future / domain (5 steps) |"), "{md}");
+    assert!(md.contains("| accuracy | 0.5000 |"), "{md}");
+}
+
+#[test]
+fn regression_run_names_missing_and_too_short_data() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("plume-rotation");
+    let data_set = format!("data.dir={}", data.display());
+    let out = tmp.path().join("run");
+    let o = gm(&run_args(&data_set, out.to_str().unwrap(), &[]));
+    let m = text(&o);
+    assert!(!o.status.success());
+    assert!(m.contains("sim_000.npy"), "{m}");
+    assert!(
+        m.contains(&format!(
+            "gm data plume --kind rotation --out {}",
+            tmp.path().display()
+        )),
+        "{m}"
+    );
+
+    // 12 frames cannot hold the reference windows (train_end = 160): the message suggests
+    // windows that fit.
+    write_plumes(&data, 3);
+    let sets = vec![
+        "regression.held_out=1".to_string(),
+        "regression.input_frames=2".to_string(),
+    ];
+    let o = gm(&run_args(&data_set, out.to_str().unwrap(), &sets));
+    let m = text(&o);
+    assert!(!o.status.success());
+    assert!(m.contains("too short"), "{m}");
+    assert!(
+        m.contains("--set regression.train_end=4 --set regression.val_end=5"),
+        "{m}"
+    );
+}
+
+#[test]
+fn jetflow_runs_on_its_62_by_23_grid() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("jetflow");
+    write_waves(&data, 3, (62, 23), |s| format!("seq_{s}.npy"));
+    let out = tmp.path().join("run");
+    let data_set = format!("data.dir={}", data.display());
+    let sets: Vec<String> = TINY.iter().map(|s| s.to_string()).collect();
+    let o = gm(&exp_args(
+        "jetflow",
+        &data_set,
+        out.to_str().unwrap(),
+        &sets,
+    ));
+    assert!(o.status.success(), "{}", text(&o));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("result.json")).unwrap()).unwrap();
+    assert!(
+        json["regression"]["rmse_domain"]
+            .as_f64()
+            .unwrap()
+            .is_finite(),
+        "{json}"
+    );
+    let fields = Tensor::read_safetensors(out.join("rollout_fields.safetensors")).unwrap();
+    for (name, t) in &fields {
+        assert_eq!(t.size(), [5, 2, 62, 23], "{name}");
+    }
+}
