@@ -135,13 +135,15 @@ impl ImageGroup {
     }
 }
 
-/// A measured invariance error, as stored in a run's `result.json`.
+/// A measured invariance (classifiers) or equivariance (field-to-field models) error, as
+/// stored in a run's `result.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InvarianceCheck {
     /// The group whose generators acted on the test images (a spec, e.g. `p4(28)`).
     pub group: String,
-    /// The largest `max|f(u·x) − f(x)| / max|f(x)|` over the generators `u` and the batches
-    /// of test images `x` (`f` = logits in evaluation mode, fp32).
+    /// The largest `max|f(u·x) − f(x)| / max|f(x)|` (classifiers: `f` = logits) or
+    /// `max|f(u·x) − u·f(x)| / max|f(x)|` (field-to-field models: `f` = the next frame) over
+    /// the generators `u` and the batches of test inputs `x`, in evaluation mode, fp32.
     pub error: f64,
     /// Test images used.
     pub samples: usize,
@@ -161,6 +163,61 @@ pub fn invariance_error(
     batch_size: usize,
     device: Device,
 ) -> Result<InvarianceCheck> {
+    symmetry_error(
+        model,
+        group,
+        data,
+        max_samples,
+        batch_size,
+        device,
+        Response::Invariant,
+    )
+}
+
+/// The equivariance error of a field-to-field model (the regression model: input frames
+/// `(B, C, H, W)` to the next frame `(B, C', H, W)`, one step) under the generators of
+/// `group` acting on the pixels of input and output alike: the largest
+/// `max|f(u·x) − u·f(x)| / max|f(x)|` on the first `max_samples` windows of `data`.
+///
+/// # Errors
+/// Errors of the model or libtorch; [`NnError::InvalidConfig`] on empty data.
+pub fn field_equivariance_error(
+    model: &dyn ModuleT,
+    group: &ImageGroup,
+    data: &TensorData,
+    max_samples: usize,
+    batch_size: usize,
+    device: Device,
+) -> Result<InvarianceCheck> {
+    symmetry_error(
+        model,
+        group,
+        data,
+        max_samples,
+        batch_size,
+        device,
+        Response::Equivariant,
+    )
+}
+
+/// How a model's output should respond to the group acting on its input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Response {
+    /// Unchanged (logits).
+    Invariant,
+    /// Transformed the same way (fields on the same grid).
+    Equivariant,
+}
+
+fn symmetry_error(
+    model: &dyn ModuleT,
+    group: &ImageGroup,
+    data: &TensorData,
+    max_samples: usize,
+    batch_size: usize,
+    device: Device,
+    response: Response,
+) -> Result<InvarianceCheck> {
     let n = data.len().min(max_samples);
     if n == 0 {
         return Err(NnError::InvalidConfig(
@@ -170,11 +227,17 @@ pub fn invariance_error(
     let size = data.x.size();
     let shape = [size[1], size[2], size[3]];
     let first = data.x.f_narrow(0, 0, 1)?.f_to_device(device)?;
-    let classes = tch::no_grad(|| model.forward_t(&first, false)).size()[1] as usize;
+    let out_channels = tch::no_grad(|| model.forward_t(&first, false)).size()[1] as usize;
     let pairs = group
         .image_actions(device)?
         .into_iter()
-        .map(|a| Ok((a, Action::trivial(classes, device)?)))
+        .map(|a| {
+            let output = match response {
+                Response::Invariant => Action::trivial(out_channels, device)?,
+                Response::Equivariant => a.clone(),
+            };
+            Ok((a, output))
+        })
         .collect::<Result<Vec<_>>>()?;
     let mut worst = 0f64;
     let mut start = 0;
@@ -185,13 +248,17 @@ pub fn invariance_error(
             .f_narrow(0, start as i64, len)?
             .f_to_device(device)?
             .f_reshape([len, shape[0], -1])?;
-        let logits = |v: &Tensor| -> Result<Tensor> {
+        let output = |v: &Tensor| -> Result<Tensor> {
             let images = v.f_reshape([len, shape[0], shape[1], shape[2]])?;
-            Ok(model
+            let y = model
                 .forward_t(&images, false)
-                .f_to_kind(tch::Kind::Float)?)
+                .f_to_kind(tch::Kind::Float)?;
+            Ok(match response {
+                Response::Invariant => y,
+                Response::Equivariant => y.f_reshape([len, out_channels as i64, -1])?,
+            })
         };
-        worst = worst.max(equivariance_error(logits, &flat, &pairs)?);
+        worst = worst.max(equivariance_error(output, &flat, &pairs)?);
         start += len as usize;
     }
     Ok(InvarianceCheck {
@@ -199,4 +266,59 @@ pub fn invariance_error(
         error: worst,
         samples: n,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{AxisGroup, ModelConfig};
+    use gm_nn::model::{Regression, RegressionConfig};
+    use tch::nn::VarStore;
+    use tch::Kind;
+
+    fn regression(rank: usize) -> (VarStore, Regression) {
+        tch::manual_seed(3);
+        let vs = VarStore::new(Device::Cpu);
+        let config = RegressionConfig {
+            group: "C8xC8".into(),
+            in_channels: 4,
+            hidden: 6,
+            blocks: 2,
+            relaxed_rank: rank,
+            ..Default::default()
+        };
+        let model = Regression::new(vs.root(), &config).unwrap();
+        (vs, model)
+    }
+
+    #[test]
+    fn field_equivariance_is_zero_for_exact_layers_and_measurable_for_relaxed_ones() {
+        let model_cfg = ModelConfig {
+            axis_group: AxisGroup::Cyclic,
+            ..crate::config::load_experiment("plume-rotation", &[])
+                .unwrap()
+                .model
+        };
+        let group = ImageGroup::of(&model_cfg, 8, 8).unwrap();
+        let data = TensorData::new(
+            Tensor::randn([5, 4, 8, 8], (Kind::Float, Device::Cpu)),
+            Tensor::zeros([5, 1], (Kind::Float, Device::Cpu)),
+        )
+        .unwrap();
+        let (_, exact) = regression(0);
+        let e = field_equivariance_error(&exact, &group, &data, 5, 2, Device::Cpu).unwrap();
+        assert_eq!((e.group.as_str(), e.samples), ("C8xC8", 5));
+        assert!(e.error < 1e-5, "exact layers: {}", e.error);
+        // A relaxed model with nonzero position vectors is measurably not equivariant.
+        let (vs, relaxed) = regression(1);
+        tch::no_grad(|| {
+            for (name, mut v) in vs.variables() {
+                if name.contains("relax_position") {
+                    v.copy_(&Tensor::randn(v.size(), (Kind::Float, Device::Cpu)));
+                }
+            }
+        });
+        let e = field_equivariance_error(&relaxed, &group, &data, 5, 2, Device::Cpu).unwrap();
+        assert!(e.error > 1e-2, "relaxed layers: {}", e.error);
+    }
 }

@@ -109,6 +109,12 @@ fn regression_run_trains_tests_and_writes_the_rollout_fields() {
         let v = r[key].as_f64().unwrap_or(f64::NAN);
         assert!(v.is_finite() && v >= 0.0, "{key} = {v}: {json}");
     }
+    // The one-step equivariance under the pixel group, measured on the domain test windows.
+    let eq = &json["invariance"];
+    assert_eq!(eq["group"], "C64xC64", "{json}");
+    let e = eq["error"].as_f64().unwrap_or(f64::NAN);
+    assert!(e.is_finite() && e >= 0.0, "equivariance error {e}");
+    assert!(log.contains("one-step equivariance error"), "{log}");
     assert_eq!(json["metric"], "rmse");
     assert_eq!(json["test_metric"], r["rmse_future"]);
     assert_eq!(json["epochs"], 1);

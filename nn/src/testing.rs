@@ -13,6 +13,15 @@ pub struct Action {
     perm: Tensor,
 }
 
+impl Clone for Action {
+    /// Shares the (immutable) permutation tensor.
+    fn clone(&self) -> Self {
+        Self {
+            perm: self.perm.shallow_clone(),
+        }
+    }
+}
+
 impl Action {
     /// The left-regular action `(λ(u)x)(g) = x(u⁻¹g)` on functions on `G`.
     ///

@@ -51,8 +51,9 @@ pub struct RunResult {
     pub device: String,
     /// Whether this was a `--quick` smoke run.
     pub quick: bool,
-    /// The measured invariance of the trained classifier under the experiment's symmetry
-    /// group acting on test images (absent in runs of older versions and for regression).
+    /// The measured invariance of the trained classifier, or the one-step equivariance of
+    /// the trained regression model, under the experiment's symmetry group acting on test
+    /// inputs (absent in runs of older versions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invariance: Option<InvarianceCheck>,
     /// Mean wall seconds of an epoch (training and validation); absent in older files.

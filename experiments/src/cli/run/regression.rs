@@ -18,7 +18,7 @@ use super::{describe, device_name, mean_epoch_seconds, write_result, RunOptions,
 use anyhow::{bail, Context, Result};
 use gm_experiments::config::{Dataset, ExperimentConfig, ModelKind, Symmetry};
 use gm_experiments::data::{load_trajectories, DataError, TrajectorySet};
-use gm_experiments::symmetry::ImageGroup;
+use gm_experiments::symmetry::{field_equivariance_error, ImageGroup};
 use gm_experiments::train::{
     evaluate, fit, fit_protocol, parameter_count, plume_splits, Rollout, TensorData, TrainSettings,
 };
@@ -200,6 +200,9 @@ fn write_rollout_fields(
     std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))
 }
 
+/// Test windows the equivariance error is measured on (at most).
+pub const EQUIVARIANCE_SAMPLES: usize = 64;
+
 /// Trains and tests a regression experiment (see the module docs).
 pub fn run(
     cfg: &ExperimentConfig,
@@ -306,6 +309,16 @@ pub fn run(
         autocast,
         &run_dir.join(ROLLOUT_FIELDS),
     )?;
+    // One step of the trained model under the pixel group (exactly equivariant when every
+    // relaxed layer's position part is zero; the relaxation makes it measurably not).
+    let equivariance = field_equivariance_error(
+        &model,
+        &ImageGroup::of(&cfg.model, height, width)?,
+        &splits.test_domain,
+        EQUIVARIANCE_SAMPLES,
+        cfg.train.batch_size,
+        device,
+    )?;
     let held_file = set.files.get(set.trajectories.len() - r.held_out);
     let rollout_window = format!(
         "domain test window 0: {}, input frames 0..{}, predicted frames {}..{}",
@@ -338,7 +351,7 @@ pub fn run(
         device: device_name(device),
         quick: opts.quick,
         seconds_per_epoch: mean_epoch_seconds(&summary),
-        invariance: None,
+        invariance: Some(equivariance.clone()),
         regression: Some(RegressionResult {
             rmse_future,
             rmse_domain,
@@ -360,7 +373,8 @@ pub fn run(
     println!(
         "{}: RMSE future {rmse_future:.4} / domain {rmse_domain:.4} ({steps}-step rollouts{}; \
          persistence {rmse_future_persistence:.4} / {rmse_domain_persistence:.4}), \
-         {parameters} parameters, {} epochs in {:.1} s ({:.1} s per epoch, best epoch {}) -> {}",
+         {parameters} parameters, {} epochs in {:.1} s ({:.1} s per epoch, best epoch {}), \
+         one-step equivariance error {:.1e} under {} -> {}",
         result.experiment,
         if fitted.shortened(&protocol) {
             format!(
@@ -374,6 +388,8 @@ pub fn run(
         result.train_seconds,
         result.seconds_per_epoch.unwrap_or(0.0),
         result.best_epoch,
+        equivariance.error,
+        equivariance.group,
         run_dir.display()
     );
     Ok(result)
