@@ -71,6 +71,21 @@ pub(crate) fn null_as_nan<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64,
     Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
 }
 
+/// `model` as it trains in `precision` on `device`: with bf16 on CUDA it computes in bf16 on
+/// its fp32 weights (`gm_nn::precision`; no loss scaling), otherwise it is returned as is
+/// (fp16 is autocast inside the trainer; the CPU runs fp32).
+pub(crate) fn in_precision(
+    model: Box<dyn ModuleT>,
+    precision: Precision,
+    device: Device,
+) -> Box<dyn ModuleT> {
+    if precision == Precision::Bf16 && device.is_cuda() {
+        Box::new(CastModel::new(model, Kind::BFloat16))
+    } else {
+        model
+    }
+}
+
 /// Test images the invariance error is measured on (at most).
 pub const INVARIANCE_SAMPLES: usize = 256;
 
@@ -222,12 +237,7 @@ fn classify(
     let (train, val) = all.split(cfg.data.val_fraction, cfg.seed)?;
     let mut vs = VarStore::new(device);
     let model = build_model(cfg, &vs, &splits.train)?;
-    // bf16: the model computes in bf16 on fp32 weights (gm_nn::precision); no loss scaling.
-    let model: Box<dyn ModuleT> = if cfg.train.precision == Precision::Bf16 && device.is_cuda() {
-        Box::new(CastModel::new(model, Kind::BFloat16))
-    } else {
-        model
-    };
+    let model = in_precision(model, cfg.train.precision, device);
     let parameters = parameter_count(&vs);
     eprintln!(
         "{}: {} ({parameters} parameters) on {device:?}; {} train / {} validation / {} test",

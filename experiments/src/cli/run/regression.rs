@@ -14,7 +14,9 @@
 //!
 //! Besides the common run files it writes [`ROLLOUT_FIELDS`]: the predicted and true fields of
 //! the first domain-test window (the first held-out simulation from frame 0).
-use super::{describe, device_name, mean_epoch_seconds, write_result, RunOptions, RunResult};
+use super::{
+    describe, device_name, in_precision, mean_epoch_seconds, write_result, RunOptions, RunResult,
+};
 use anyhow::{bail, Context, Result};
 use gm_experiments::config::{Dataset, ExperimentConfig, ModelKind, Symmetry};
 use gm_experiments::data::{load_trajectories, DataError, TrajectorySet};
@@ -28,7 +30,7 @@ use gm_nn::model::{Regression, RegressionConfig};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
-use tch::nn::VarStore;
+use tch::nn::{ModuleT, VarStore};
 use tch::{Device, Kind, Tensor};
 
 /// File name of the sample rollout: safetensors with two f32 tensors, `predicted` and `true`,
@@ -178,7 +180,7 @@ fn model_config(
 /// Writes the predicted and true fields `(T, C, H, W)` of the first window of `data` to
 /// `path` (atomically).
 fn write_rollout_fields(
-    model: &Regression,
+    model: &dyn ModuleT,
     data: &TensorData,
     steps: usize,
     device: Device,
@@ -244,7 +246,11 @@ pub fn run(
     let (channels, height, width) = (first.channels, first.height, first.width);
     let model_cfg = model_config(cfg, r.input_frames * channels, channels, height, width)?;
     let mut vs = VarStore::new(device);
-    let model = Regression::new(vs.root(), &model_cfg)?;
+    let model = in_precision(
+        Box::new(Regression::new(vs.root(), &model_cfg)?),
+        cfg.train.precision,
+        device,
+    );
     let parameters = parameter_count(&vs);
     let model_name = format!("{} rank {}", describe(cfg), cfg.model.relaxed_rank);
     eprintln!(
@@ -264,7 +270,7 @@ pub fn run(
     let mut settings = TrainSettings::from_config(&cfg.train, cfg.seed);
     settings.resume = opts.resume;
     let summary = fit(
-        &model,
+        model.as_ref(),
         &mut vs,
         &Rollout,
         &splits.train,
@@ -275,7 +281,7 @@ pub fn run(
     let autocast = settings.mixed_precision && device.is_cuda();
     let test = |data: &TensorData| {
         evaluate(
-            &model,
+            model.as_ref(),
             &Rollout,
             data,
             cfg.train.batch_size,
@@ -302,7 +308,7 @@ pub fn run(
     let rmse_future_persistence = baseline(&splits.test_future)?;
     let rmse_domain_persistence = baseline(&splits.test_domain)?;
     write_rollout_fields(
-        &model,
+        model.as_ref(),
         &splits.test_domain,
         steps,
         device,
@@ -312,7 +318,7 @@ pub fn run(
     // One step of the trained model under the pixel group (exactly equivariant when every
     // relaxed layer's position part is zero; the relaxation makes it measurably not).
     let equivariance = field_equivariance_error(
-        &model,
+        model.as_ref(),
         &ImageGroup::of(&cfg.model, height, width)?,
         &splits.test_domain,
         EQUIVARIANCE_SAMPLES,
