@@ -16,6 +16,7 @@ pub mod error;
 pub mod fourier;
 pub mod group;
 pub mod matrix;
+mod shape;
 pub mod space;
 
 pub use error::{Error, Result};

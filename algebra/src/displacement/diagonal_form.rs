@@ -1,7 +1,8 @@
 //! The diagonal form `M = Σ_g diag(d_g) B_g` of a matrix indexed by a group, and the
 //! displacement of its stack `F(M)`.
 
-use super::group::{check_element, check_square};
+use super::group::check_element;
+use crate::shape::check_square;
 use crate::{AnyGroup, FiniteGroup, Result};
 use nalgebra::DMatrix;
 

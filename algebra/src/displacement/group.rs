@@ -4,19 +4,7 @@
 use crate::{Error, FiniteGroup, Result};
 use nalgebra::DMatrix;
 
-/// Checks that `m` is `n × n`.
-pub(super) fn check_square(n: usize, m: &DMatrix<f64>) -> Result<()> {
-    for (what, got) in [("matrix rows", m.nrows()), ("matrix columns", m.ncols())] {
-        if got != n {
-            return Err(Error::ShapeMismatch {
-                what: what.into(),
-                expected: n,
-                got,
-            });
-        }
-    }
-    Ok(())
-}
+use crate::shape::check_square;
 
 /// Checks that `s` is an element index of a group of order `n`.
 pub(super) fn check_element(n: usize, s: usize) -> Result<()> {

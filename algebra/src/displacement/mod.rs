@@ -54,17 +54,4 @@ pub use shift::{KrylovSum, ShiftKrylov};
 pub use toeplitz_like::ToeplitzLike;
 pub use vandermonde_like::VandermondeLike;
 
-/// Panics with a shape message (the cold path of [`check_len`]).
-#[cold]
-#[track_caller]
-fn shape_panic(what: &str, expected: usize, got: usize) -> ! {
-    panic!("shape mismatch in {what}: expected {expected}, got {got}")
-}
-
-/// Hot-path length check: panics with a shape message when `got != expected`.
-#[track_caller]
-fn check_len(what: &str, expected: usize, got: usize) {
-    if got != expected {
-        shape_panic(what, expected, got);
-    }
-}
+use crate::shape::check_len;

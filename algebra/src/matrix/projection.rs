@@ -5,19 +5,7 @@ use super::{GroupMatrix, Kernel};
 use crate::{Error, FiniteGroup, Result};
 use nalgebra::DMatrix;
 
-/// Checks that `m` is `n × n` for a group of order `n`.
-fn check_square(n: usize, m: &DMatrix<f64>) -> Result<()> {
-    for (what, got) in [("matrix rows", m.nrows()), ("matrix columns", m.ncols())] {
-        if got != n {
-            return Err(Error::ShapeMismatch {
-                what: what.into(),
-                expected: n,
-                got,
-            });
-        }
-    }
-    Ok(())
-}
+use crate::shape::check_square;
 
 /// The mean of each group diagonal: `f(g) = (1/n) Σ_{(a,b): g_a⁻¹g_b = g} M[a,b]`.
 fn diagonal_means<G: FiniteGroup + ?Sized>(group: &G, m: &DMatrix<f64>) -> Result<Vec<f64>> {
