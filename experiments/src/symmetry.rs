@@ -9,7 +9,8 @@
 //!   cyclic shifts, a rotation by 90° and (p4m) a mirror image.
 //!
 //! A GM classifier with exact layers is invariant under `G` (its logits do not change when
-//! `G` acts on the input); [`invariance_error`] measures how far a trained model is from that.
+//! `G` acts on the input); [`symmetry_error`] measures how far a trained model is from that
+//! (and, for field-to-field models, from equivariance).
 use crate::config::{AxisGroup, ModelConfig, Symmetry};
 use crate::train::TensorData;
 use gm_algebra::group::{parse_group, Wallpaper};
@@ -149,74 +150,31 @@ pub struct InvarianceCheck {
     pub samples: usize,
 }
 
-/// The invariance error of the classifier `model` under the generators of `group` acting
-/// on the first `max_samples` images of `data` (evaluated in batches of `batch_size` on
-/// `device`, without autocast).
-///
-/// # Errors
-/// Errors of the model or libtorch; [`NnError::InvalidConfig`] on empty data.
-pub fn invariance_error(
-    model: &dyn ModuleT,
-    group: &ImageGroup,
-    data: &TensorData,
-    max_samples: usize,
-    batch_size: usize,
-    device: Device,
-) -> Result<InvarianceCheck> {
-    symmetry_error(
-        model,
-        group,
-        data,
-        max_samples,
-        batch_size,
-        device,
-        Response::Invariant,
-    )
-}
-
-/// The equivariance error of a field-to-field model (the regression model: input frames
-/// `(B, C, H, W)` to the next frame `(B, C', H, W)`, one step) under the generators of
-/// `group` acting on the pixels of input and output alike: the largest
-/// `max|f(u·x) − u·f(x)| / max|f(x)|` on the first `max_samples` windows of `data`.
-///
-/// # Errors
-/// Errors of the model or libtorch; [`NnError::InvalidConfig`] on empty data.
-pub fn field_equivariance_error(
-    model: &dyn ModuleT,
-    group: &ImageGroup,
-    data: &TensorData,
-    max_samples: usize,
-    batch_size: usize,
-    device: Device,
-) -> Result<InvarianceCheck> {
-    symmetry_error(
-        model,
-        group,
-        data,
-        max_samples,
-        batch_size,
-        device,
-        Response::Equivariant,
-    )
-}
-
 /// How a model's output should respond to the group acting on its input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Response {
-    /// Unchanged (logits).
+pub enum Response {
+    /// Unchanged: a classifier's logits, `max|f(u·x) − f(x)| / max|f(x)|`.
     Invariant,
-    /// Transformed the same way (fields on the same grid).
+    /// Transformed the same way: a field-to-field model (the regression model, input frames
+    /// `(B, C, H, W)` to the next frame `(B, C', H, W)`), `max|f(u·x) − u·f(x)| / max|f(x)|`.
     Equivariant,
 }
 
-fn symmetry_error(
+/// How far `model` is from responding to the generators of `group` (acting on the pixels of
+/// its input, and for [`Response::Equivariant`] of its output) as `response` says, measured
+/// on the first `max_samples` inputs of `data` in batches of `batch_size` on `device`
+/// (evaluation mode, no autocast); the largest value over generators and batches.
+///
+/// # Errors
+/// Errors of the model or libtorch; [`NnError::InvalidConfig`] on empty data.
+pub fn symmetry_error(
     model: &dyn ModuleT,
     group: &ImageGroup,
+    response: Response,
     data: &TensorData,
     max_samples: usize,
     batch_size: usize,
     device: Device,
-    response: Response,
 ) -> Result<InvarianceCheck> {
     let n = data.len().min(max_samples);
     if n == 0 {
@@ -306,7 +264,16 @@ mod tests {
         )
         .unwrap();
         let (_, exact) = regression(0);
-        let e = field_equivariance_error(&exact, &group, &data, 5, 2, Device::Cpu).unwrap();
+        let e = symmetry_error(
+            &exact,
+            &group,
+            Response::Equivariant,
+            &data,
+            5,
+            2,
+            Device::Cpu,
+        )
+        .unwrap();
         assert_eq!((e.group.as_str(), e.samples), ("C8xC8", 5));
         assert!(e.error < 1e-5, "exact layers: {}", e.error);
         // A relaxed model with nonzero position vectors is measurably not equivariant.
@@ -318,7 +285,16 @@ mod tests {
                 }
             }
         });
-        let e = field_equivariance_error(&relaxed, &group, &data, 5, 2, Device::Cpu).unwrap();
+        let e = symmetry_error(
+            &relaxed,
+            &group,
+            Response::Equivariant,
+            &data,
+            5,
+            2,
+            Device::Cpu,
+        )
+        .unwrap();
         assert!(e.error > 1e-2, "relaxed layers: {}", e.error);
     }
 }

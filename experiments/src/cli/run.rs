@@ -11,7 +11,7 @@ use gm_experiments::config::{
     load_experiment, overrides::Override, ExperimentConfig, ModelKind, Precision, Symmetry, Task,
 };
 use gm_experiments::data::{load_images, ImageSet};
-use gm_experiments::symmetry::{invariance_error, ImageGroup, InvarianceCheck};
+use gm_experiments::symmetry::{symmetry_error, ImageGroup, InvarianceCheck, Response};
 use gm_experiments::train::{
     checkpoint, evaluate, fit, parameter_count, Classification, FitSummary, TensorData,
     TrainSettings,
@@ -270,9 +270,10 @@ fn classify(
     // The GM models' group; the CNN baseline is measured under the group its GM
     // counterpart would use.
     let group = ImageGroup::of(&cfg.model, splits.train.height, splits.train.width)?;
-    let invariance = invariance_error(
+    let invariance = symmetry_error(
         model.as_ref(),
         &group,
+        Response::Invariant,
         &test,
         INVARIANCE_SAMPLES,
         cfg.train.batch_size,
@@ -472,7 +473,8 @@ mod tests {
         let data = TensorData::new(x, Tensor::zeros([4], tch::kind::INT64_CPU)).unwrap();
         let cfg = load_experiment("rot-mnist-digits-cnn", &[]).unwrap();
         let group = ImageGroup::of(&cfg.model, 8, 8).unwrap();
-        let c = invariance_error(&cnn, &group, &data, 4, 2, Device::Cpu).unwrap();
+        let c =
+            symmetry_error(&cnn, &group, Response::Invariant, &data, 4, 2, Device::Cpu).unwrap();
         // Its GM counterpart, rot-mnist-digits, uses a dihedral group on each image axis.
         assert_eq!((c.group.as_str(), c.samples), ("D4xD4", 4));
         assert!(c.error > 1e-3, "{c:?}");

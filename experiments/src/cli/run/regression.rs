@@ -20,7 +20,7 @@ use super::{
 use anyhow::{bail, Context, Result};
 use gm_experiments::config::{Dataset, ExperimentConfig, ModelKind, Symmetry};
 use gm_experiments::data::{load_trajectories, DataError, TrajectorySet};
-use gm_experiments::symmetry::{field_equivariance_error, ImageGroup};
+use gm_experiments::symmetry::{symmetry_error, ImageGroup, Response};
 use gm_experiments::train::{
     evaluate, fit, fit_protocol, parameter_count, plume_splits, Rollout, TensorData, TrainSettings,
 };
@@ -317,9 +317,10 @@ pub fn run(
     )?;
     // One step of the trained model under the pixel group (exactly equivariant when every
     // relaxed layer's position part is zero; the relaxation makes it measurably not).
-    let equivariance = field_equivariance_error(
+    let equivariance = symmetry_error(
         model.as_ref(),
         &ImageGroup::of(&cfg.model, height, width)?,
+        Response::Equivariant,
         &splits.test_domain,
         EQUIVARIANCE_SAMPLES,
         cfg.train.batch_size,
