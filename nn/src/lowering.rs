@@ -45,17 +45,48 @@ impl Axis {
         })
     }
 
-    /// The reference's one-axis support `S₁` for radius `t`, as indices in this axis:
-    /// `r^i` for `i = −t..=t` (cyclic), then also `f·r^i` for `i = −t..=t` (dihedral).
-    /// Exponents are taken mod `n`, so a radius wider than the axis repeats elements (as in
-    /// the reference).
+    /// The reference's one-axis support `S₁` for radius `t`, as indices in this axis, in the
+    /// reference's order (its `generate_neighborhood`): `r^i` for `i = −t..=t` (cyclic);
+    /// `r^i, f·r^i` interleaved for `i = −t..=t` (dihedral:
+    /// `[r^−t, f·r^−t, r^−t+1, f·r^−t+1, …, r^t, f·r^t]`). Exponents are taken mod `n`, so a
+    /// radius wider than the axis repeats elements (as in the reference).
+    ///
+    /// # Example
+    /// ```
+    /// use gm_nn::lowering::Axis;
+    /// // D_5 (rotations 0..5, then reflections f·r^i at 5 + i), t = 1.
+    /// assert_eq!(Axis::Dihedral(5).reference_support(1), vec![4, 9, 0, 5, 1, 6]);
+    /// assert_eq!(Axis::Cyclic(5).reference_support(1), vec![4, 0, 1]);
+    /// ```
     pub fn reference_support(&self, t: usize) -> Vec<usize> {
         let t = t as i64;
         let wrap = |i: i64, n: usize| i.rem_euclid(n as i64) as usize;
         match *self {
             Axis::Cyclic(n) => (-t..=t).map(|i| wrap(i, n)).collect(),
-            Axis::Dihedral(n) => (0..2)
-                .flat_map(|flip| (-t..=t).map(move |i| flip * n + wrap(i, n)))
+            Axis::Dihedral(n) => (-t..=t)
+                .flat_map(|i| (0..2).map(move |flip| flip * n + wrap(i, n)))
+                .collect(),
+        }
+    }
+
+    /// Where each entry of [`Axis::reference_support`] sat in the order this crate used
+    /// before version 0.2 (dihedral: all rotations `r^−t..r^t` first, then all reflections
+    /// `f·r^−t..f·r^t`; cyclic: unchanged): entry `j` of the current order is entry
+    /// `legacy[j]` of the old one. On a dihedral axis, `j = 2(i+t) + flip` comes from
+    /// `flip·(2t+1) + (i+t)`.
+    ///
+    /// # Example
+    /// ```
+    /// use gm_nn::lowering::Axis;
+    /// assert_eq!(Axis::Dihedral(5).legacy_support_order(1), vec![0, 3, 1, 4, 2, 5]);
+    /// assert_eq!(Axis::Cyclic(5).legacy_support_order(1), vec![0, 1, 2]);
+    /// ```
+    pub fn legacy_support_order(&self, t: usize) -> Vec<usize> {
+        let width = 2 * t + 1;
+        match *self {
+            Axis::Cyclic(_) => (0..width).collect(),
+            Axis::Dihedral(_) => (0..2 * width)
+                .map(|j| (j % 2) * width + j / 2)
                 .collect(),
         }
     }
@@ -131,6 +162,33 @@ pub fn radius_support(axes: &[Axis], radius: usize) -> Result<Vec<usize>> {
             .collect();
     }
     Ok(support.into_iter().map(|s| grid.inv_idx(s)).collect())
+}
+
+/// The permutation that converts kernel weights trained with this crate's dihedral radius
+/// order before version 0.2 (rotations first, then reflections, on every dihedral axis) to
+/// the current order (the reference's): `w_new[…, k] = w_old[…, legacy[k]]`, i.e.
+/// `w_new = w_old.index_select(-1, legacy)`. Per axis it is
+/// [`Axis::legacy_support_order`]; over the grid, `k` and `legacy[k]` are mixed-radix indices,
+/// last axis fastest. On cyclic grids it is the identity.
+///
+/// # Example
+/// ```
+/// use gm_nn::lowering::{legacy_radius_order, Axis};
+/// let p = legacy_radius_order(&[Axis::Dihedral(14); 2], 3);
+/// assert_eq!(p.len(), 196);
+/// assert_eq!(&p[..4], &[0, 7, 1, 8]);
+/// let id = legacy_radius_order(&[Axis::Cyclic(8); 2], 1);
+/// assert_eq!(id, (0..9).collect::<Vec<_>>());
+/// ```
+pub fn legacy_radius_order(axes: &[Axis], radius: usize) -> Vec<usize> {
+    axes.iter().fold(vec![0usize], |prefix, axis| {
+        let per_axis = axis.legacy_support_order(radius);
+        let width = per_axis.len();
+        prefix
+            .iter()
+            .flat_map(|&p| per_axis.iter().map(move |&j| p * width + j))
+            .collect()
+    })
 }
 
 /// The support of radius `t` on a wallpaper group `p4(N)`/`p4m(N)`: every element

@@ -110,28 +110,49 @@ impl SubgroupPool {
         Ok((Self::new(&group, &members, &window, mode, device)?, halved))
     }
 
-    /// The reference implementation's GMPool on `Z_n × Z_n` (`n` even), index for index: the
-    /// subgroup `H = (2Z_n)²` listed with the **first** coordinate varying fastest (the
-    /// reference's loop order, so the pooled image comes out transposed), and the window of
-    /// the reference's "neighbourhood" — the identity, then the elements at positions 1, last
-    /// and 2 of the product's element order: `W = {(0,0), (0,1), (−1,−1), (0,2)}`. Unlike
-    /// [`SubgroupPool::stride2`] these windows overlap and miss elements, so this pool has no
-    /// upsampling transpose. Equivariant under `H` like every subgroup pool.
+    /// The reference implementation's GMPool on `axis × axis`, index for index (its
+    /// `gm_pooling/pool_utils.py`), for a cyclic axis `Z_n` or a dihedral axis `D_n`, `n` even.
+    ///
+    /// - The subgroup `H = H₁ × H₁` with `H₁ = ⟨r²⟩` (cyclic) or `⟨r², f⟩` (dihedral), listed
+    ///   in the reference's loop order: on `Z_n²` the **first** coordinate varies fastest (so
+    ///   the pooled image comes out transposed); on `D_n²` the first coordinate varies slowest,
+    ///   `H₁` listed as `r^0, r^2, …, f·r^0, f·r^2, …`.
+    /// - The window of the reference's "neighbourhood": the identity, then the elements at
+    ///   positions 1, last and 2 of the product's element order: on `Z_n²`
+    ///   `W = {(0,0), (0,1), (−1,−1), (0,2)}`, on `D_n²`
+    ///   `W = {(e,e), (e,r), (f·r^{n−1}, f·r^{n−1}), (e,r²)}`.
+    ///
+    /// Unlike [`SubgroupPool::stride2`] these windows overlap and miss elements, so this pool
+    /// has no upsampling transpose. Equivariant under `H` like every subgroup pool.
     ///
     /// # Errors
     /// [`NnError::InvalidConfig`] for an odd or too small `n` (below 4).
-    pub fn reference_gmpool(n: usize, mode: PoolMode, device: Device) -> Result<Self> {
+    pub fn reference_gmpool(axis: Axis, mode: PoolMode, device: Device) -> Result<Self> {
+        let (n, m) = match axis {
+            Axis::Cyclic(n) | Axis::Dihedral(n) => (n, axis.order()),
+        };
         if n % 2 != 0 || n < 4 {
             return Err(NnError::InvalidConfig(format!(
-                "the reference GMPool needs an even n ≥ 4, got {n}"
+                "the reference GMPool needs an even n ≥ 4, got {axis:?}"
             )));
         }
-        let group = crate::lowering::grid_group(&[Axis::Cyclic(n), Axis::Cyclic(n)])?;
-        let at = |a: usize, b: usize| a * n + b;
-        let members: Vec<usize> = (0..n / 2)
-            .flat_map(|j| (0..n / 2).map(move |i| at(2 * i, 2 * j)))
-            .collect();
-        let window = [at(0, 0), at(0, 1), at(n - 1, n - 1), at(0, 2)];
+        let group = crate::lowering::grid_group(&[axis, axis])?;
+        let at = |a: usize, b: usize| a * m + b;
+        // Positions 0, 1, last and 2 of the product's element order (first coordinate slowest).
+        let window = [at(0, 0), at(0, 1), at(m - 1, m - 1), at(0, 2)];
+        let members: Vec<usize> = match axis {
+            Axis::Cyclic(_) => (0..n / 2)
+                .flat_map(|j| (0..n / 2).map(move |i| at(2 * i, 2 * j)))
+                .collect(),
+            Axis::Dihedral(_) => {
+                let h1: Vec<usize> = (0..2)
+                    .flat_map(|flip| (0..n / 2).map(move |i| flip * n + 2 * i))
+                    .collect();
+                h1.iter()
+                    .flat_map(|&a| h1.iter().map(move |&b| at(a, b)))
+                    .collect()
+            }
+        };
         Self::new(&group, &members, &window, mode, device)
     }
 

@@ -1,6 +1,8 @@
 //! Shared helpers of the gm-nn integration tests.
 #![allow(dead_code)]
 
+pub mod reference_gmcnn;
+
 use gm_algebra::group::parse_group;
 use gm_algebra::matrix::GroupMatrix;
 use gm_algebra::{AnyGroup, FiniteGroup};
