@@ -85,9 +85,7 @@ impl Axis {
         let width = 2 * t + 1;
         match *self {
             Axis::Cyclic(_) => (0..width).collect(),
-            Axis::Dihedral(_) => (0..2 * width)
-                .map(|j| (j % 2) * width + j / 2)
-                .collect(),
+            Axis::Dihedral(_) => (0..2 * width).map(|j| (j % 2) * width + j / 2).collect(),
         }
     }
 

@@ -127,7 +127,10 @@ fn every_backend_equals_the_reference_layer_built_by_pytorch() {
         for kind in [Kind::Double, Kind::Float] {
             for (backend, err) in backend_errors(axis, t, &run, kind) {
                 eprintln!("{axis:?}² t = {t} {kind:?} {backend}: ‖y − y_ref‖/‖y_ref‖ = {err:.2e}");
-                assert!(err <= 1e-5, "{axis:?}² t = {t} {kind:?} {backend}: {err:.3e}");
+                assert!(
+                    err <= 1e-5,
+                    "{axis:?}² t = {t} {kind:?} {backend}: {err:.3e}"
+                );
             }
         }
     }

@@ -104,9 +104,14 @@ pub fn generate_elements(group: RefGroup, n: i64) -> Vec<RefElement> {
 pub fn get_group_matrix(elements: &[RefElement]) -> Vec<Vec<String>> {
     let inverses: Vec<RefElement> = elements.iter().map(RefElement::inverse).collect();
     inverses
-            .iter()
-            .map(|ik| elements.iter().map(|ej| ik.product(ej).to_string()).collect())
-            .collect()
+        .iter()
+        .map(|ik| {
+            elements
+                .iter()
+                .map(|ej| ik.product(ej).to_string())
+                .collect()
+        })
+        .collect()
 }
 
 /// `kronecker_product(M1, M2)`: row `(k1, k2)`, column `(j1, j2)` (first factor slowest)
