@@ -198,3 +198,37 @@ fn a_corrupted_table_fails_the_orthogonality_check() {
     values.pop();
     assert!(check_orthogonality(24, t.class_sizes(), &values).is_err());
 }
+
+#[test]
+fn young_orthogonal_form_on_s6_is_validated_against_the_exact_table() {
+    use gm_algebra::fourier::young_orthogonal_irreps;
+    let s6 = Symmetric::new(6).unwrap();
+    let classes = ConjugacyClasses::compute(&s6);
+    let exact = CharacterTable::compute(&s6, &classes)
+        .unwrap()
+        .complex_values();
+    let yor = young_orthogonal_irreps(&s6).unwrap();
+    let gens = s6.generator_indices();
+    let mut characters = Vec::new();
+    for r in yor.irreps() {
+        let rep = r.rep();
+        for a in 0..s6.order() {
+            let m = rep.matrix(a);
+            let d = r.dim();
+            // Orthogonal, and a homomorphism on every (element, generator) pair.
+            assert!(
+                (m * m.transpose() - nalgebra::DMatrix::<Complex64>::identity(d, d)).norm() < 1e-12
+            );
+            for &s in &gens {
+                let residual = (m * rep.matrix(s) - rep.matrix(s6.mul_idx(a, s))).norm();
+                assert!(residual < 1e-10, "ρ_{d}(a)ρ(s) ≠ ρ(as): {residual:e}");
+            }
+        }
+        characters.push(
+            (0..classes.count())
+                .map(|k| rep.matrix(classes.representative(k)).trace())
+                .collect::<Vec<Complex64>>(),
+        );
+    }
+    assert!(same_rows(&characters, &exact, 1e-9));
+}

@@ -25,20 +25,50 @@ pub fn class_matrix<G: FiniteGroup + ?Sized>(
     classes: &ConjugacyClasses,
     i: usize,
 ) -> Vec<Vec<u64>> {
+    let all: Vec<usize> = (0..classes.count()).collect();
+    class_matrix_rows(g, classes, i, &all)
+}
+
+/// The rows `j ∈ rows` of [`class_matrix`]`(g, classes, i)`, at `|C_i|` products per row.
+///
+/// Counting the triples `(y, z_j, w)` with `y ∈ C_i`, `w ∈ C_k`, `y z_j = w` in two ways gives
+/// `|C_k| a_{ijk} = |C_j| · #{y ∈ C_i : y z_j ∈ C_k}`, so one pass over `C_i` with the fixed
+/// representative `z_j` yields row `j` for every `k` at once.
+///
+/// # Example
+/// ```
+/// use gm_algebra::character::{class_matrix, class_matrix_rows};
+/// use gm_algebra::group::{ConjugacyClasses, Symmetric};
+/// let s4 = Symmetric::new(4).unwrap();
+/// let cl = ConjugacyClasses::compute(&s4);
+/// let full = class_matrix(&s4, &cl, 2);
+/// assert_eq!(class_matrix_rows(&s4, &cl, 2, &[3, 1]), vec![full[3].clone(), full[1].clone()]);
+/// ```
+pub fn class_matrix_rows<G: FiniteGroup + ?Sized>(
+    g: &G,
+    classes: &ConjugacyClasses,
+    i: usize,
+    rows: &[usize],
+) -> Vec<Vec<u64>> {
     let r = classes.count();
-    let inverses: Vec<usize> = classes.members(i).iter().map(|&x| g.inv_idx(x)).collect();
-    let columns: Vec<Vec<u64>> = (0..r)
-        .map(|k| {
-            let z = classes.representative(k);
-            let mut column = vec![0u64; r];
-            for &xi in &inverses {
-                column[classes.class_of(g.mul_idx(xi, z))] += 1;
+    rows.iter()
+        .map(|&j| {
+            let z = classes.representative(j);
+            let mut counts = vec![0u64; r];
+            for &y in classes.members(i) {
+                counts[classes.class_of(g.mul_idx(y, z))] += 1;
             }
-            column
+            let size_j = classes.size(j) as u64;
+            counts
+                .iter()
+                .enumerate()
+                .map(|(k, &c)| {
+                    let size_k = classes.size(k) as u64;
+                    debug_assert_eq!(c * size_j % size_k, 0, "|C_k| divides the count");
+                    c * size_j / size_k
+                })
+                .collect()
         })
-        .collect();
-    (0..r)
-        .map(|j| columns.iter().map(|column| column[j]).collect())
         .collect()
 }
 

@@ -16,7 +16,7 @@
 //! (1967); G. J. A. Schneider, "Dixon's character table algorithm revisited", J. Symbolic
 //! Comput. 9 (1990).
 
-use super::class_algebra::{class_matrix, power_maps};
+use super::class_algebra::{class_matrix_rows, power_maps};
 use super::prime_field::PrimeField;
 use super::table::CharacterTable;
 use crate::cyclotomic::Cyclotomic;
@@ -109,10 +109,14 @@ fn central_characters<G: FiniteGroup + ?Sized>(
         if pending.is_empty() {
             break;
         }
-        let m: Vec<Vec<u64>> = class_matrix(g, classes, i)
-            .into_iter()
-            .map(|row| row.into_iter().map(|a| f.reduce(a)).collect())
-            .collect();
+        // Only the rows at the pending spaces' pivot columns are needed.
+        let mut needed: Vec<usize> = pending.iter().flat_map(|(_, p)| p.clone()).collect();
+        needed.sort_unstable();
+        needed.dedup();
+        let mut m: Vec<Vec<u64>> = vec![Vec::new(); r];
+        for (j, row) in needed.iter().zip(class_matrix_rows(g, classes, i, &needed)) {
+            m[*j] = row.into_iter().map(|a| f.reduce(a)).collect();
+        }
         let mut next = Vec::new();
         for (basis, pivots) in pending {
             let d = basis.len();

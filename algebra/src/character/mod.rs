@@ -12,7 +12,7 @@ mod prime_field;
 mod table;
 
 pub use abelian::abelian_character_table;
-pub use class_algebra::{class_matrix, power_maps};
+pub use class_algebra::{class_matrix, class_matrix_rows, power_maps};
 pub use dixon_schneider::dixon_schneider;
 pub use table::{check_orthogonality, CharacterTable};
 
