@@ -104,6 +104,34 @@ pub enum Error {
         /// Which commutator failed and by how much.
         reason: String,
     },
+    /// A computed character table that failed a check it must pass (an orthogonality relation,
+    /// an integral Frobenius–Schur indicator, a lift to cyclotomic integers): a bug, reported
+    /// instead of a wrong table.
+    #[error("character table check failed: {relation} (residual {residual:e})")]
+    CharacterTableCheck {
+        /// The relation that failed.
+        relation: String,
+        /// How far from holding it is.
+        residual: f64,
+    },
+    /// An algorithm whose memory grows with the group would need more than the memory budget
+    /// (see [`crate::budget`]); nothing was allocated.
+    #[error(
+        "{operation} needs {} but the memory budget is {}; {advice} (or raise the budget with \
+         the environment variable GM_MEMORY_BUDGET or gm's --memory-budget flag)",
+        crate::budget::human_bytes(*.needed),
+        crate::budget::human_bytes(Some(*.budget))
+    )]
+    OverBudget {
+        /// What was asked.
+        operation: String,
+        /// The bytes it would allocate (`None`: more than `u64::MAX`).
+        needed: Option<u64>,
+        /// The budget in force, in bytes.
+        budget: u64,
+        /// What to do instead.
+        advice: String,
+    },
 }
 
 /// `Result` with the crate's [`Error`](enum@Error).

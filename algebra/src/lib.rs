@@ -11,6 +11,9 @@
 //! then comes for free.
 #![deny(missing_docs)]
 
+pub mod budget;
+pub mod character;
+pub mod cyclotomic;
 pub mod displacement;
 pub mod error;
 pub mod fourier;

@@ -1,23 +1,23 @@
-//! `gm group show SPEC [--json]`: order, generators, abelian-ness and conjugacy classes of a
-//! group given by a spec (the grammar of `gm_algebra::group::parse_group`).
+//! `gm group show SPEC [--json]`: order, generators, abelian-ness, conjugacy classes and the
+//! exact character table of a group given by a spec (the grammar of
+//! `gm_algebra::group::parse_group`).
 //!
 //! The JSON form is stable:
 //! `{"order": int, "abelian": bool, "generators": [str],
-//!   "classes": [{"size": int, "element_order": int, "representative": str}],
+//!   "classes": [{"name": str, "size": int, "element_order": int, "representative": str}],
 //!   "irreps": [{"dim": int, "type": "real"|"complex"|"quaternionic"}],
-//!   "character_table": [[[re, im], ...], ...]}` — character-table rows in the order of
-//! "irreps", columns in the order of "classes". "irreps" and "character_table" are omitted
-//! (and a note is printed in text mode) for groups of order above [`IRREP_ORDER_LIMIT`], where
-//! the numerical irrep construction would take more than a few seconds.
+//!   "character_table": [[[re, im], ...], ...],
+//!   "character_table_exact": [[str, ...], ...],
+//!   "omitted": [str]}` — character-table rows in the order of "irreps", columns in the order
+//! of "classes"; the exact values are cyclotomic integers in GAP's `E(n)` notation. A part
+//! that does not fit in the memory budget (`--memory-budget`, `GM_MEMORY_BUDGET`) is left out
+//! and "omitted" says what it would need and what to do instead.
 use anyhow::Result;
-use gm_algebra::fourier::{representation_summary, FsType};
+use gm_algebra::character::CharacterTable;
+use gm_algebra::fourier::FsType;
 use gm_algebra::group::{parse_group, ConjugacyClasses};
 use gm_algebra::{Error, FiniteGroup};
 use serde::Serialize;
-
-/// The largest order for which `gm group show` computes irreps and the character table
-/// (A_7, order 2,520, takes under a second on a 2-core machine; S_7, order 5,040, about 3 s).
-pub const IRREP_ORDER_LIMIT: usize = 2520;
 
 /// The documented JSON summary of a group.
 #[derive(Debug, Serialize)]
@@ -29,19 +29,29 @@ pub struct GroupSummary {
     /// Labels of a generating set.
     pub generators: Vec<String>,
     /// The conjugacy classes, in `ConjugacyClasses`' order (the identity's class first).
-    pub classes: Vec<ClassSummary>,
-    /// The irreducible representations (degree and Frobenius–Schur type), when computable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub classes: Option<Vec<ClassSummary>>,
+    /// The irreducible characters' degrees and Frobenius–Schur types.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub irreps: Option<Vec<IrrepSummary>>,
     /// χ_ρ(class) as `[re, im]`: rows follow `irreps`, columns follow `classes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub character_table: Option<Vec<Vec<[f64; 2]>>>,
+    /// The same values exactly, in GAP's `E(n)` notation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub character_table_exact: Option<Vec<Vec<String>>>,
+    /// Why a part is missing: what it would need and what to do instead.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub omitted: Vec<String>,
+    /// The table in GAP's `Display` layout (text mode only).
+    #[serde(skip)]
+    pub table_text: Option<String>,
 }
 
-/// One irreducible representation in [`GroupSummary`].
+/// One irreducible character in [`GroupSummary`].
 #[derive(Debug, Serialize)]
 pub struct IrrepSummary {
-    /// The degree `d_ρ`.
+    /// The degree `χ(1)`.
     pub dim: usize,
     /// The Frobenius–Schur type: "real", "complex" or "quaternionic".
     #[serde(rename = "type")]
@@ -51,6 +61,9 @@ pub struct IrrepSummary {
 /// One conjugacy class in [`GroupSummary`].
 #[derive(Debug, Serialize)]
 pub struct ClassSummary {
+    /// GAP-style name: element order and a letter (`2a`, `2b`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The number of elements in the class.
     pub size: usize,
     /// The order of each element of the class.
@@ -59,38 +72,28 @@ pub struct ClassSummary {
     pub representative: String,
 }
 
+/// `Ok(None)` with the reason recorded in `omitted` when `r` is over the memory budget.
+fn within_budget<T>(r: gm_algebra::Result<T>, omitted: &mut Vec<String>) -> Result<Option<T>> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(e @ Error::OverBudget { .. }) => {
+            omitted.push(e.to_string());
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Computes the summary of the group named by `spec`.
 pub fn summarise(spec: &str) -> Result<GroupSummary> {
     let group = parse_group(spec)?;
-    let classes = ConjugacyClasses::compute(&group);
-    let summary = if group.order() <= IRREP_ORDER_LIMIT {
-        representation_summary(&group)
-    } else {
-        Err(Error::TooLarge {
-            order: group.order(),
-            operation: "gm group show's irreps".into(),
-            limit: IRREP_ORDER_LIMIT,
-        })
+    let mut omitted = Vec::new();
+    let classes = within_budget(ConjugacyClasses::try_compute(&group), &mut omitted)?;
+    let table = match &classes {
+        Some(cl) => within_budget(CharacterTable::compute(&group, cl), &mut omitted)?,
+        None => None,
     };
-    let (irreps, character_table) = match summary {
-        Ok(r) => (
-            Some(
-                r.dims
-                    .iter()
-                    .zip(&r.types)
-                    .map(|(&dim, &kind)| IrrepSummary { dim, kind })
-                    .collect(),
-            ),
-            Some(
-                r.character_table
-                    .iter()
-                    .map(|row| row.iter().map(|z| [z.re, z.im]).collect())
-                    .collect(),
-            ),
-        ),
-        Err(Error::TooLarge { .. }) => (None, None),
-        Err(e) => return Err(e.into()),
-    };
+    let names = table.as_ref().map(CharacterTable::class_names);
     Ok(GroupSummary {
         order: group.order(),
         abelian: group.is_abelian(),
@@ -99,17 +102,39 @@ pub fn summarise(spec: &str) -> Result<GroupSummary> {
             .into_iter()
             .map(|g| group.label(g))
             .collect(),
-        classes: classes
-            .infos()
-            .into_iter()
-            .map(|c| ClassSummary {
-                size: c.size,
-                element_order: c.element_order,
-                representative: group.label(c.representative),
-            })
-            .collect(),
-        irreps,
-        character_table,
+        classes: classes.as_ref().map(|cl| {
+            cl.infos()
+                .into_iter()
+                .enumerate()
+                .map(|(k, c)| ClassSummary {
+                    name: names.as_ref().map(|n| n[k].clone()),
+                    size: c.size,
+                    element_order: c.element_order,
+                    representative: group.label(c.representative),
+                })
+                .collect()
+        }),
+        irreps: table.as_ref().map(|t| {
+            t.degrees()
+                .into_iter()
+                .zip(t.fs_types())
+                .map(|(dim, &kind)| IrrepSummary { dim, kind })
+                .collect()
+        }),
+        character_table: table.as_ref().map(|t| {
+            t.complex_values()
+                .iter()
+                .map(|row| row.iter().map(|z| [z.re, z.im]).collect())
+                .collect()
+        }),
+        character_table_exact: table.as_ref().map(|t| {
+            t.values()
+                .iter()
+                .map(|row| row.iter().map(ToString::to_string).collect())
+                .collect()
+        }),
+        omitted,
+        table_text: table.as_ref().map(|t| t.display_gap(spec)),
     })
 }
 
@@ -126,17 +151,22 @@ pub fn run(spec: &str, json: bool) -> Result<()> {
         if s.abelian { "abelian" } else { "non-abelian" }
     );
     println!("generators: {}", s.generators.join(", "));
-    println!("{} conjugacy classes:", s.classes.len());
-    println!("{:>8} {:>6}  representative", "size", "order");
-    for c in &s.classes {
-        println!("{:>8} {:>6}  {}", c.size, c.element_order, c.representative);
-    }
-    match &s.irreps {
-        Some(irreps) => {
-            let dims: Vec<String> = irreps.iter().map(|r| r.dim.to_string()).collect();
-            println!("{} irreps, degrees {}", irreps.len(), dims.join(", "));
+    if let Some(classes) = &s.classes {
+        println!("{} conjugacy classes:", classes.len());
+        println!("{:>6} {:>8} {:>6}  representative", "name", "size", "order");
+        for c in classes {
+            let name = c.name.as_deref().unwrap_or("");
+            println!(
+                "{name:>6} {:>8} {:>6}  {}",
+                c.size, c.element_order, c.representative
+            );
         }
-        None => println!("irreps: not computed above order {IRREP_ORDER_LIMIT}"),
+    }
+    if let Some(text) = &s.table_text {
+        println!("\ncharacter table:\n{text}");
+    }
+    for reason in &s.omitted {
+        println!("omitted: {reason}");
     }
     Ok(())
 }
@@ -144,6 +174,7 @@ pub fn run(spec: &str, json: bool) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gm_algebra::budget::MemoryBudget;
 
     #[test]
     fn json_has_the_documented_fields() {
@@ -156,6 +187,7 @@ mod tests {
         assert_eq!(classes[0]["size"], 1);
         assert_eq!(classes[0]["element_order"], 1);
         assert_eq!(classes[0]["representative"], "e");
+        assert_eq!(classes[0]["name"], "1a");
         let total: u64 = classes.iter().map(|c| c["size"].as_u64().unwrap()).sum();
         assert_eq!(total, 12);
         // D6 has four linear characters and two of degree 2, all of real type.
@@ -165,27 +197,58 @@ mod tests {
         assert_eq!(dims, [1, 1, 1, 1, 2, 2]);
         assert!(irreps.iter().all(|r| r["type"] == "real"));
         let table = v["character_table"].as_array().unwrap();
+        let exact = v["character_table_exact"].as_array().unwrap();
         assert_eq!(table.len(), 6);
-        for (row, irrep) in table.iter().zip(irreps) {
+        for ((row, irrep), exact_row) in table.iter().zip(irreps).zip(exact) {
             let row = row.as_array().unwrap();
             assert_eq!(row.len(), 6);
-            // χ(e) = d, as [re, im].
+            // χ(e) = d, as [re, im] and exactly.
             assert_eq!(
                 row[0][0].as_f64().unwrap().round() as u64,
                 irrep["dim"].as_u64().unwrap()
             );
             assert!(row[0][1].as_f64().unwrap().abs() < 1e-9);
+            assert_eq!(exact_row[0], irrep["dim"].to_string());
         }
+        assert!(v.get("omitted").is_none());
     }
 
     #[test]
     fn permutation_group_of_order_ten_thousand() {
-        // S_7 × C_2 (order 10,080) as a permutation group: 15 · 2 classes.
+        // S_7 × C_2 (order 10,080) as a permutation group: 15 · 2 classes and characters.
         let s = summarise("perm:(1,2,3,4,5,6,7);(1,2);(8,9)").unwrap();
         assert_eq!(s.order, 10_080);
-        assert_eq!(s.classes.len(), 30);
+        assert_eq!(s.classes.as_ref().unwrap().len(), 30);
         assert!(!s.abelian);
-        assert!(s.irreps.is_none() && s.character_table.is_none());
+        let dims: Vec<usize> = s.irreps.unwrap().iter().map(|r| r.dim).collect();
+        assert_eq!(dims.len(), 30);
+        assert_eq!(dims.iter().map(|d| d * d).sum::<usize>(), 10_080);
+        assert!(s.table_text.unwrap().contains("X.30"));
+    }
+
+    #[test]
+    fn huge_groups_answer_what_fits_and_say_why_the_rest_is_omitted() {
+        MemoryBudget::set_process_default(Some(MemoryBudget::from_bytes(1 << 30)));
+        for (spec, order) in [
+            ("C100000000000", 100_000_000_000usize),
+            ("S12", 479_001_600),
+            ("D99999999999999999", 199_999_999_999_999_998),
+            ("p4(99999999)", 39_999_999_200_000_004),
+            (
+                "C10xC10xC10xC10xC10xC10xC10xC10xC10xC10xC10xC10",
+                1_000_000_000_000,
+            ),
+        ] {
+            let s = summarise(spec).unwrap();
+            assert_eq!(s.order, order, "{spec}");
+            assert!(s.classes.is_none() && s.character_table.is_none(), "{spec}");
+            assert!(
+                s.omitted[0].contains("memory budget"),
+                "{spec}: {:?}",
+                s.omitted
+            );
+        }
+        MemoryBudget::set_process_default(None);
     }
 
     #[test]

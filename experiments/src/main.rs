@@ -1,6 +1,7 @@
 //! `gm` — the command-line runner of the group-matrix workspace.
 use anyhow::Result;
 use clap::{Parser, Subcommand};
+use gm_algebra::budget::MemoryBudget;
 use gm_experiments::config::overrides::Override;
 use gm_experiments::data::plume_gen::PlumeKind;
 use gm_nn::{select_device, DeviceChoice};
@@ -17,6 +18,10 @@ struct Cli {
     /// Device to run on: cpu, cuda, cuda:N or auto (CUDA when available).
     #[arg(long, global = true, default_value = "auto")]
     device: String,
+    /// Memory budget for group algorithms (e.g. 512M, 8G); default: the environment variable
+    /// GM_MEMORY_BUDGET, else half of the machine's available memory.
+    #[arg(long, global = true, value_name = "SIZE")]
+    memory_budget: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -180,7 +185,8 @@ enum BenchCommand {
 
 #[derive(Debug, Subcommand)]
 enum GroupCommand {
-    /// Order, generators, whether abelian, and the conjugacy classes of a group.
+    /// Order, generators, whether abelian, the conjugacy classes and the exact character table
+    /// of a group (parts beyond the memory budget are omitted with the reason).
     Show {
         /// A group spec: C12, D6, S4, A5, Q8, Dic3, V4, C4xC2, p4(32), perm:(1,2,3);(1,2), ...
         spec: String,
@@ -193,6 +199,9 @@ enum GroupCommand {
 fn main() -> Result<()> {
     let cli = Cli::parse();
     let device: DeviceChoice = cli.device.parse()?;
+    if let Some(size) = &cli.memory_budget {
+        MemoryBudget::set_process_default(Some(MemoryBudget::parse(size)?));
+    }
     match cli.command.unwrap_or(Command::Info) {
         Command::Info => info::run(device),
         Command::List => cli::list::run(),

@@ -48,9 +48,38 @@ pub struct ConjugacyClasses {
     inverse: Vec<usize>,
 }
 
+/// Bytes per group element that [`ConjugacyClasses::try_compute`] allocates (class labels,
+/// members, orbit queue, visited flags, element orders).
+pub const CLASS_BYTES_PER_ELEMENT: u64 = 40;
+
 impl ConjugacyClasses {
     /// Computes the classes of `g` (see the type's documentation for order and cost).
+    ///
+    /// # Panics
+    /// When the classes do not fit in the memory budget: use
+    /// [`ConjugacyClasses::try_compute`] where the group may be large.
     pub fn compute<G: FiniteGroup + ?Sized>(g: &G) -> Self {
+        Self::try_compute(g).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Computes the classes of `g` after checking that their `O(n)` memory
+    /// ([`CLASS_BYTES_PER_ELEMENT`] bytes per element) fits in the memory budget.
+    ///
+    /// # Errors
+    /// [`crate::Error::OverBudget`] above the budget (nothing is allocated), and an invalid
+    /// `GM_MEMORY_BUDGET`.
+    pub fn try_compute<G: FiniteGroup + ?Sized>(g: &G) -> crate::Result<Self> {
+        let n = g.order();
+        crate::budget::require(
+            &format!("listing the conjugacy classes of {} (order {n})", g.name()),
+            crate::budget::bytes_for(n, CLASS_BYTES_PER_ELEMENT),
+            "closed forms cover abelian groups (every element is its own class); ask for the \
+             classes of a smaller group or of each factor of a product",
+        )?;
+        Ok(Self::compute_unchecked(g))
+    }
+
+    fn compute_unchecked<G: FiniteGroup + ?Sized>(g: &G) -> Self {
         let n = g.order();
         let gens: Vec<(usize, usize)> = g
             .generator_indices()

@@ -48,12 +48,7 @@ impl Group for Cyclic {
         0
     }
     fn mul(&self, a: &usize, b: &usize) -> usize {
-        let s = a + b;
-        if s >= self.n {
-            s - self.n
-        } else {
-            s
-        }
+        super::modular::add_mod(*a, *b, self.n)
     }
     fn inv(&self, a: &usize) -> usize {
         if *a == 0 {

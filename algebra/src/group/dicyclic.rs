@@ -1,5 +1,6 @@
 //! The dicyclic group `Dic_n` of order `4n` (the quaternion group `Q8 = Dic_2`).
 
+use super::modular::{add_mod, sub_mod};
 use super::Group;
 use crate::{Error, Result};
 
@@ -37,7 +38,7 @@ impl Dicyclic {
     /// `Dic_n` (order `4n`) for `n ≥ 1`.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] when `n == 0`.
+    /// [`Error::InvalidParameter`] when `n == 0` or `4n` overflows `usize`.
     pub fn new(n: usize) -> Result<Self> {
         if n == 0 {
             return Err(Error::InvalidParameter {
@@ -45,6 +46,7 @@ impl Dicyclic {
                 reason: "n must be at least 1".into(),
             });
         }
+        super::modular::family_order("dicyclic group Dic_n", n, Some(4))?;
         Ok(Self { n })
     }
 
@@ -75,21 +77,21 @@ impl Group for Dicyclic {
     fn mul(&self, a: &DicyclicElement, b: &DicyclicElement) -> DicyclicElement {
         let m = 2 * self.n;
         let power = match (a.x, b.x) {
-            (0, _) => a.power + b.power,
-            (_, 0) => a.power + m - b.power,
-            _ => a.power + m - b.power + self.n,
+            (0, _) => add_mod(a.power, b.power, m),
+            (_, 0) => sub_mod(a.power, b.power, m),
+            _ => add_mod(sub_mod(a.power, b.power, m), self.n, m),
         };
         DicyclicElement {
-            power: power % m,
+            power,
             x: a.x ^ b.x,
         }
     }
     fn inv(&self, a: &DicyclicElement) -> DicyclicElement {
         let m = 2 * self.n;
         let power = if a.x == 0 {
-            (m - a.power) % m
+            sub_mod(0, a.power, m)
         } else {
-            (a.power + self.n) % m
+            add_mod(a.power, self.n, m)
         };
         DicyclicElement { power, x: a.x }
     }

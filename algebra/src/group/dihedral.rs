@@ -1,5 +1,6 @@
 //! The dihedral group `D_n` of order `2n`, in the reference implementation's element order.
 
+use super::modular::{add_mod, sub_mod};
 use super::Group;
 use crate::{Error, Result};
 
@@ -37,7 +38,7 @@ impl Dihedral {
     /// `D_n` (order `2n`) for `n ≥ 1`.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] when `n == 0`.
+    /// [`Error::InvalidParameter`] when `n == 0` or `2n` overflows `usize`.
     pub fn new(n: usize) -> Result<Self> {
         if n == 0 {
             return Err(Error::InvalidParameter {
@@ -45,6 +46,7 @@ impl Dihedral {
                 reason: "n must be at least 1".into(),
             });
         }
+        super::modular::family_order("dihedral group D_n", n, Some(2))?;
         Ok(Self { n })
     }
 
@@ -74,9 +76,9 @@ impl Group for Dihedral {
     fn mul(&self, a: &DihedralElement, b: &DihedralElement) -> DihedralElement {
         let n = self.n;
         let rot = if b.flip == 0 {
-            (a.rot + b.rot) % n
+            add_mod(a.rot, b.rot, n)
         } else {
-            (b.rot + n - a.rot) % n
+            sub_mod(b.rot, a.rot, n)
         };
         DihedralElement {
             flip: a.flip ^ b.flip,
@@ -89,7 +91,7 @@ impl Group for Dihedral {
         } else {
             DihedralElement {
                 flip: 0,
-                rot: (self.n - a.rot) % self.n,
+                rot: sub_mod(0, a.rot, self.n),
             }
         }
     }

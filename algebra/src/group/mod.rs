@@ -18,6 +18,7 @@ mod dihedral;
 mod direct_product;
 mod double_coset;
 mod klein;
+mod modular;
 mod orders;
 mod permutation;
 mod permutation_group;
@@ -33,7 +34,7 @@ mod wallpaper;
 pub use alternating::Alternating;
 pub use cache::{CachedGroup, TABLE_LIMIT};
 pub use cayley::TableGroup;
-pub use classes::{ClassInfo, ConjugacyClasses};
+pub use classes::{ClassInfo, ConjugacyClasses, CLASS_BYTES_PER_ELEMENT};
 pub use coset::{Cosets, Side};
 pub use cyclic::Cyclic;
 pub use dicyclic::{Dicyclic, DicyclicElement};
@@ -74,6 +75,12 @@ pub trait Group: Send + Sync {
     fn mul(&self, a: &Self::Element, b: &Self::Element) -> Self::Element;
     /// The inverse `a⁻¹`.
     fn inv(&self, a: &Self::Element) -> Self::Element;
+    /// The index of `element(a) · element(b)`. The default builds both elements; a family
+    /// that can multiply on its stored form (e.g. [`PermutationGroup`]) overrides it, and
+    /// [`FiniteGroup::mul_idx`] calls it.
+    fn mul_index(&self, a: usize, b: usize) -> usize {
+        self.index(&self.mul(&self.element(a), &self.element(b)))
+    }
     /// A generating set, if the family knows one; otherwise one is computed.
     fn generators(&self) -> Option<Vec<Self::Element>> {
         None
@@ -171,7 +178,7 @@ impl<G: Group + 'static> FiniteGroup for G {
         Group::order(self)
     }
     fn mul_idx(&self, a: usize, b: usize) -> usize {
-        self.index(&Group::mul(self, &self.element(a), &self.element(b)))
+        self.mul_index(a, b)
     }
     fn inv_idx(&self, a: usize) -> usize {
         self.index(&Group::inv(self, &self.element(a)))

@@ -1,5 +1,6 @@
 //! The wallpaper groups `p4 = Z_N² ⋊ C4` and `p4m = Z_N² ⋊ D4` of the periodic `N×N` grid.
 
+use super::modular::{add_mod, family_order};
 use super::Group;
 use crate::{Error, Result};
 
@@ -50,7 +51,7 @@ impl Wallpaper {
     /// `p4(N) = Z_N² ⋊ C4` for `N ≥ 1`.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] when `N == 0`.
+    /// [`Error::InvalidParameter`] when `N == 0` or the order `4N²` overflows `usize`.
     pub fn p4(n: usize) -> Result<Self> {
         Self::new(n, false)
     }
@@ -58,7 +59,7 @@ impl Wallpaper {
     /// `p4m(N) = Z_N² ⋊ D4` for `N ≥ 1`.
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] when `N == 0`.
+    /// [`Error::InvalidParameter`] when `N == 0` or the order `8N²` overflows `usize`.
     pub fn p4m(n: usize) -> Result<Self> {
         Self::new(n, true)
     }
@@ -70,6 +71,9 @@ impl Wallpaper {
                 reason: "the grid size N must be at least 1".into(),
             });
         }
+        let family = if mirrors { "p4m(N)" } else { "p4(N)" };
+        let point = if mirrors { 8 } else { 4 };
+        family_order(family, n, n.checked_mul(point))?;
         Ok(Self { n, mirrors })
     }
 
@@ -120,7 +124,7 @@ impl Wallpaper {
             "pixel {pixel:?} outside the grid"
         );
         let (i, j) = self.linear(g, pixel);
-        ((g.tx + i) % self.n, (g.ty + j) % self.n)
+        (add_mod(g.tx, i, self.n), add_mod(g.ty, j, self.n))
     }
 }
 
@@ -154,8 +158,8 @@ impl Group for Wallpaper {
         let (ux, uy) = self.linear(a, (b.tx, b.ty));
         let rot = if b.mirror { 4 - a.rot } else { a.rot } + b.rot;
         WallpaperElement {
-            tx: (a.tx + ux) % self.n,
-            ty: (a.ty + uy) % self.n,
+            tx: add_mod(a.tx, ux, self.n),
+            ty: add_mod(a.ty, uy, self.n),
             rot: rot % 4,
             mirror: a.mirror ^ b.mirror,
         }
