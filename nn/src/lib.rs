@@ -14,6 +14,7 @@ pub mod lowering;
 pub mod model;
 pub mod pool;
 pub mod precision;
+pub mod structured;
 pub mod testing;
 
 pub use device::{select_device, DeviceChoice};

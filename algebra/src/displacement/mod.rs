@@ -16,6 +16,7 @@
 //! | [`LowRank`] | `Δ_{0,0}` | `G Hᵀ` | `O(r (m + n))` |
 //! | [`LdrSd`] | `Δ_{A,B}`, subdiagonal + corner | Thomas et al. | `O(r n log n)` (FFT), else `O(r n²)` |
 //! | [`LdrTd`] | `Δ_{A,B}`, tridiagonal, rank ≤ 2r | Thomas et al. | `O(r n²)` |
+//! | [`KrylovProduct`] | `Δ_{A,Bᵀ}`, the LDR layers' parametrisations | Thomas et al. | `O(r n²)` |
 
 mod cauchy_like;
 mod circulant;
@@ -24,6 +25,7 @@ mod family;
 mod group;
 mod hankel_like;
 mod krylov;
+mod krylov_product;
 mod ldr_sd;
 mod ldr_td;
 mod low_rank;
@@ -42,6 +44,7 @@ pub use group::{
 };
 pub use hankel_like::HankelLike;
 pub use krylov::{krylov_matrix, krylov_sum, krylov_sum_apply, reversed_krylov_sum};
+pub use krylov_product::KrylovProduct;
 pub use ldr_sd::{LdrSd, FFT_CONDITION_LIMIT};
 pub use ldr_td::LdrTd;
 pub use low_rank::LowRank;

@@ -5,11 +5,13 @@ mod classifier;
 mod config;
 mod lifted;
 mod regression;
+mod structured_mlp;
 
 pub use classifier::Classifier;
 pub use config::{ClassifierConfig, RegressionConfig};
 pub use lifted::LiftedClassifier;
 pub use regression::Regression;
+pub use structured_mlp::{StructuredMlp, StructuredMlpConfig};
 
 use crate::conv::{BackendKind, GMConv, GMConvConfig, RelaxedGMConv};
 use crate::lowering::Lowering;
