@@ -1,7 +1,9 @@
 //! The wallpaper groups `p4 = Z_N² ⋊ C4` and `p4m = Z_N² ⋊ D4` of the periodic `N×N` grid.
 
 use super::Group;
+use crate::fourier::{FourierTransform, InducedFft};
 use crate::{Error, Result};
+use std::sync::Arc;
 
 /// An element `x ↦ t + A·x` of `p4`/`p4m`: a translation `t = (tx, ty)` after the point-group
 /// element `A = M^mirror · R^rot` (`R` first), where `R(i,j) = (−j, i)` is the rotation by 90°
@@ -190,6 +192,9 @@ impl Group for Wallpaper {
     }
     fn name(&self) -> String {
         format!("p4{}({})", if self.mirrors { "m" } else { "" }, self.n)
+    }
+    fn fast_fourier(&self) -> Option<Result<Arc<dyn FourierTransform>>> {
+        Some(Ok(Arc::new(InducedFft::new(*self))))
     }
     fn format_element(&self, e: &WallpaperElement) -> String {
         let r = match e.rot {
