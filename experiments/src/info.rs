@@ -43,7 +43,8 @@ pub fn run(choice: DeviceChoice) -> Result<()> {
         .map(|(u, v)| (u - v).abs())
         .fold(0.0f32, f32::max);
     println!(
-        "Z_8 circulant group matrix applied on {device:?}: y[0..4] = {:?}",
+        "Z_8 circulant group matrix applied on {}: y[0..4] = {:?}",
+        gm_nn::device::device_name(device),
         &y[..4]
     );
     println!("max |y - y_ref| = {err:.2e}");

@@ -8,9 +8,10 @@
 #![deny(missing_docs)]
 
 pub mod baseline;
+pub mod bench;
 pub mod config;
 pub mod data;
 pub mod plots;
+pub mod run;
 pub mod symmetry;
-pub mod throughput;
 pub mod train;

@@ -135,8 +135,8 @@ enum BenchCommand {
     /// formulation (and every other applicable backend), in the same run.
     Nn {
         /// Group spec of the layer.
-        #[arg(long, default_value = "C32xC32")]
-        group: String,
+        #[arg(long, default_value = "C32xC32", value_parser = gm_algebra::group::parse_group)]
+        group: gm_algebra::AnyGroup,
         /// Kernel radius t per axis (K = (2t+1)² on a product of two cyclic axes).
         #[arg(long, default_value_t = 3)]
         radius: usize,
@@ -160,16 +160,16 @@ enum BenchCommand {
         /// The model: cifar10 (C32xC32, B = 256 in the reference timing) or rot-mnist
         /// (D14xD14, B = 128).
         #[arg(long, value_enum, default_value = "cifar10")]
-        model: gm_experiments::throughput::BenchModel,
+        model: gm_experiments::bench::train::BenchModel,
         /// Batch size (default: 256 for cifar10, 128 for rot-mnist).
         #[arg(long)]
         batch: Option<usize>,
-        /// Backends to compare: auto, timed, gather, reference, cudnn, fourier, irreps
-        /// (comma-separated).
+        /// Backends to compare (comma-separated): auto, timed, or a registered backend's name
+        /// (gather, reference, cudnn, …; an unknown name lists them all).
         #[arg(long, value_delimiter = ',', default_value = "auto")]
         backend: Vec<gm_nn::conv::BackendChoice>,
         /// Precisions to compare: fp16 (autocast + loss scaling), bf16, fp32 (comma-separated).
-        #[arg(long, value_enum, value_delimiter = ',', default_value = "fp16")]
+        #[arg(long, value_delimiter = ',', default_value = "fp16")]
         precision: Vec<gm_experiments::config::Precision>,
         /// Untimed warm-up steps.
         #[arg(long, default_value_t = 5)]
@@ -216,7 +216,7 @@ fn main() -> Result<()> {
             resume,
             out,
         } => {
-            let opts = cli::run::RunOptions { quick, resume, out };
+            let opts = gm_experiments::run::RunOptions { quick, resume, out };
             cli::run::run(&experiment, &overrides, &opts, select_device(device)?).map(|_| ())
         }
         Command::Demo { data, out } => cli::demo::run(&data, &out, select_device(device)?),
@@ -245,7 +245,7 @@ fn main() -> Result<()> {
                     json,
                 },
         } => {
-            let config = gm_nn::bench::BenchConfig {
+            let config = gm_experiments::bench::layer::BenchConfig {
                 group,
                 support: gm_nn::lowering::Support::Radius(radius),
                 batch,
@@ -268,10 +268,10 @@ fn main() -> Result<()> {
                 },
         } => {
             let batch = batch.unwrap_or(match model {
-                gm_experiments::throughput::BenchModel::Cifar10 => 256,
-                gm_experiments::throughput::BenchModel::RotMnist => 128,
+                gm_experiments::bench::train::BenchModel::Cifar10 => 256,
+                gm_experiments::bench::train::BenchModel::RotMnist => 128,
             });
-            let sweep = cli::bench::TrainSweep {
+            let sweep = gm_experiments::bench::train::TrainSweep {
                 model,
                 batch,
                 backends: backend,

@@ -45,7 +45,7 @@ fn settings(epochs: usize, resume: bool) -> TrainSettings {
         plateau_factor: 0.7,
         plateau_patience: 5,
         early_stopping_patience: 20,
-        mixed_precision: true,
+        precision: gm_experiments::config::Precision::Fp16,
         seed: 42,
         progress: false,
         resume,
@@ -439,9 +439,18 @@ fn the_protocol_is_fitted_to_the_trajectory_length() {
 #[test]
 fn rollout_feeds_predictions_back_and_scores_rmse() {
     use gm_experiments::train::{evaluate, windows, Objective, Rollout};
+    use gm_nn::precision::PrecisionPolicy;
     let set = ramps(1, 40);
     let data = windows(&set, &[0], 0..10, 3, 20).unwrap();
-    let (loss, rmse) = evaluate(&NextRamp, &Rollout, &data, 4, Device::Cpu, false).unwrap();
+    let (loss, rmse) = evaluate(
+        &NextRamp,
+        &Rollout,
+        &data,
+        4,
+        Device::Cpu,
+        PrecisionPolicy::fp32(),
+    )
+    .unwrap();
     assert_eq!(
         (loss, rmse),
         (0.0, 0.0),
@@ -454,7 +463,15 @@ fn rollout_feeds_predictions_back_and_scores_rmse() {
             xs.narrow(1, 0, 2).zeros_like()
         }
     }
-    let (_, rmse) = evaluate(&Zero, &Rollout, &data, 3, Device::Cpu, false).unwrap();
+    let (_, rmse) = evaluate(
+        &Zero,
+        &Rollout,
+        &data,
+        3,
+        Device::Cpu,
+        PrecisionPolicy::fp32(),
+    )
+    .unwrap();
     // Targets of window t are t+3 .. t+22 (t = 0..10): RMSE = sqrt(mean of squares).
     let sq: f64 = (0..10)
         .flat_map(|t| (0..20).map(move |k| ((t + 3 + k) as f64).powi(2)))

@@ -50,6 +50,32 @@ pub fn select_device(choice: DeviceChoice) -> Result<Device> {
     }
 }
 
+/// The name users read and write for `device`: `cpu`, `cuda:N` (what `--device` accepts and
+/// `result.json` records), or the lower-cased libtorch name of another device.
+///
+/// # Example
+/// ```
+/// assert_eq!(gm_nn::device::device_name(tch::Device::Cuda(1)), "cuda:1");
+/// assert_eq!(gm_nn::device::device_name(tch::Device::Cpu), "cpu");
+/// ```
+pub fn device_name(device: Device) -> String {
+    match device {
+        Device::Cpu => "cpu".into(),
+        Device::Cuda(k) => format!("cuda:{k}"),
+        other => format!("{other:?}").to_lowercase(),
+    }
+}
+
+impl std::fmt::Display for DeviceChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Auto => f.pad("auto"),
+            Self::Cpu => f.pad("cpu"),
+            Self::Cuda(k) => f.pad(&format!("cuda:{k}")),
+        }
+    }
+}
+
 /// Waits for the work queued on `device` (a no-op on the CPU); timings of CUDA work need it.
 pub fn synchronize(device: tch::Device) {
     if let tch::Device::Cuda(i) = device {

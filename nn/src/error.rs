@@ -18,6 +18,9 @@ pub enum NnError {
     /// A device name that is not `cpu`, `cuda` or `auto`.
     #[error("unknown device {0:?}: expected cpu, cuda, cuda:N or auto")]
     UnknownDevice(String),
+    /// A backend name that is not `auto`, `timed` or a registered backend's.
+    #[error("unknown backend `{0}`: expected auto, timed, {names}", names = crate::conv::backend::REGISTRY.iter().map(|r| r.name).collect::<Vec<_>>().join(", "))]
+    UnknownBackend(String),
     /// A radius support (or a grid-only backend) was asked for on a group that is not a
     /// product of cyclic and dihedral axes in grid order.
     #[error("group {0} is not a product of cyclic/dihedral axes in grid order (C<n>xD<m>x...): give the support as a list of elements")]

@@ -5,7 +5,6 @@
 //! pooling and lifting, and the reference models.
 #![deny(missing_docs)]
 
-pub mod bench;
 pub mod conv;
 pub mod dense;
 pub mod device;

@@ -81,7 +81,7 @@ fn classifier_is_invariant_and_configs_deserialise() {
 #[test]
 fn regression_model_maps_frames_to_the_next_frame() {
     let config = RegressionConfig {
-        group: "C8xC8".into(),
+        group: common::group("C8xC8"),
         hidden: 6,
         ..Default::default()
     };
@@ -98,7 +98,7 @@ fn regression_model_maps_frames_to_the_next_frame() {
 fn regression_kernels_start_with_the_fan_in_of_the_summed_channels() {
     // Shared mode: a kernel acts on the sum of `hidden` channels, fan-in K·hidden = 9·16.
     let config = RegressionConfig {
-        group: "C8xC8".into(),
+        group: common::group("C8xC8"),
         hidden: 16,
         ..Default::default()
     };

@@ -16,7 +16,7 @@ fn relative_error(a: &Tensor, b: &Tensor) -> f64 {
 fn classifier(group: &str, backend: BackendKind) -> (VarStore, Classifier) {
     let vs = VarStore::new(Device::Cpu);
     let config = ClassifierConfig {
-        group: group.into(),
+        group: gm_algebra::group::parse_group(group).unwrap(),
         in_channels: 2,
         channels: vec![6, 6],
         conv: GMConvConfig {
@@ -71,7 +71,7 @@ fn bf16_relaxed_regression_matches_fp32() {
     tch::manual_seed(9);
     let vs = VarStore::new(Device::Cpu);
     let config = RegressionConfig {
-        group: "C8xC8".into(),
+        group: gm_algebra::group::parse_group("C8xC8").unwrap(),
         in_channels: 4,
         hidden: 8,
         blocks: 2,

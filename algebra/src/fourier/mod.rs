@@ -44,6 +44,7 @@ pub use irrep::{
 };
 pub use naive::NaiveFourier;
 pub use numerical::numerical_irreps;
+pub(crate) use planner::matrix_plan;
 pub use planner::FourierPlanner;
 pub use product::kronecker_irreps;
 pub use real_form::real_orthogonal_form;

@@ -1,11 +1,10 @@
 //! The Fourier planner: picks, builds and caches a transform per group.
 
 use super::{
-    numerical_irreps, young_orthogonal_irreps, AbelianFft, AbelianStructure, DenseFourier,
-    DihedralFft, DihedralStructure, FourierTransform, InducedFft, Irreps, NaiveFourier,
-    SeparableFourier, DENSE_LIMIT, YOUNG_DEGREE_LIMIT,
+    numerical_irreps, AbelianFft, AbelianStructure, DenseFourier, DihedralFft, DihedralStructure,
+    FourierTransform, Irreps, NaiveFourier, SeparableFourier, DENSE_LIMIT,
 };
-use crate::group::{Dihedral, DirectProduct, Symmetric, Wallpaper};
+use crate::group::{DirectProduct, Structure};
 use crate::{FiniteGroup, Result};
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -25,15 +24,17 @@ struct Entry {
 /// Recipes, first match wins:
 /// 1. an abelian group (recognised from its multiplication and decomposed into cyclic
 ///    factors) → [`AbelianFft`] (rustfft, multi-dimensional);
-/// 2. the concrete family behind any wrappers ([`FiniteGroup::as_any`], so `AnyGroup` and
-///    `CachedGroup` are seen through): a [`DirectProduct`] → [`SeparableFourier`] over plans of
-///    its factors ([`FourierPlanner::plan_direct_product`]); [`Symmetric`] `S_n`,
-///    `n ≤ `[`YOUNG_DEGREE_LIMIT`] → Young's orthogonal form ([`young_orthogonal_irreps`]);
-///    [`Dihedral`] → [`DihedralFft`]; [`Wallpaper`] `p4`/`p4m` → [`InducedFft`] (Mackey's
-///    induced irreps, 2-D FFTs over the translations);
-/// 3. a dihedral group of order `2m`, `m ≥ 3`, recognised from its multiplication →
+/// 2. a group that declares itself a direct product ([`FiniteGroup::structure`], seen through
+///    `AnyGroup` and `CachedGroup`) → [`SeparableFourier`] over plans of its factors
+///    ([`FourierPlanner::plan_direct_product`]);
+/// 3. the fast transform a family offers for itself ([`FiniteGroup::fast_fourier`]):
+///    `Symmetric` `S_n`, `n ≤ `[`super::YOUNG_DEGREE_LIMIT`] → Young's orthogonal form
+///    ([`super::young_orthogonal_irreps`]); `Dihedral` → [`DihedralFft`]; `Wallpaper`
+///    `p4`/`p4m` → [`super::InducedFft`] (Mackey's induced irreps, 2-D FFTs over the
+///    translations);
+/// 4. a dihedral group of order `2m`, `m ≥ 3`, recognised from its multiplication →
 ///    [`DihedralFft`];
-/// 4. any other group → [`numerical_irreps`].
+/// 5. any other group → [`numerical_irreps`].
 ///
 /// Irreps without a fast transform get a [`DenseFourier`] plan up to [`DENSE_LIMIT`] and the
 /// [`NaiveFourier`] sums above ([`FourierTransform::kind`] tells which). Plans and irreps are
@@ -86,7 +87,7 @@ impl FourierPlanner {
         key
     }
 
-    /// The plan for a structured group (recipes 1–3), if one applies.
+    /// The plan for a structured group (recipes 1–4), if one applies.
     fn structured_plan<G: FiniteGroup + ?Sized>(
         &self,
         g: &G,
@@ -95,23 +96,11 @@ impl FourierPlanner {
             let s = AbelianStructure::new(g).expect("the group is abelian");
             return Ok(Some(Arc::new(AbelianFft::new(s))));
         }
-        if let Some(any) = g.as_any() {
-            if let Some(p) = any.downcast_ref::<DirectProduct>() {
-                return self.plan_direct_product(p).map(Some);
-            }
-            if let Some(d) = any.downcast_ref::<Dihedral>() {
-                let s = DihedralStructure::of_family(d).expect("a non-abelian dihedral group");
-                return Ok(Some(Arc::new(DihedralFft::new(s))));
-            }
-            if let Some(w) = any.downcast_ref::<Wallpaper>() {
-                return Ok(Some(Arc::new(InducedFft::new(*w))));
-            }
-            if let Some(s) = any.downcast_ref::<Symmetric>() {
-                if s.degree() <= YOUNG_DEGREE_LIMIT {
-                    let irreps = Arc::new(young_orthogonal_irreps(s)?);
-                    return matrix_plan(irreps).map(Some);
-                }
-            }
+        if let Structure::DirectProduct(p) = g.structure() {
+            return self.plan_direct_product(p).map(Some);
+        }
+        if let Some(plan) = g.fast_fourier() {
+            return plan.map(Some);
         }
         Ok(DihedralStructure::recognise(g).map(|s| Arc::new(DihedralFft::new(s)) as _))
     }
@@ -218,7 +207,7 @@ impl FourierPlanner {
 }
 
 /// The matrix-based plan of a set of irreps: dense up to [`DENSE_LIMIT`], naive above.
-fn matrix_plan(irreps: Arc<Irreps>) -> Result<Arc<dyn FourierTransform>> {
+pub(crate) fn matrix_plan(irreps: Arc<Irreps>) -> Result<Arc<dyn FourierTransform>> {
     Ok(if irreps.order() <= DENSE_LIMIT {
         Arc::new(DenseFourier::new(irreps)?)
     } else {

@@ -1,6 +1,9 @@
 //! A multiplication-table cache in front of any group.
 
-use super::FiniteGroup;
+use super::{FiniteGroup, Structure};
+use crate::fourier::FourierTransform;
+use crate::Result;
+use std::sync::Arc;
 
 /// Largest order for which [`CachedGroup`] stores the full `n×n` table (64 MiB of `u32`).
 pub const TABLE_LIMIT: usize = 4096;
@@ -78,7 +81,10 @@ impl<G: FiniteGroup> FiniteGroup for CachedGroup<G> {
     fn name(&self) -> String {
         self.inner.name()
     }
-    fn as_any(&self) -> Option<&dyn std::any::Any> {
-        self.inner.as_any()
+    fn structure(&self) -> Structure<'_> {
+        self.inner.structure()
+    }
+    fn fast_fourier(&self) -> Option<Result<Arc<dyn FourierTransform>>> {
+        self.inner.fast_fourier()
     }
 }

@@ -1,6 +1,6 @@
 //! The cyclic group `Z_n = {0, 1, …, n−1}` under addition mod `n`.
 
-use super::Group;
+use super::{Group, Structure};
 use crate::{Error, Result};
 
 /// The cyclic group `Z_n`: element `k` is `r^k`, index `k`, product `(a + b) mod n`.
@@ -62,6 +62,9 @@ impl Group for Cyclic {
     }
     fn name(&self) -> String {
         format!("C{}", self.n)
+    }
+    fn structure(&self) -> Structure<'_> {
+        Structure::Cyclic(self.n)
     }
     fn format_element(&self, e: &usize) -> String {
         match e {

@@ -1,8 +1,10 @@
 //! The dihedral group `D_n` of order `2n`, in the reference implementation's element order.
 
 use super::modular::{add_mod, sub_mod};
-use super::Group;
+use super::{Group, Structure};
+use crate::fourier::{DihedralFft, DihedralStructure, FourierTransform};
 use crate::{Error, Result};
+use std::sync::Arc;
 
 /// An element `f^flip · r^rot` of `D_n` (`flip ∈ {0,1}`, `rot ∈ 0..n`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -105,6 +107,12 @@ impl Group for Dihedral {
     }
     fn name(&self) -> String {
         format!("D{}", self.n)
+    }
+    fn structure(&self) -> Structure<'_> {
+        Structure::Dihedral(self.n)
+    }
+    fn fast_fourier(&self) -> Option<Result<Arc<dyn FourierTransform>>> {
+        DihedralStructure::of_family(self).map(|s| Ok(Arc::new(DihedralFft::new(s)) as _))
     }
     fn format_element(&self, e: &DihedralElement) -> String {
         let r = match e.rot {

@@ -1,7 +1,7 @@
 //! Direct products `G_1 × … × G_k` of any groups, indexed mixed-radix with the last factor
 //! fastest.
 
-use super::{AnyGroup, FiniteGroup};
+use super::{AnyGroup, FiniteGroup, Structure};
 use crate::{Error, Result};
 
 /// The direct product `G_1 × G_2 × … × G_k` of type-erased groups, an index-native
@@ -151,7 +151,7 @@ impl FiniteGroup for DirectProduct {
         let names: Vec<String> = self.factors.iter().map(|g| g.name()).collect();
         names.join("x")
     }
-    fn as_any(&self) -> Option<&dyn std::any::Any> {
-        Some(self)
+    fn structure(&self) -> Structure<'_> {
+        Structure::DirectProduct(self)
     }
 }

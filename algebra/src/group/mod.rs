@@ -27,6 +27,7 @@ mod semidirect;
 pub mod spec;
 #[cfg(any(test, feature = "proptest-support"))]
 pub mod strategy;
+mod structure;
 mod subgroup;
 mod symmetric;
 mod wallpaper;
@@ -48,11 +49,15 @@ pub use permutation_group::{PermutationGroup, ENUMERATION_LIMIT};
 pub use quotient::QuotientGroup;
 pub use semidirect::SemidirectProduct;
 pub use spec::parse_group;
+pub use structure::Structure;
 pub use subgroup::Subgroup;
 pub use symmetric::{Symmetric, MAX_SYMMETRIC_DEGREE};
 pub use wallpaper::{Wallpaper, WallpaperElement};
 
+use crate::fourier::FourierTransform;
+use crate::Result;
 use std::fmt::Debug;
+use std::sync::Arc;
 
 /// A finite group with typed elements, indexed densely `0..order` — the trait a researcher
 /// implements to add a group.
@@ -85,7 +90,8 @@ pub trait Group: Send + Sync {
     fn generators(&self) -> Option<Vec<Self::Element>> {
         None
     }
-    /// A short name of the group, ideally a spec the parser accepts (e.g. `"D6"`).
+    /// A short name of the group for people, ideally a spec the parser accepts (e.g.
+    /// `"D6"`); code asks [`Group::structure`] instead of reading it.
     fn name(&self) -> String {
         let full = std::any::type_name::<Self>();
         full.rsplit("::").next().unwrap_or(full).to_string()
@@ -93,6 +99,17 @@ pub trait Group: Send + Sync {
     /// A readable form of an element (defaults to its `Debug` form).
     fn format_element(&self, e: &Self::Element) -> String {
         format!("{e:?}")
+    }
+    /// The structure the family declares ([`Structure::Opaque`] by default).
+    fn structure(&self) -> Structure<'_> {
+        Structure::Opaque
+    }
+    /// A fast Fourier transform the family offers for itself, in its index order (`None` by
+    /// default: the [`crate::fourier::FourierPlanner`] then recognises abelian and dihedral
+    /// multiplications or builds irreps numerically). A family with a closed form plugs it
+    /// in here.
+    fn fast_fourier(&self) -> Option<Result<Arc<dyn FourierTransform>>> {
+        None
     }
 }
 
@@ -153,22 +170,15 @@ pub trait FiniteGroup: Send + Sync {
                 .all(|&b| self.mul_idx(a, b) == self.mul_idx(b, a))
         })
     }
-    /// The concrete group behind any wrappers, for algorithms that specialise on a family
-    /// (the Fourier planner recognises `DirectProduct`, `Symmetric`, `Dihedral`, `Wallpaper`
-    /// through [`AnyGroup`] and [`CachedGroup`] with it). `None` by default; every [`Group`]
-    /// returns itself, and a wrapper returns its inner group's answer — but only when it keeps
-    /// the inner group's element indices, since a specialised algorithm works in the concrete
-    /// group's layout. Downcast with [`std::any::Any::downcast_ref`].
-    ///
-    /// # Example
-    /// ```
-    /// use gm_algebra::group::{parse_group, Symmetric};
-    /// use gm_algebra::FiniteGroup;
-    /// let g = parse_group("S4").unwrap(); // an AnyGroup around a CachedGroup<Symmetric>
-    /// let s = g.as_any().and_then(|a| a.downcast_ref::<Symmetric>()).unwrap();
-    /// assert_eq!(s.degree(), 4);
-    /// ```
-    fn as_any(&self) -> Option<&dyn std::any::Any> {
+    /// The structure the group declares (see [`Structure`]); [`Structure::Opaque`] by
+    /// default. A wrapper passes its inner group's answer on only when it keeps the inner
+    /// group's element indices.
+    fn structure(&self) -> Structure<'_> {
+        Structure::Opaque
+    }
+    /// A fast Fourier transform the group's family offers ([`Group::fast_fourier`]); wrappers
+    /// pass it on under the same condition as [`FiniteGroup::structure`].
+    fn fast_fourier(&self) -> Option<Result<Arc<dyn FourierTransform>>> {
         None
     }
 }
@@ -195,8 +205,11 @@ impl<G: Group + 'static> FiniteGroup for G {
     fn name(&self) -> String {
         Group::name(self)
     }
-    fn as_any(&self) -> Option<&dyn std::any::Any> {
-        Some(self)
+    fn structure(&self) -> Structure<'_> {
+        Group::structure(self)
+    }
+    fn fast_fourier(&self) -> Option<Result<Arc<dyn FourierTransform>>> {
+        Group::fast_fourier(self)
     }
 }
 
@@ -298,6 +311,19 @@ impl AnyGroup {
     }
 }
 
+/// Two groups are equal when they are the same group on the same indices: equal orders,
+/// generators and products by the generators (which determine every product).
+impl PartialEq for AnyGroup {
+    fn eq(&self, other: &Self) -> bool {
+        let gens = self.generator_indices();
+        self.order() == other.order()
+            && gens == other.generator_indices()
+            && gens
+                .iter()
+                .all(|&s| (0..self.order()).all(|a| self.mul_idx(a, s) == other.mul_idx(a, s)))
+    }
+}
+
 impl std::fmt::Debug for AnyGroup {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} (order {})", self.0.name(), self.0.order())
@@ -323,7 +349,10 @@ impl FiniteGroup for AnyGroup {
     fn name(&self) -> String {
         self.0.name()
     }
-    fn as_any(&self) -> Option<&dyn std::any::Any> {
-        self.0.as_any()
+    fn structure(&self) -> Structure<'_> {
+        self.0.structure()
+    }
+    fn fast_fourier(&self) -> Option<Result<Arc<dyn FourierTransform>>> {
+        self.0.fast_fourier()
     }
 }

@@ -68,6 +68,32 @@ pub fn parse_group(spec: &str) -> Result<AnyGroup> {
     Ok(erase(product))
 }
 
+/// A group in a configuration file is its spec: it deserialises by [`parse_group`] (the one
+/// place a spec becomes a group) and serialises as its [`FiniteGroup::name`], which for every
+/// group the parser knows is a spec of the same group.
+///
+/// # Example
+/// ```
+/// use gm_algebra::AnyGroup;
+/// use gm_algebra::FiniteGroup;
+/// let g: AnyGroup = serde_json::from_str("\"C4xD3\"").unwrap();
+/// assert_eq!(g.order(), 24);
+/// assert_eq!(serde_json::to_string(&g).unwrap(), "\"C4xD3\"");
+/// assert!(serde_json::from_str::<AnyGroup>("\"C4x\"").is_err());
+/// ```
+impl<'de> serde::Deserialize<'de> for AnyGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let spec = String::deserialize(d)?;
+        parse_group(&spec).map_err(serde::de::Error::custom)
+    }
+}
+
+impl serde::Serialize for AnyGroup {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.name())
+    }
+}
+
 /// Type-erases `g`, with a table when it is small enough.
 fn erase<G: FiniteGroup + 'static>(g: G) -> AnyGroup {
     if g.order() <= TABLE_LIMIT {

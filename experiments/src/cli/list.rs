@@ -8,7 +8,7 @@ pub fn run() -> Result<()> {
         let cfg = load_experiment(name, &[])?;
         println!(
             "{name:<22} {:<14} {:<18} {}",
-            format!("{:?}", cfg.task).to_lowercase(),
+            cfg.task.to_string(),
             cfg.data.dataset.name(),
             cfg.description
         );

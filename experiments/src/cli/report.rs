@@ -4,19 +4,11 @@
 //! figures next to it: training curves of the runs overlaid (one figure per metric, from
 //! `metrics.jsonl`) and, for a run holding `rollout_fields.safetensors`, its predicted against
 //! true fields.
-use super::run::RunResult;
 use anyhow::{Context, Result};
 use gm_experiments::plots::{self, Curves, ROLLOUT_FIELDS};
+use gm_experiments::run::{read_result, RunResult};
 use gm_experiments::train::metrics_log;
 use std::path::{Path, PathBuf};
-
-/// Reads the `result.json` of a run directory.
-pub fn read_result(dir: &Path) -> Result<RunResult> {
-    let path = dir.join("result.json");
-    let bytes = std::fs::read(&path)
-        .with_context(|| format!("{}: not a finished run (no result.json)", dir.display()))?;
-    serde_json::from_slice(&bytes).with_context(|| format!("{}: malformed", path.display()))
-}
 
 /// The markdown table of `results`.
 pub fn table(results: &[(PathBuf, RunResult)]) -> String {

@@ -1,5 +1,25 @@
 //! The typed schema of an experiment configuration (one TOML file per experiment).
 use serde::{Deserialize, Serialize};
+use std::fmt;
+
+pub use gm_nn::precision::Precision;
+
+/// `Display` for the schema's enums: the name a config file uses for the value (serde's
+/// kebab-case, e.g. `axis-product`), so users read what they write.
+macro_rules! display_config_name {
+    ($($t:ty),*) => {$(
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match serde_json::to_value(self) {
+                    Ok(serde_json::Value::String(name)) => f.pad(&name),
+                    _ => Err(fmt::Error),
+                }
+            }
+        }
+    )*};
+}
+
+display_config_name!(Task, Dataset, ModelKind, Symmetry, AxisGroup);
 
 /// A complete experiment: what data, which model, how to train it.
 ///
@@ -186,19 +206,6 @@ pub struct ModelConfig {
     pub relaxed_rank: usize,
 }
 
-impl ModelConfig {
-    /// Size `K` of the kernel support of one GM convolution.
-    pub fn support_size(&self) -> usize {
-        let side = 2 * self.t + 1;
-        match (self.symmetry, self.axis_group) {
-            (Symmetry::AxisProduct, AxisGroup::Cyclic) => side * side,
-            (Symmetry::AxisProduct, AxisGroup::Dihedral) => 4 * side * side,
-            (Symmetry::P4, _) => 4 * side * side,
-            (Symmetry::P4m, _) => 8 * side * side,
-        }
-    }
-}
-
 /// Group-matrix network or plain CNN.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -250,21 +257,8 @@ pub struct TrainConfig {
     /// Stop after this many epochs without improvement of the validation loss.
     pub early_stopping_patience: usize,
     /// Arithmetic: `fp16` means autocast mixed precision with loss scaling on CUDA, `bf16`
-    /// bf16 activations on CUDA (both fp32 on the CPU).
+    /// bf16 activations on CUDA (both fp32 on the CPU; see `gm_nn::precision::PrecisionPolicy`).
     pub precision: Precision,
-}
-
-/// Arithmetic precision of training.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum Precision {
-    /// Autocast mixed precision on CUDA; plain fp32 on the CPU.
-    Fp16,
-    /// fp32 everywhere.
-    Fp32,
-    /// bf16 activations with fp32 master weights and optimiser state, no loss scaling
-    /// (`gm_nn::precision`); CUDA only, plain fp32 on the CPU.
-    Bf16,
 }
 
 /// What `--quick` shrinks a run to (a smoke run of the whole pipeline).

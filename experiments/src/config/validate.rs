@@ -1,6 +1,7 @@
 //! Range and consistency checks of a typed config; each failure names its key.
-use super::schema::{AxisGroup, ExperimentConfig, Symmetry, Task};
+use super::schema::{ExperimentConfig, Task};
 use super::ConfigError;
+use crate::symmetry::image_symmetry;
 
 fn check(ok: bool, key: &str, allowed: impl FnOnce() -> String) -> Result<(), ConfigError> {
     if ok {
@@ -19,10 +20,10 @@ impl ExperimentConfig {
         let ds = self.data.dataset;
         check(self.task == ds.task(), "task", || {
             format!(
-                "dataset `{}` is a {:?} set, so task must be `{}`",
+                "dataset `{}` is a {} set, so task must be `{}`",
                 ds.name(),
                 ds.task(),
-                task_name(ds.task())
+                ds.task()
             )
         })?;
         let f = self.data.val_fraction;
@@ -102,36 +103,7 @@ impl ExperimentConfig {
         check((0.0..1.0).contains(&m.dropout), "model.dropout", || {
             format!("must lie in [0, 1), got {}", m.dropout)
         })?;
-        match m.symmetry {
-            Symmetry::AxisProduct => {
-                if m.axis_group == AxisGroup::Dihedral {
-                    check(h % 2 == 0 && w % 2 == 0, "model.axis_group", || {
-                        format!(
-                            "dihedral per axis needs even sides (D_n has order 2n); the grid is \
-                             {h}×{w}: use `cyclic` or an even data.image_size"
-                        )
-                    })?;
-                }
-                let n = match m.axis_group {
-                    AxisGroup::Cyclic => h.min(w),
-                    AxisGroup::Dihedral => h.min(w) / 2,
-                };
-                check(2 * m.t < n, "model.t", || {
-                    format!("must satisfy 2t+1 <= {n} on a {h}×{w} grid, got {}", m.t)
-                })
-            }
-            Symmetry::P4 | Symmetry::P4m => {
-                check(h == w, "model.symmetry", || {
-                    format!(
-                        "p4/p4m act on square grids; `{}` is {h}×{w}: use `axis-product`",
-                        ds.name()
-                    )
-                })?;
-                check(2 * m.t < h, "model.t", || {
-                    format!("must satisfy 2t+1 <= {h}, got {}", m.t)
-                })
-            }
-        }
+        image_symmetry(m.symmetry).validate(m, h, w, ds)
     }
 
     fn validate_train(&self) -> Result<(), ConfigError> {
@@ -173,12 +145,5 @@ impl ExperimentConfig {
     /// Shrinks the run for `--quick`: fewer epochs, fewer samples (applied by the loaders).
     pub fn make_quick(&mut self) {
         self.train.epochs = self.train.epochs.min(self.quick.epochs);
-    }
-}
-
-fn task_name(t: Task) -> &'static str {
-    match t {
-        Task::Classification => "classification",
-        Task::Regression => "regression",
     }
 }

@@ -7,6 +7,9 @@ pub enum TrainError {
     /// libtorch reported an error.
     #[error("libtorch: {0}")]
     Tch(#[from] tch::TchError),
+    /// A model or precision error of gm-nn.
+    #[error(transparent)]
+    Model(#[from] gm_nn::NnError),
     /// The loss became NaN or infinite.
     #[error(
         "the training loss became {value} at epoch {epoch}, batch {batch}: stopping. \
@@ -21,12 +24,12 @@ pub enum TrainError {
         value: f64,
     },
     /// A file of the run directory could not be read or written.
-    #[error("{path}: {message}", path = .path.display())]
+    #[error("{path}: {source}", path = .path.display())]
     Io {
         /// The file.
         path: PathBuf,
-        /// What went wrong.
-        message: String,
+        /// What went wrong (an I/O, libtorch or parse error, or a sentence of ours).
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// The inputs make no sense (e.g. an empty training set).
     #[error("{0}")]
@@ -37,11 +40,15 @@ pub enum TrainError {
 pub type Result<T> = std::result::Result<T, TrainError>;
 
 impl TrainError {
-    /// Wraps any displayable error about `path` as [`TrainError::Io`].
-    pub fn io(path: impl Into<PathBuf>, e: impl std::fmt::Display) -> Self {
+    /// Wraps an error about `path` (kept as the [`std::error::Error::source`]; a plain
+    /// message becomes one) as [`TrainError::Io`].
+    pub fn io(
+        path: impl Into<PathBuf>,
+        e: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
         Self::Io {
             path: path.into(),
-            message: e.to_string(),
+            source: e.into(),
         }
     }
 }

@@ -1,8 +1,31 @@
 //! Per-epoch metrics as JSON lines (`metrics.jsonl`, one object per epoch).
-use super::trainer::EpochMetrics;
 use super::{Result, TrainError};
+use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::Path;
+
+/// One line of `metrics.jsonl`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EpochMetrics {
+    /// Epoch (1-based).
+    pub epoch: usize,
+    /// Mean training loss.
+    pub train_loss: f64,
+    /// Training metric (e.g. accuracy).
+    pub train_metric: f64,
+    /// Validation loss.
+    pub val_loss: f64,
+    /// Validation metric.
+    pub val_metric: f64,
+    /// Learning rate used during the epoch.
+    pub lr: f64,
+    /// Wall seconds of the epoch (training and validation).
+    pub seconds: f64,
+    /// Training samples per second.
+    pub samples_per_s: f64,
+    /// Optimiser steps skipped by the loss scaler (fp16 overflow).
+    pub skipped_steps: usize,
+}
 
 /// File name of the log in a run directory.
 pub const FILE: &str = "metrics.jsonl";

@@ -18,16 +18,10 @@ pub mod trainer;
 pub mod windows;
 
 pub use error::{Result, TrainError};
+pub use gm_nn::model::parameter_count;
+pub use metrics_log::EpochMetrics;
 pub use objective::{Classification, Objective};
 pub use rollout::Rollout;
 pub use tensors::TensorData;
-pub use trainer::{evaluate, fit, EpochMetrics, FitSummary, TrainSettings};
+pub use trainer::{evaluate, fit, FitSummary, TrainSettings};
 pub use windows::{fit_protocol, plume_splits, suggest_windows, windows, PlumeSplits, ProtocolFit};
-
-/// Number of trainable parameters of a var store.
-pub fn parameter_count(vs: &tch::nn::VarStore) -> usize {
-    vs.trainable_variables()
-        .iter()
-        .map(tch::Tensor::numel)
-        .sum()
-}

@@ -1,6 +1,7 @@
 //! What is minimised and what is reported: the [`Objective`] trait and cross-entropy
 //! classification. A regression objective (autoregressive rollouts) implements the same trait.
 use super::Result;
+use gm_nn::precision::PrecisionPolicy;
 use tch::{nn::ModuleT, Kind, Tensor};
 
 /// A training objective: a loss to minimise and a metric to report.
@@ -9,7 +10,7 @@ pub trait Objective {
     fn metric_name(&self) -> &'static str;
 
     /// The batch's mean loss (a scalar with a graph when `train`) and the metric summed over
-    /// the batch's samples.
+    /// the batch's samples, the model run under `precision`.
     ///
     /// # Errors
     /// libtorch errors.
@@ -19,7 +20,7 @@ pub trait Objective {
         x: &Tensor,
         y: &Tensor,
         train: bool,
-        autocast: bool,
+        precision: &PrecisionPolicy,
     ) -> Result<(Tensor, f64)>;
 
     /// Turns the per-sample mean of the metric into the reported value (identity by default;
@@ -44,10 +45,9 @@ impl Objective for Classification {
         x: &Tensor,
         y: &Tensor,
         train: bool,
-        autocast: bool,
+        precision: &PrecisionPolicy,
     ) -> Result<(Tensor, f64)> {
-        let logits =
-            tch::autocast(autocast, || model.forward_t(x, train)).f_to_kind(Kind::Float)?;
+        let logits = precision.forward(model, x, train)?;
         let loss = logits.cross_entropy_for_logits(y);
         let correct = logits
             .f_argmax(-1, false)?

@@ -3,6 +3,7 @@
 //! as the newest input frame. The loss is the mean squared error over all steps; the metric
 //! is the RMSE `√(mean over samples and steps of the per-step MSE)`.
 use super::{Objective, Result};
+use gm_nn::precision::PrecisionPolicy;
 use tch::{nn::ModuleT, Kind, Tensor};
 
 /// The rollout objective (targets `[B, steps, 2, H, W]`; the number of steps is taken from
@@ -11,7 +12,8 @@ use tch::{nn::ModuleT, Kind, Tensor};
 pub struct Rollout;
 
 impl Rollout {
-    /// Predictions `[B, steps, C, H, W]` of rolling `model` out from `x` for `steps` steps.
+    /// Predictions `[B, steps, C, H, W]` of rolling `model` out from `x` for `steps` steps,
+    /// under `precision`.
     ///
     /// # Errors
     /// libtorch errors (e.g. a model whose output is not one frame).
@@ -20,13 +22,12 @@ impl Rollout {
         x: &Tensor,
         steps: usize,
         train: bool,
-        autocast: bool,
+        precision: &PrecisionPolicy,
     ) -> Result<Tensor> {
         let mut state = x.shallow_clone();
         let mut preds = Vec::with_capacity(steps);
         for _ in 0..steps {
-            let next = tch::autocast(autocast, || model.forward_t(&state, train))
-                .f_to_kind(Kind::Float)?;
+            let next = precision.forward(model, &state, train)?;
             let c = next.size()[1];
             let keep = state.size()[1] - c;
             state = Tensor::f_cat(&[state.f_narrow(1, c, keep)?, next.shallow_clone()], 1)?;
@@ -47,10 +48,10 @@ impl Objective for Rollout {
         x: &Tensor,
         y: &Tensor,
         train: bool,
-        autocast: bool,
+        precision: &PrecisionPolicy,
     ) -> Result<(Tensor, f64)> {
         let steps = y.size()[1] as usize;
-        let pred = Self::predict(model, x, steps, train, autocast)?;
+        let pred = Self::predict(model, x, steps, train, precision)?;
         let sq = pred.f_sub(y)?.f_square()?;
         let loss = sq.f_mean(Kind::Float)?;
         let per_sample = sq.f_flatten(1, -1)?.f_mean_dim(1, false, Kind::Float)?;

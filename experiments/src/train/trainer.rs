@@ -3,15 +3,15 @@ use super::adamw::AdamW;
 use super::checkpoint::{self, RunState};
 use super::early_stopping::EarlyStopping;
 use super::grad_scaler::GradScaler;
-use super::metrics_log;
+use super::metrics_log::{self, EpochMetrics};
 use super::plateau::ReduceOnPlateau;
 use super::tensors::permutation;
 use super::{Objective, Result, TensorData, TrainError};
-use crate::config::{Precision, TrainConfig};
+use crate::config::TrainConfig;
+use gm_nn::precision::{Precision, PrecisionPolicy};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::time::Instant;
 use tch::nn::{ModuleT, VarStore};
@@ -34,8 +34,9 @@ pub struct TrainSettings {
     pub plateau_patience: usize,
     /// Early-stopping patience.
     pub early_stopping_patience: usize,
-    /// fp16 autocast with loss scaling (only takes effect on CUDA).
-    pub mixed_precision: bool,
+    /// Arithmetic precision (its [`PrecisionPolicy`] on the var store's device is applied to
+    /// every forward pass; fp16 and bf16 take effect only on CUDA).
+    pub precision: Precision,
     /// Seed of the per-epoch shuffles.
     pub seed: u64,
     /// Draw a progress bar on the terminal.
@@ -55,35 +56,12 @@ impl TrainSettings {
             plateau_factor: t.plateau_factor,
             plateau_patience: t.plateau_patience,
             early_stopping_patience: t.early_stopping_patience,
-            mixed_precision: t.precision == Precision::Fp16,
+            precision: t.precision,
             seed,
             progress: true,
             resume: false,
         }
     }
-}
-
-/// One line of `metrics.jsonl`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EpochMetrics {
-    /// Epoch (1-based).
-    pub epoch: usize,
-    /// Mean training loss.
-    pub train_loss: f64,
-    /// Training metric (e.g. accuracy).
-    pub train_metric: f64,
-    /// Validation loss.
-    pub val_loss: f64,
-    /// Validation metric.
-    pub val_metric: f64,
-    /// Learning rate used during the epoch.
-    pub lr: f64,
-    /// Wall seconds of the epoch (training and validation).
-    pub seconds: f64,
-    /// Training samples per second.
-    pub samples_per_s: f64,
-    /// Optimiser steps skipped by the loss scaler (fp16 overflow).
-    pub skipped_steps: usize,
 }
 
 /// The outcome of [`fit`].
@@ -101,7 +79,8 @@ pub struct FitSummary {
     pub train_seconds: f64,
 }
 
-/// Mean loss and finished metric of `model` on `data` (evaluation mode, no gradients).
+/// Mean loss and finished metric of `model` on `data` (evaluation mode, no gradients), run
+/// under `precision`.
 ///
 /// # Errors
 /// libtorch errors; [`TrainError::Invalid`] on empty data.
@@ -111,7 +90,7 @@ pub fn evaluate(
     data: &TensorData,
     batch_size: usize,
     device: Device,
-    autocast: bool,
+    precision: PrecisionPolicy,
 ) -> Result<(f64, f64)> {
     let n = data.len();
     if n == 0 {
@@ -124,7 +103,7 @@ pub fn evaluate(
         let (mut loss, mut metric) = (0.0, 0.0);
         for chunk in order.chunks(batch_size.max(1)) {
             let (x, y) = data.batch(chunk, device)?;
-            let (l, m) = objective.loss_and_metric(model, &x, &y, false, autocast)?;
+            let (l, m) = objective.loss_and_metric(model, &x, &y, false, &precision)?;
             loss += l.double_value(&[]) * chunk.len() as f64;
             metric += m;
         }
@@ -183,7 +162,7 @@ pub fn fit(
     }
     std::fs::create_dir_all(run_dir).map_err(|e| TrainError::io(run_dir, e))?;
     let device = vs.device();
-    let autocast = settings.mixed_precision && device.is_cuda();
+    let precision = PrecisionPolicy::new(settings.precision, device);
     let saved = checkpoint::load_state(run_dir)?;
     let mut opt = AdamW::new(vs, settings.lr, settings.weight_decay);
     let (mut state, mut history) = match saved {
@@ -208,7 +187,7 @@ pub fn fit(
                     settings.plateau_patience,
                 ),
                 early: EarlyStopping::new(settings.early_stopping_patience),
-                scaler: GradScaler::new(autocast),
+                scaler: GradScaler::new(precision.loss_scaling()),
                 elapsed_s: 0.0,
                 weights: String::new(),
             };
@@ -232,7 +211,7 @@ pub fn fit(
         let (mut loss_sum, mut metric_sum, mut seen, mut skipped) = (0.0, 0.0, 0usize, 0usize);
         for (b, chunk) in order.chunks(settings.batch_size.max(1)).enumerate() {
             let (x, y) = train.batch(chunk, device)?;
-            let (loss, metric) = objective.loss_and_metric(model, &x, &y, true, autocast)?;
+            let (loss, metric) = objective.loss_and_metric(model, &x, &y, true, &precision)?;
             let value = loss.double_value(&[]);
             if !value.is_finite() {
                 pb.abandon();
@@ -258,8 +237,14 @@ pub fn fit(
             pb.inc(1);
         }
         let train_seconds = started.elapsed().as_secs_f64();
-        let (val_loss, val_metric) =
-            evaluate(model, objective, val, settings.batch_size, device, autocast)?;
+        let (val_loss, val_metric) = evaluate(
+            model,
+            objective,
+            val,
+            settings.batch_size,
+            device,
+            precision,
+        )?;
         let m = EpochMetrics {
             epoch,
             train_loss: loss_sum / n as f64,

@@ -1,6 +1,7 @@
 //! Configuration of a GM convolution.
 
 use super::backend::BackendKind;
+use crate::NnError;
 use serde::{Deserialize, Serialize};
 
 /// How the input channels enter a GM convolution.
@@ -62,11 +63,14 @@ impl Default for GMConvConfig {
 }
 
 impl std::str::FromStr for BackendChoice {
-    type Err = String;
+    type Err = NnError;
 
-    /// `auto`, `timed`, or a backend's name (`gather`, `reference`, `cudnn`, `fourier`,
-    /// `irreps`).
-    fn from_str(s: &str) -> Result<Self, String> {
+    /// `auto`, `timed`, or a registered backend's name (`gather`, `reference`, `cudnn`,
+    /// `fourier`, `irreps`, …).
+    ///
+    /// # Errors
+    /// [`NnError::UnknownBackend`] for any other name.
+    fn from_str(s: &str) -> crate::Result<Self> {
         match s {
             "auto" => Ok(Self::Auto),
             "timed" => Ok(Self::Timed),
@@ -74,13 +78,26 @@ impl std::str::FromStr for BackendChoice {
                 .into_iter()
                 .find(|k| k.name() == s)
                 .map(Self::Fixed)
-                .ok_or_else(|| {
-                    let names: Vec<_> = BackendKind::ALL.iter().map(BackendKind::name).collect();
-                    format!(
-                        "unknown backend `{s}`: expected auto, timed, {}",
-                        names.join(", ")
-                    )
-                }),
+                .ok_or_else(|| NnError::UnknownBackend(s.to_string())),
         }
+    }
+}
+
+impl std::fmt::Display for BackendChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Auto => f.pad("auto"),
+            Self::Timed => f.pad("timed"),
+            Self::Fixed(kind) => f.pad(kind.name()),
+        }
+    }
+}
+
+impl std::fmt::Display for ChannelMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(match self {
+            Self::Shared => "shared",
+            Self::Full => "full",
+        })
     }
 }

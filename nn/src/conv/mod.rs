@@ -3,6 +3,7 @@
 
 pub mod backend;
 mod config;
+pub mod cost;
 mod exact;
 pub mod planner;
 mod relaxed;

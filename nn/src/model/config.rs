@@ -1,13 +1,19 @@
 //! Serde-deserialisable model configurations, with the reference's presets.
 
 use crate::conv::GMConvConfig;
-use crate::lowering::{Lowering, Support};
+use crate::lowering::{grid_group, Axis, Lowering, Support};
 use crate::Result;
-use gm_algebra::group::parse_group;
+use gm_algebra::AnyGroup;
 use serde::{Deserialize, Serialize};
 use tch::Device;
 
-/// The reference GM-CNN classifier ([`super::Classifier`]).
+/// The grid `G × G` of two equal axes, for the presets.
+fn square_grid(axis: Axis) -> AnyGroup {
+    grid_group(&[axis, axis]).expect("the presets' axes are non-empty")
+}
+
+/// The reference GM-CNN classifier ([`super::Classifier`]). The group is a typed group; a
+/// config file gives it as a spec (`"C28xC28"`), parsed once on deserialisation.
 ///
 /// # Example
 /// ```
@@ -18,8 +24,9 @@ use tch::Device;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ClassifierConfig {
-    /// The group spec (`"C32xC32"`, `"D14xD14"`, `"p4(8)"`, …), acting on the flattened input.
-    pub group: String,
+    /// The group acting on the flattened input (in a config file its spec: `"C32xC32"`,
+    /// `"D14xD14"`, `"p4(8)"`, …).
+    pub group: AnyGroup,
     /// The kernel support (a radius needs a grid of cyclic/dihedral axes).
     pub support: Support,
     /// Input channels.
@@ -47,7 +54,7 @@ impl ClassifierConfig {
     /// 0.2, 10 classes (13,691 parameters).
     pub fn cifar10() -> Self {
         Self {
-            group: "C32xC32".into(),
+            group: square_grid(Axis::Cyclic(32)),
             support: Support::Radius(3),
             in_channels: 3,
             channels: vec![120, 120],
@@ -62,7 +69,7 @@ impl ClassifierConfig {
     /// dropout 0.3, 10 classes (48,731 parameters).
     pub fn rot_mnist() -> Self {
         Self {
-            group: "D14xD14".into(),
+            group: square_grid(Axis::Dihedral(14)),
             in_channels: 1,
             dropout: 0.3,
             ..Self::cifar10()
@@ -72,10 +79,9 @@ impl ClassifierConfig {
     /// The group and support lowered onto `device`.
     ///
     /// # Errors
-    /// [`crate::NnError::Algebra`] for a bad spec; [`crate::NnError::NotAGrid`] for a radius
-    /// on a non-grid group.
+    /// As [`Lowering::new`]: [`crate::NnError::NotAGrid`] for a radius on a non-grid group.
     pub fn lowering(&self, device: Device) -> Result<Lowering> {
-        Lowering::new(parse_group(&self.group)?, &self.support, device)
+        Lowering::new(self.group.clone(), &self.support, device)
     }
 }
 
@@ -83,8 +89,8 @@ impl ClassifierConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RegressionConfig {
-    /// The group spec (the reference: `C64xC64`).
-    pub group: String,
+    /// The group (the reference: `C64xC64`; a spec in a config file).
+    pub group: AnyGroup,
     /// The kernel support (the reference: radius 1).
     pub support: Support,
     /// Input channels (10 frames × 2 velocity components).
@@ -104,7 +110,7 @@ pub struct RegressionConfig {
 impl Default for RegressionConfig {
     fn default() -> Self {
         Self {
-            group: "C64xC64".into(),
+            group: square_grid(Axis::Cyclic(64)),
             support: Support::Radius(1),
             in_channels: 20,
             out_channels: 2,
@@ -122,6 +128,6 @@ impl RegressionConfig {
     /// # Errors
     /// As [`ClassifierConfig::lowering`].
     pub fn lowering(&self, device: Device) -> Result<Lowering> {
-        Lowering::new(parse_group(&self.group)?, &self.support, device)
+        Lowering::new(self.group.clone(), &self.support, device)
     }
 }

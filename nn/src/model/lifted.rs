@@ -21,6 +21,7 @@ use tch::Tensor;
 /// # Example
 /// ```
 /// use gm_algebra::group::Wallpaper;
+/// use gm_algebra::AnyGroup;
 /// use gm_nn::lowering::{wallpaper_support, Support};
 /// use gm_nn::model::{Classifier, ClassifierConfig, LiftedClassifier};
 /// use gm_nn::pool::{wallpaper_pixel_labels, Lift};
@@ -28,7 +29,7 @@ use tch::Tensor;
 /// let p4 = Wallpaper::p4(6).unwrap();
 /// let vs = VarStore::new(Device::Cpu);
 /// let config = ClassifierConfig {
-///     group: "p4(6)".into(),
+///     group: AnyGroup::new(p4),
 ///     support: Support::Elements(wallpaper_support(&p4, 1)),
 ///     in_channels: 1,
 ///     channels: vec![4, 4],

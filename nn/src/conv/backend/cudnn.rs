@@ -1,6 +1,6 @@
 //! The grid backend: circular padding + `conv2d` (cuDNN on CUDA, oneDNN on the CPU).
 
-use super::{is_shared, BackendKind, ConvBackend, CyclicGrid};
+use super::{is_shared, BackendKind, ConvBackend, CyclicGrid, Registration};
 use crate::lowering::Lowering;
 use crate::Result;
 use tch::{Kind, Tensor};
@@ -57,6 +57,18 @@ impl CudnnBackend {
             .f_view([o, c, 2 * th + 1, 2 * tw + 1])?)
     }
 }
+
+/// `conv2d` applies to `Z_W`/`Z_H×Z_W` grids. Cost: the channel sum, the padded copy and a
+/// convolution of a `K`-sparse box.
+pub(super) const REGISTRATION: Registration = Registration {
+    kind: BackendKind::Cudnn,
+    name: "cudnn",
+    applies: |l| CyclicGrid::of(l, BackendKind::Cudnn).is_ok(),
+    cost: |t| {
+        t.channel_sum + t.p.moved * t.b * t.ci * t.n + t.p.conv * t.b * t.o * t.ci * t.k * t.n
+    },
+    build: |l| Ok(Box::new(CudnnBackend::new(l)?)),
+};
 
 impl ConvBackend for CudnnBackend {
     fn kind(&self) -> BackendKind {

@@ -1,6 +1,6 @@
 //! The Fourier backend for abelian grids: torch FFT.
 
-use super::{is_shared, BackendKind, ConvBackend, CyclicGrid};
+use super::{is_shared, BackendKind, ConvBackend, CyclicGrid, Registration};
 use crate::lowering::Lowering;
 use crate::Result;
 use tch::{Kind, Tensor};
@@ -45,6 +45,21 @@ impl FourierBackend {
         })
     }
 }
+
+/// The abelian FFT applies to `Z_W`/`Z_H×Z_W` grids. Cost: the channel sum,
+/// `B·C_i + O·C_i + B·O` transforms and the complex product.
+pub(super) const REGISTRATION: Registration = Registration {
+    kind: BackendKind::Fourier,
+    name: "fourier",
+    applies: |l| CyclicGrid::of(l, BackendKind::Fourier).is_ok(),
+    cost: |t| {
+        let transform = t.p.fft * t.n * t.n.log2().max(1.0);
+        t.channel_sum
+            + transform * (t.b * t.ci + t.o * t.ci + t.b * t.o)
+            + t.p.moved * t.b * t.o * t.ci * t.n / 2.0
+    },
+    build: |l| Ok(Box::new(FourierBackend::new(l)?)),
+};
 
 impl ConvBackend for FourierBackend {
     fn kind(&self) -> BackendKind {

@@ -1,6 +1,6 @@
 //! The generic backend: gather by the table, then one matmul.
 
-use super::{is_shared, BackendKind, ConvBackend};
+use super::{is_shared, BackendKind, ConvBackend, Registration};
 use crate::lowering::Lowering;
 use crate::Result;
 use tch::Tensor;
@@ -27,6 +27,18 @@ impl GatherBackend {
         }
     }
 }
+
+/// Gather and matmul apply to every group. Cost: the channel sum, `B·C_i·K·n` elements gathered
+/// and the `(O, C_i·K)·(C_i·K, n)` product per sample.
+pub(super) const REGISTRATION: Registration = Registration {
+    kind: BackendKind::Gather,
+    name: "gather",
+    applies: |_| true,
+    cost: |t| {
+        t.channel_sum + t.p.moved * t.b * t.ci * t.k * t.n + t.p.gemm * t.b * t.o * t.ci * t.k * t.n
+    },
+    build: |l| Ok(Box::new(GatherBackend::new(l))),
+};
 
 impl ConvBackend for GatherBackend {
     fn kind(&self) -> BackendKind {

@@ -1,6 +1,6 @@
 //! The Fourier backend for any finite group: block products with precomputed real irreps.
 
-use super::{is_shared, BackendKind, ConvBackend};
+use super::{is_shared, BackendKind, ConvBackend, Registration};
 use crate::lowering::Lowering;
 use crate::Result;
 use gm_algebra::FiniteGroup;
@@ -99,6 +99,27 @@ impl IrrepBackend {
         Ok(Self { blocks })
     }
 }
+
+/// The largest group order for which the irreps backend is a candidate (its transforms are
+/// dense `n × n` real matrices).
+pub const IRREP_LIMIT: usize = 1024;
+
+/// The irreps backend applies up to [`IRREP_LIMIT`]. Cost: the channel sum, two dense real
+/// transforms of width `W = Σ D²` (taken as `2n`: real irreps of complex type are
+/// realified), the kernel transform and the block products.
+pub(super) const REGISTRATION: Registration = Registration {
+    kind: BackendKind::Irreps,
+    name: "irreps",
+    applies: |l| l.order() <= IRREP_LIMIT,
+    cost: |t| {
+        let width = 2.0 * t.n;
+        t.channel_sum
+            + t.p.gemm * t.n * width * (t.b * t.ci + t.b * t.o)
+            + t.p.gemm * t.o * t.ci * t.k * width
+            + 2.0 * t.p.gemm * t.b * t.o * t.ci * width * t.n.sqrt()
+    },
+    build: |l| Ok(Box::new(IrrepBackend::new(l)?)),
+};
 
 impl ConvBackend for IrrepBackend {
     fn kind(&self) -> BackendKind {

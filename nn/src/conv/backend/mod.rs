@@ -6,8 +6,8 @@
 //!
 //! with `w` of shape `(O, C, K)` (`full` channel mode) or `(O, 1, K)` (`shared` mode: the input
 //! channels are summed, `w[o,0,k]` is used for every `i`). No bias. All backends are
-//! numerically equal (tests in `nn/tests/conv_backends.rs`); the [`crate::conv::planner`] picks
-//! one.
+//! numerically equal (tests in `nn/tests/conv_backends.rs`, which enumerate the [`REGISTRY`]);
+//! the [`crate::conv::planner`] picks one by the entries' own `applies` and `cost`.
 
 mod cudnn;
 mod fourier;
@@ -18,15 +18,17 @@ mod reference;
 pub use cudnn::CudnnBackend;
 pub use fourier::FourierBackend;
 pub use gather::GatherBackend;
-pub use irreps::IrrepBackend;
+pub use irreps::{IrrepBackend, IRREP_LIMIT};
 pub use reference::ReferenceBackend;
 
+use super::cost::CostTerms;
 use crate::lowering::Lowering;
 use crate::{NnError, Result};
 use serde::{Deserialize, Serialize};
 use tch::Tensor;
 
-/// The backends a GM convolution can run on.
+/// The backends a GM convolution can run on: the names of the [`REGISTRY`]'s entries (what
+/// configs and `--backend` say, see [`BackendKind::name`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BackendKind {
@@ -42,25 +44,64 @@ pub enum BackendKind {
     Irreps,
 }
 
-impl BackendKind {
-    /// All kinds, in the planner's order of preference on ties.
-    pub const ALL: [BackendKind; 5] = [
-        BackendKind::Gather,
-        BackendKind::Cudnn,
-        BackendKind::Fourier,
-        BackendKind::Irreps,
-        BackendKind::Reference,
-    ];
+/// A backend's entry in the [`REGISTRY`]: what the planner needs to know about it without
+/// building it, and how to build it. Each backend's file defines its own.
+#[derive(Debug, Clone, Copy)]
+pub struct Registration {
+    /// Its kind.
+    pub kind: BackendKind,
+    /// Its short lower-case name (configs and the command line; [`BackendKind::name`]).
+    pub name: &'static str,
+    /// Whether it applies to a lowering (decided without building it; a backend that applies
+    /// must build).
+    pub applies: fn(&Lowering) -> bool,
+    /// Its estimate of one forward pass, in the device's [`Prices`](crate::conv::cost::Prices)
+    /// (only the ranking across backends matters).
+    pub cost: fn(&CostTerms) -> f64,
+    /// Builds it for a lowering it applies to.
+    pub build: fn(&Lowering) -> Result<Box<dyn ConvBackend>>,
+}
 
-    /// A short lower-case name.
-    pub fn name(&self) -> &'static str {
-        match self {
-            BackendKind::Gather => "gather",
-            BackendKind::Reference => "reference",
-            BackendKind::Cudnn => "cudnn",
-            BackendKind::Fourier => "fourier",
-            BackendKind::Irreps => "irreps",
+/// Every backend, in the planner's order of preference on ties. Adding a backend: a file
+/// with the [`ConvBackend`] and its [`Registration`], a [`BackendKind`] variant, and a line
+/// here; the planner, `--backend`, the configs and the backend tests pick it up from here.
+pub const REGISTRY: &[Registration] = &[
+    gather::REGISTRATION,
+    cudnn::REGISTRATION,
+    fourier::REGISTRATION,
+    irreps::REGISTRATION,
+    reference::REGISTRATION,
+];
+
+impl BackendKind {
+    /// All kinds, in the [`REGISTRY`]'s order.
+    pub const ALL: [BackendKind; REGISTRY.len()] = {
+        let mut all = [BackendKind::Gather; REGISTRY.len()];
+        let mut i = 0;
+        while i < REGISTRY.len() {
+            all[i] = REGISTRY[i].kind;
+            i += 1;
         }
+        all
+    };
+
+    /// A short lower-case name (the config's and the command line's).
+    pub fn name(&self) -> &'static str {
+        self.registration().name
+    }
+
+    /// The backend's [`Registration`].
+    pub fn registration(self) -> &'static Registration {
+        REGISTRY
+            .iter()
+            .find(|r| r.kind == self)
+            .expect("every kind is registered (checked by a test)")
+    }
+}
+
+impl std::fmt::Display for BackendKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.name())
     }
 }
 
@@ -83,13 +124,7 @@ pub trait ConvBackend: std::fmt::Debug + Send {
 /// [`NnError::BackendUnavailable`] when the backend does not apply to the group (cuDNN and
 /// Fourier need a grid of at most two cyclic axes).
 pub fn build(kind: BackendKind, lowering: &Lowering) -> Result<Box<dyn ConvBackend>> {
-    Ok(match kind {
-        BackendKind::Gather => Box::new(GatherBackend::new(lowering)),
-        BackendKind::Reference => Box::new(ReferenceBackend::new(lowering)),
-        BackendKind::Cudnn => Box::new(CudnnBackend::new(lowering)?),
-        BackendKind::Fourier => Box::new(FourierBackend::new(lowering)?),
-        BackendKind::Irreps => Box::new(IrrepBackend::new(lowering)?),
-    })
+    (kind.registration().build)(lowering)
 }
 
 /// The `(H, W)` grid of a group that is `Z_W` or `Z_H×Z_W` in grid order, with the signed
@@ -159,4 +194,28 @@ impl CyclicGrid {
 /// Whether `w` is a shared-mode weight (one input channel).
 pub(crate) fn is_shared(weight: &Tensor) -> Result<bool> {
     Ok(weight.size3()?.1 == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conv::BackendChoice;
+
+    #[test]
+    fn every_registered_backend_has_a_unique_name_that_parses_back() {
+        for (i, r) in REGISTRY.iter().enumerate() {
+            assert_eq!(BackendKind::ALL[i], r.kind);
+            assert_eq!(r.kind.registration().name, r.name);
+            assert_eq!(r.kind.to_string(), r.name);
+            assert_eq!(
+                r.name.parse::<BackendChoice>().unwrap(),
+                BackendChoice::Fixed(r.kind)
+            );
+            assert!(REGISTRY[..i]
+                .iter()
+                .all(|s| s.name != r.name && s.kind != r.kind));
+        }
+        let err = "tpu".parse::<BackendChoice>().unwrap_err().to_string();
+        assert!(REGISTRY.iter().all(|r| err.contains(r.name)), "{err}");
+    }
 }

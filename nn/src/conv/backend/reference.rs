@@ -1,6 +1,6 @@
 //! The reference GM-CNN's formulation as a backend: gather everything, then contract.
 
-use super::{is_shared, BackendKind, ConvBackend};
+use super::{is_shared, BackendKind, ConvBackend, Registration};
 use crate::lowering::Lowering;
 use crate::Result;
 use tch::Tensor;
@@ -25,6 +25,19 @@ impl ReferenceBackend {
         }
     }
 }
+
+/// The reference formulation applies to every group. Cost: `B·C·K·n` elements moved twice
+/// (the gather and the einsum operand) and the contraction.
+pub(super) const REGISTRATION: Registration = Registration {
+    kind: BackendKind::Reference,
+    name: "reference",
+    applies: |_| true,
+    cost: |t| {
+        2.0 * t.p.moved * t.b * t.c * t.k * t.n
+            + t.p.gemm * (t.b * t.c * t.k * t.n + t.b * t.o * t.k * t.n * t.ci)
+    },
+    build: |l| Ok(Box::new(ReferenceBackend::new(l))),
+};
 
 impl ConvBackend for ReferenceBackend {
     fn kind(&self) -> BackendKind {

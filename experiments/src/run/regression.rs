@@ -1,4 +1,4 @@
-//! The regression path of `gm run` (plumes, JetFlow): the autoregressive protocol of Wang,
+//! The regression protocol of `gm run` (plumes, JetFlow): the autoregressive protocol of Wang,
 //! Walters & Yu (ICML 2022).
 //!
 //! Loads the trajectories, cuts them with [`plume_splits`] (train / validation / future test /
@@ -14,19 +14,18 @@
 //!
 //! Besides the common run files it writes [`ROLLOUT_FIELDS`]: the predicted and true fields of
 //! the first domain-test window (the first held-out simulation from frame 0).
-use super::{
-    describe, device_name, in_precision, mean_epoch_seconds, write_result, RunOptions, RunResult,
-};
-use anyhow::{bail, Context, Result};
-use gm_experiments::config::{Dataset, ExperimentConfig, ModelKind, Symmetry};
-use gm_experiments::data::{load_trajectories, DataError, TrajectorySet};
-use gm_experiments::symmetry::{symmetry_error, ImageGroup, Response};
-use gm_experiments::train::{
+use super::model::{describe, regression_config};
+use super::{mean_epoch_seconds, write_result, RunOptions, RunResult};
+use crate::config::{Dataset, ExperimentConfig};
+use crate::data::{load_trajectories, DataError, TrajectorySet};
+use crate::symmetry::{symmetry_error, ImageGroup, Response};
+use crate::train::{
     evaluate, fit, fit_protocol, parameter_count, plume_splits, Rollout, TensorData, TrainSettings,
 };
-use gm_nn::conv::{BackendChoice, GMConvConfig};
-use gm_nn::lowering::Support;
-use gm_nn::model::{Regression, RegressionConfig};
+use anyhow::{Context, Result};
+use gm_nn::device::device_name;
+use gm_nn::model::Regression;
+use gm_nn::precision::PrecisionPolicy;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -41,22 +40,22 @@ pub const ROLLOUT_FIELDS: &str = "rollout_fields.safetensors";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RegressionResult {
     /// RMSE on the future test (training simulations, later frames).
-    #[serde(deserialize_with = "super::null_as_nan")]
+    #[serde(deserialize_with = "super::result::null_as_nan")]
     pub rmse_future: f64,
     /// RMSE on the domain test (held-out simulations).
-    #[serde(deserialize_with = "super::null_as_nan")]
+    #[serde(deserialize_with = "super::result::null_as_nan")]
     pub rmse_domain: f64,
     /// Mean squared error of the future test.
-    #[serde(deserialize_with = "super::null_as_nan")]
+    #[serde(deserialize_with = "super::result::null_as_nan")]
     pub mse_future: f64,
     /// Mean squared error of the domain test.
-    #[serde(deserialize_with = "super::null_as_nan")]
+    #[serde(deserialize_with = "super::result::null_as_nan")]
     pub mse_domain: f64,
     /// RMSE on the future test of persistence (the last input frame repeated), for scale.
-    #[serde(deserialize_with = "super::null_as_nan")]
+    #[serde(deserialize_with = "super::result::null_as_nan")]
     pub rmse_future_persistence: f64,
     /// RMSE on the domain test of persistence.
-    #[serde(deserialize_with = "super::null_as_nan")]
+    #[serde(deserialize_with = "super::result::null_as_nan")]
     pub rmse_domain_persistence: f64,
     /// Steps the tests rolled out.
     pub test_rollout: usize,
@@ -137,46 +136,6 @@ fn load(cfg: &ExperimentConfig) -> Result<TrajectorySet> {
     }
 }
 
-/// The GM regression model of the config on `height × width` frames with `in_channels`
-/// input channels.
-fn model_config(
-    cfg: &ExperimentConfig,
-    in_channels: usize,
-    out_channels: usize,
-    height: usize,
-    width: usize,
-) -> Result<RegressionConfig> {
-    let m = &cfg.model;
-    if m.kind == ModelKind::Cnn {
-        bail!(
-            "model.kind = \"cnn\" is the classification baseline; regression experiments train \
-             the GM regression model (model.kind = \"gm\")"
-        );
-    }
-    let group = match m.symmetry {
-        Symmetry::AxisProduct => ImageGroup::of(m, height, width)?.spec(),
-        Symmetry::P4 | Symmetry::P4m => bail!(
-            "model.symmetry = {:?} is not wired into the regression model yet; use \
-             model.symmetry = \"axis-product\"",
-            m.symmetry
-        ),
-    };
-    Ok(RegressionConfig {
-        group,
-        support: Support::Radius(m.t),
-        in_channels,
-        out_channels,
-        hidden: m.channels,
-        blocks: m.blocks,
-        relaxed_rank: m.relaxed_rank,
-        conv: GMConvConfig {
-            backend: BackendChoice::Timed,
-            batch_hint: cfg.train.batch_size,
-            ..GMConvConfig::default()
-        },
-    })
-}
-
 /// Writes the predicted and true fields `(T, C, H, W)` of the first window of `data` to
 /// `path` (atomically).
 fn write_rollout_fields(
@@ -184,11 +143,11 @@ fn write_rollout_fields(
     data: &TensorData,
     steps: usize,
     device: Device,
-    autocast: bool,
+    precision: &PrecisionPolicy,
     path: &Path,
 ) -> Result<()> {
     let (x, y) = data.batch(&[0], device)?;
-    let predicted = tch::no_grad(|| Rollout::predict(model, &x, steps, false, autocast))?;
+    let predicted = tch::no_grad(|| Rollout::predict(model, &x, steps, false, precision))?;
     let cpu = |t: &Tensor| -> Result<Tensor> {
         Ok(t.f_get(0)?
             .f_to_kind(Kind::Float)?
@@ -205,7 +164,10 @@ fn write_rollout_fields(
 /// Test windows the equivariance error is measured on (at most).
 pub const EQUIVARIANCE_SAMPLES: usize = 64;
 
-/// Trains and tests a regression experiment (see the module docs).
+/// Trains and tests a regression experiment in `run_dir` (see the module docs).
+///
+/// # Errors
+/// Missing or too short trajectories, model, training and I/O errors.
 pub fn run(
     cfg: &ExperimentConfig,
     run_dir: &Path,
@@ -244,20 +206,18 @@ pub fn run(
     }
     let first = &set.trajectories[0];
     let (channels, height, width) = (first.channels, first.height, first.width);
-    let model_cfg = model_config(cfg, r.input_frames * channels, channels, height, width)?;
+    let model_cfg = regression_config(cfg, r.input_frames * channels, channels, height, width)?;
     let mut vs = VarStore::new(device);
-    let model = in_precision(
-        Box::new(Regression::new(vs.root(), &model_cfg)?),
-        cfg.train.precision,
-        device,
-    );
+    let model = Regression::new(vs.root(), &model_cfg)?;
+    let precision = PrecisionPolicy::new(cfg.train.precision, device);
     let parameters = parameter_count(&vs);
     let model_name = format!("{} rank {}", describe(cfg), cfg.model.relaxed_rank);
     eprintln!(
-        "{}: {model_name} ({parameters} parameters) on {device:?}; {} simulations ({} held \
+        "{}: {model_name} ({parameters} parameters) on {}; {} simulations ({} held \
          out), {} frames; windows {} train / {} validation / {} future test / {} domain test; \
          {}-step training and {steps}-step test rollouts",
         cfg.name,
+        device_name(device),
         set.trajectories.len(),
         r.held_out,
         fitted.train_frames.min(fitted.held_out_frames),
@@ -270,7 +230,7 @@ pub fn run(
     let mut settings = TrainSettings::from_config(&cfg.train, cfg.seed);
     settings.resume = opts.resume;
     let summary = fit(
-        model.as_ref(),
+        &model,
         &mut vs,
         &Rollout,
         &splits.train,
@@ -278,15 +238,14 @@ pub fn run(
         &settings,
         run_dir,
     )?;
-    let autocast = settings.mixed_precision && device.is_cuda();
     let test = |data: &TensorData| {
         evaluate(
-            model.as_ref(),
+            &model,
             &Rollout,
             data,
             cfg.train.batch_size,
             device,
-            autocast,
+            precision,
         )
     };
     let (mse_future, rmse_future) = test(&splits.test_future)?;
@@ -301,24 +260,24 @@ pub fn run(
             data,
             cfg.train.batch_size,
             device,
-            false,
+            PrecisionPolicy::fp32(),
         )
         .map(|(_, rmse)| rmse)
     };
     let rmse_future_persistence = baseline(&splits.test_future)?;
     let rmse_domain_persistence = baseline(&splits.test_domain)?;
     write_rollout_fields(
-        model.as_ref(),
+        &model,
         &splits.test_domain,
         steps,
         device,
-        autocast,
+        &precision,
         &run_dir.join(ROLLOUT_FIELDS),
     )?;
     // One step of the trained model under the pixel group (exactly equivariant when every
     // relaxed layer's position part is zero; the relaxation makes it measurably not).
     let equivariance = symmetry_error(
-        model.as_ref(),
+        &model,
         &ImageGroup::of(&cfg.model, height, width)?,
         Response::Equivariant,
         &splits.test_domain,
@@ -377,27 +336,5 @@ pub fn run(
         }),
     };
     write_result(run_dir, &result)?;
-    println!(
-        "{}: RMSE future {rmse_future:.4} / domain {rmse_domain:.4} ({steps}-step rollouts{}; \
-         persistence {rmse_future_persistence:.4} / {rmse_domain_persistence:.4}), \
-         {parameters} parameters, {} epochs in {:.1} s ({:.1} s per epoch, best epoch {}), \
-         one-step equivariance error {:.1e} under {} -> {}",
-        result.experiment,
-        if fitted.shortened(&protocol) {
-            format!(
-                ", shortened from {}: trajectories too short",
-                protocol.test_rollout
-            )
-        } else {
-            String::new()
-        },
-        result.epochs,
-        result.train_seconds,
-        result.seconds_per_epoch.unwrap_or(0.0),
-        result.best_epoch,
-        equivariance.error,
-        equivariance.group,
-        run_dir.display()
-    );
     Ok(result)
 }

@@ -6,6 +6,13 @@
 //! [`CastModel`] does that — therefore trains in bf16 with fp32 weights and optimiser state.
 //! Unlike fp16 autocast, bf16 has fp32's exponent range, so no loss scaling is needed, and
 //! every elementwise pass (layer norm, PReLU, residual sums) moves half the bytes of fp32.
+//!
+//! Which dtype, and whether fp16 autocast with loss scaling is used instead, is one decision
+//! per run: the [`PrecisionPolicy`] of a configured [`Precision`] on a device.
+
+mod policy;
+
+pub use policy::{Precision, PrecisionPolicy};
 
 use crate::Result;
 use tch::nn::ModuleT;
@@ -47,10 +54,20 @@ impl<M: ModuleT + ?Sized> CastModel<M> {
 
 impl<M: ModuleT + ?Sized> ModuleT for CastModel<M> {
     fn forward_t(&self, xs: &Tensor, train: bool) -> Tensor {
-        self.inner
-            .forward_t(&xs.to_kind(self.kind), train)
-            .to_kind(Kind::Float)
+        cast_forward(&*self.inner, xs, self.kind, train).expect("CastModel forward")
     }
+}
+
+/// `model` on `xs` cast to `kind`, the output cast to fp32.
+fn cast_forward<M: ModuleT + ?Sized>(
+    model: &M,
+    xs: &Tensor,
+    kind: Kind,
+    train: bool,
+) -> Result<Tensor> {
+    Ok(model
+        .forward_t(&xs.f_to_kind(kind)?, train)
+        .f_to_kind(Kind::Float)?)
 }
 
 /// A pointwise `nn::Conv1D` (kernel size 1, default stride, padding, dilation and groups —

@@ -11,29 +11,90 @@
 //! A GM classifier with exact layers is invariant under `G` (its logits do not change when
 //! `G` acts on the input); [`symmetry_error`] measures how far a trained model is from that
 //! (and, for field-to-field models, from equivariance).
-use crate::config::{AxisGroup, ModelConfig, Symmetry};
+mod axis_product;
+mod wallpaper;
+
+use crate::config::{ConfigError, Dataset, ModelConfig, Symmetry};
 use crate::train::TensorData;
-use gm_algebra::group::{parse_group, Wallpaper};
 use gm_algebra::{AnyGroup, FiniteGroup};
-use gm_nn::lowering::{wallpaper_support, Support};
-use gm_nn::pool::{wallpaper_pixel_labels, Lift};
+use gm_nn::lowering::Support;
+use gm_nn::pool::Lift;
 use gm_nn::testing::{equivariance_error, Action};
 use gm_nn::{NnError, Result};
 use serde::{Deserialize, Serialize};
 use tch::nn::ModuleT;
 use tch::{Device, Tensor};
 
-/// The group of an image experiment on an `H × W` grid.
+/// How a configured `model.symmetry` acts on an experiment's images: its entry in
+/// [`REGISTRY`]. Adding an image symmetry: a file with its entry, a
+/// [`Symmetry`](crate::config::Symmetry) variant, and a line in [`REGISTRY`]; configs,
+/// validation, model building and reports reach it from there.
+pub trait ImageSymmetry: Sync {
+    /// The config value it answers to.
+    fn symmetry(&self) -> Symmetry;
+
+    /// Its group on `height × width` images, with the kernel support of the model's radius.
+    ///
+    /// # Errors
+    /// [`NnError::InvalidConfig`] for a grid it cannot act on.
+    fn group(&self, model: &ModelConfig, height: usize, width: usize) -> Result<ImageGroup>;
+
+    /// `K`, the size of the kernel support of the model's radius.
+    fn support_size(&self, model: &ModelConfig) -> usize;
+
+    /// Checks the model's keys against the `height × width` grid of `dataset`.
+    ///
+    /// # Errors
+    /// [`ConfigError::InvalidKey`] naming the offending key and what is allowed.
+    fn validate(
+        &self,
+        model: &ModelConfig,
+        height: usize,
+        width: usize,
+        dataset: Dataset,
+    ) -> std::result::Result<(), ConfigError>;
+
+    /// How reports name the symmetry of `model` (`axis-product/dihedral`, `p4`).
+    fn describe(&self, model: &ModelConfig) -> String;
+}
+
+/// Every image symmetry a config can name.
+pub const REGISTRY: &[&dyn ImageSymmetry] = &[
+    &axis_product::AxisProduct,
+    &wallpaper::WallpaperSymmetry::P4,
+    &wallpaper::WallpaperSymmetry::P4M,
+];
+
+/// The registry entry of `symmetry`.
+pub fn image_symmetry(symmetry: Symmetry) -> &'static dyn ImageSymmetry {
+    *REGISTRY
+        .iter()
+        .find(|s| s.symmetry() == symmetry)
+        .expect("every symmetry is registered (checked by a test)")
+}
+
+impl ModelConfig {
+    /// Size `K` of the kernel support of one GM convolution: per axis `{-t..t}` (cyclic) or
+    /// `{r^i, f r^i : -t..t}` (dihedral); `(2t+1)²` cells times the point group for p4/p4m.
+    pub fn support_size(&self) -> usize {
+        image_symmetry(self.symmetry).support_size(self)
+    }
+}
+
+/// The group of an image experiment on an `H × W` grid, how it acts on the images, and the
+/// kernel support of the model's radius.
 #[derive(Debug, Clone)]
-pub enum ImageGroup {
-    /// One cyclic or dihedral group per image axis; images are functions on `G` itself.
-    AxisProduct(AnyGroup),
-    /// `p4(N)` or `p4m(N)`; images are functions on `G/P = Z_N²`.
-    Wallpaper(Wallpaper),
+pub struct ImageGroup {
+    group: AnyGroup,
+    /// The coset of `G/P` each pixel is, when images live on a homogeneous space; `None` when
+    /// images are functions on `G` itself.
+    pixels: Option<Vec<usize>>,
+    support: Support,
 }
 
 impl ImageGroup {
-    /// The group `model` uses on `height × width` images.
+    /// The group `model` uses on `height × width` images ([`ImageSymmetry::group`] of its
+    /// symmetry).
     ///
     /// # Errors
     /// [`NnError::InvalidConfig`] for a dihedral axis on an odd side, or p4/p4m on a
@@ -47,60 +108,52 @@ impl ImageGroup {
     /// assert_eq!((g.spec(), g.order()), ("p4(28)".to_string(), 4 * 28 * 28));
     /// ```
     pub fn of(model: &ModelConfig, height: usize, width: usize) -> Result<Self> {
-        match model.symmetry {
-            Symmetry::AxisProduct => {
-                let spec = match model.axis_group {
-                    AxisGroup::Cyclic => format!("C{height}xC{width}"),
-                    AxisGroup::Dihedral => {
-                        if height % 2 != 0 || width % 2 != 0 {
-                            return Err(NnError::InvalidConfig(format!(
-                                "model.axis_group = \"dihedral\" needs even image sides, got \
-                                 {height}x{width}"
-                            )));
-                        }
-                        format!("D{}xD{}", height / 2, width / 2)
-                    }
-                };
-                Ok(Self::AxisProduct(parse_group(&spec)?))
-            }
-            Symmetry::P4 | Symmetry::P4m => {
-                if height != width {
-                    return Err(NnError::InvalidConfig(format!(
-                        "p4/p4m act on square grids, got {height}x{width}"
-                    )));
-                }
-                Ok(Self::Wallpaper(if model.symmetry == Symmetry::P4 {
-                    Wallpaper::p4(height)?
-                } else {
-                    Wallpaper::p4m(height)?
-                }))
-            }
+        image_symmetry(model.symmetry).group(model, height, width)
+    }
+
+    /// `group` acting on images that are functions on it (pixel `i` is element `i`).
+    pub fn on_group(group: AnyGroup, support: Support) -> Self {
+        Self {
+            group,
+            pixels: None,
+            support,
         }
     }
 
-    /// The group spec (`C28xC28`, `D14xD14`, `p4(28)`, …), as `parse_group` reads it.
-    pub fn spec(&self) -> String {
-        match self {
-            Self::AxisProduct(g) => g.name(),
-            Self::Wallpaper(g) => FiniteGroup::name(g),
+    /// `group` acting on images on a homogeneous space `G/P`: pixel `i` is the coset
+    /// labelled `pixels[i]` (as [`Lift`] takes them).
+    pub fn on_cosets(group: AnyGroup, pixels: Vec<usize>, support: Support) -> Self {
+        Self {
+            group,
+            pixels: Some(pixels),
+            support,
         }
+    }
+
+    /// The group's name for people (`C28xC28`, `D14xD14`, `p4(28)`, …; also a spec
+    /// `parse_group` reads).
+    pub fn spec(&self) -> String {
+        self.group.name()
+    }
+
+    /// The group (what a model is built on).
+    pub fn group(&self) -> AnyGroup {
+        self.group.clone()
     }
 
     /// `|G|`.
     pub fn order(&self) -> usize {
-        match self {
-            Self::AxisProduct(g) => g.order(),
-            Self::Wallpaper(g) => FiniteGroup::order(g),
-        }
+        self.group.order()
     }
 
-    /// The kernel support of radius `t`: the reference's per-axis support, or the
-    /// `(2t+1)²` translations times the point group ([`wallpaper_support`]).
-    pub fn support(&self, t: usize) -> Support {
-        match self {
-            Self::AxisProduct(_) => Support::Radius(t),
-            Self::Wallpaper(g) => Support::Elements(wallpaper_support(g, t)),
-        }
+    /// Whether images are functions on the group itself (no lift needed).
+    pub fn images_on_group(&self) -> bool {
+        self.pixels.is_none()
+    }
+
+    /// The kernel support of the model's radius.
+    pub fn support(&self) -> &Support {
+        &self.support
     }
 
     /// The lift from the pixel grid to `G` (`None` when images already live on `G`).
@@ -108,10 +161,10 @@ impl ImageGroup {
     /// # Errors
     /// [`NnError::Torch`] from the copy to `device`.
     pub fn lift(&self, device: Device) -> Result<Option<Lift>> {
-        match self {
-            Self::AxisProduct(_) => Ok(None),
-            Self::Wallpaper(g) => Ok(Some(Lift::new(&wallpaper_pixel_labels(g), device)?)),
-        }
+        self.pixels
+            .as_ref()
+            .map(|labels| Lift::new(labels, device))
+            .transpose()
     }
 
     /// The generators of `G` acting on flattened images `(…, H·W)`.
@@ -119,20 +172,14 @@ impl ImageGroup {
     /// # Errors
     /// [`NnError::Torch`] from the copy to `device`.
     pub fn image_actions(&self, device: Device) -> Result<Vec<Action>> {
-        match self {
-            Self::AxisProduct(g) => g
-                .generator_indices()
-                .into_iter()
-                .map(|u| Action::regular(g, u, device))
-                .collect(),
-            Self::Wallpaper(g) => {
-                let labels = wallpaper_pixel_labels(g);
-                g.generator_indices()
-                    .into_iter()
-                    .map(|u| Action::on_cosets(g, &labels, u, device))
-                    .collect()
-            }
-        }
+        let g = &self.group;
+        g.generator_indices()
+            .into_iter()
+            .map(|u| match &self.pixels {
+                None => Action::regular(g, u, device),
+                Some(labels) => Action::on_cosets(g, labels, u, device),
+            })
+            .collect()
     }
 }
 
@@ -229,7 +276,7 @@ pub fn symmetry_error(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{AxisGroup, ModelConfig};
+    use crate::config::AxisGroup;
     use gm_nn::model::{Regression, RegressionConfig};
     use tch::nn::VarStore;
     use tch::Kind;
@@ -238,7 +285,7 @@ mod tests {
         tch::manual_seed(3);
         let vs = VarStore::new(Device::Cpu);
         let config = RegressionConfig {
-            group: "C8xC8".into(),
+            group: gm_algebra::group::parse_group("C8xC8").unwrap(),
             in_channels: 4,
             hidden: 6,
             blocks: 2,
@@ -296,5 +343,36 @@ mod tests {
         )
         .unwrap();
         assert!(e.error > 1e-2, "relaxed layers: {}", e.error);
+    }
+
+    #[test]
+    fn every_registered_symmetry_is_found_and_named_once() {
+        for (i, s) in REGISTRY.iter().enumerate() {
+            assert_eq!(image_symmetry(s.symmetry()).symmetry(), s.symmetry());
+            assert!(REGISTRY[..i].iter().all(|r| r.symmetry() != s.symmetry()));
+        }
+        // Every symmetry a config names (serde's kebab-case) resolves.
+        for name in ["axis-product", "p4", "p4m"] {
+            let s: Symmetry = serde_json::from_str(&format!("\"{name}\"")).unwrap();
+            assert_eq!(image_symmetry(s).symmetry().to_string(), name);
+        }
+    }
+
+    #[test]
+    fn the_cnn_baseline_is_not_invariant_under_the_translations() {
+        // The plain CNN pads with zeros: cyclic shifts change its logits measurably.
+        tch::set_num_threads(1);
+        tch::manual_seed(3);
+        let vs = VarStore::new(Device::Cpu);
+        let cnn = crate::baseline::PlainCnn::new(&vs.root(), 1, 4, 2, 0.0, 3);
+        let x = Tensor::rand([4, 1, 8, 8], tch::kind::FLOAT_CPU);
+        let data = TensorData::new(x, Tensor::zeros([4], tch::kind::INT64_CPU)).unwrap();
+        let cfg = crate::config::load_experiment("rot-mnist-digits-cnn", &[]).unwrap();
+        let group = ImageGroup::of(&cfg.model, 8, 8).unwrap();
+        let c =
+            symmetry_error(&cnn, &group, Response::Invariant, &data, 4, 2, Device::Cpu).unwrap();
+        // Its GM counterpart, rot-mnist-digits, uses a dihedral group on each image axis.
+        assert_eq!((c.group.as_str(), c.samples), ("D4xD4", 4));
+        assert!(c.error > 1e-3, "{c:?}");
     }
 }

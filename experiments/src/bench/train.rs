@@ -1,4 +1,4 @@
-//! `gm bench train`: training throughput of the reference classifiers, measured the way
+//! The `gm bench train` measurement: training throughput of the reference classifiers, measured the way
 //! `shared/bench/ref_gmcnn_train.py` measures the reference (random data of the dataset's
 //! shape on the device, AdamW with the reference's learning rate and weight decay, warm-up
 //! steps, then timed steps between two device synchronisations), so the figures compare
@@ -11,10 +11,10 @@ use clap::ValueEnum;
 use gm_nn::conv::{BackendChoice, BackendKind, GMConvConfig};
 use gm_nn::device::synchronize;
 use gm_nn::model::{parameter_count, Classifier, ClassifierConfig};
-use gm_nn::precision::CastModel;
+use gm_nn::precision::PrecisionPolicy;
 use serde::{Deserialize, Serialize};
 use std::time::Instant;
-use tch::nn::{ModuleT, VarStore};
+use tch::nn::VarStore;
 use tch::{Device, Kind, Tensor};
 
 /// Which reference model to train.
@@ -49,6 +49,42 @@ pub struct TrainBenchCase {
     /// Arithmetic (`fp16`: autocast + loss scaling, as the reference runner; `bf16`: bf16
     /// activations with fp32 weights).
     pub precision: Precision,
+}
+
+/// The cases of `gm bench train`: every backend × precision for one model and batch size.
+#[derive(Debug, Clone)]
+pub struct TrainSweep {
+    /// The model.
+    pub model: BenchModel,
+    /// Batch size.
+    pub batch: usize,
+    /// Backend choices to compare.
+    pub backends: Vec<BackendChoice>,
+    /// Precisions to compare.
+    pub precisions: Vec<Precision>,
+    /// Untimed warm-up steps.
+    pub warmup: usize,
+    /// Timed steps.
+    pub steps: usize,
+}
+
+impl TrainSweep {
+    /// Every case of the sweep, backends outermost.
+    pub fn cases(&self) -> Vec<TrainBenchCase> {
+        self.backends
+            .iter()
+            .flat_map(|&backend| {
+                self.precisions
+                    .iter()
+                    .map(move |&precision| TrainBenchCase {
+                        model: self.model,
+                        batch: self.batch,
+                        backend,
+                        precision,
+                    })
+            })
+            .collect()
+    }
 }
 
 /// The outcome of one [`TrainBenchCase`].
@@ -96,23 +132,16 @@ pub fn measure(
         ..config.conv
     };
     let vs = VarStore::new(device);
-    let on_cuda = device.is_cuda();
-    let activations = if on_cuda && case.precision == Precision::Bf16 {
-        Kind::BFloat16
-    } else {
-        Kind::Float
-    };
-    let model = CastModel::new(Box::new(Classifier::new(vs.root(), &config)?), activations);
+    let precision = PrecisionPolicy::new(case.precision, device);
+    let model = Classifier::new(vs.root(), &config)?;
     let b = case.batch as i64;
     let x = Tensor::f_randn([b, c, h, w], (Kind::Float, device))?;
     let y = Tensor::f_randint(config.classes as i64, [b], (Kind::Int64, device))?;
     let mut opt = AdamW::new(&vs, 4e-3, 0.0153);
     let vars = vs.trainable_variables();
-    let autocast = on_cuda && case.precision == Precision::Fp16;
-    let mut scaler = GradScaler::new(autocast);
+    let mut scaler = GradScaler::new(precision.loss_scaling());
     let mut step = || -> Result<Tensor> {
-        let logits =
-            tch::autocast(autocast, || model.forward_t(&x, true)).f_to_kind(Kind::Float)?;
+        let logits = precision.forward(&model, &x, true)?;
         let loss =
             logits.f_cross_entropy_loss::<Tensor>(&y, None, tch::Reduction::Mean, -100, 0.0)?;
         scaler.backward_step(&mut opt, &vars, &loss)?;
@@ -134,9 +163,9 @@ pub fn measure(
     let ms_per_step = seconds * 1e3 / steps as f64;
     Ok(TrainBenchResult {
         case: *case,
-        device: format!("{device:?}"),
+        device: gm_nn::device::device_name(device),
         parameters: parameter_count(&vs),
-        backends: model.inner().backends(),
+        backends: model.backends(),
         steps,
         ms_per_step,
         images_per_s: case.batch as f64 * 1e3 / ms_per_step,

@@ -1,13 +1,13 @@
 //! The `gm bench nn` measurement: one GM layer forward + backward, the planner's backend
 //! against the reference formulation, in the same run.
 
-use crate::conv::backend::{self, BackendKind};
-use crate::conv::planner::{self, ConvShape};
-use crate::conv::{BackendChoice, ChannelMode};
-use crate::device::synchronize;
-use crate::lowering::{Lowering, Support};
-use crate::Result;
-use gm_algebra::group::parse_group;
+use gm_algebra::AnyGroup;
+use gm_nn::conv::backend::{self, BackendKind};
+use gm_nn::conv::planner::{self, ConvShape};
+use gm_nn::conv::{BackendChoice, ChannelMode};
+use gm_nn::device::{device_name, synchronize};
+use gm_nn::lowering::{grid_group, Axis, Lowering, Support};
+use gm_nn::Result;
 use serde::{Deserialize, Serialize};
 use std::time::Instant;
 use tch::{Device, Kind, Tensor};
@@ -15,8 +15,8 @@ use tch::{Device, Kind, Tensor};
 /// What to measure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BenchConfig {
-    /// The group spec.
-    pub group: String,
+    /// The group (a spec in JSON).
+    pub group: AnyGroup,
     /// The kernel support.
     pub support: Support,
     /// Batch size `B`.
@@ -35,7 +35,7 @@ impl Default for BenchConfig {
     /// The CPU case: `B = 32`, `C = 120`, `Z_32×Z_32`, `K = 49`, shared mode.
     fn default() -> Self {
         Self {
-            group: "C32xC32".into(),
+            group: grid_group(&[Axis::Cyclic(32); 2]).expect("a valid grid"),
             support: Support::Radius(3),
             batch: 32,
             channels: 120,
@@ -79,9 +79,10 @@ pub struct BenchReport {
 /// weights (seed 0), on `device`.
 ///
 /// # Errors
-/// [`crate::NnError::Algebra`] for a bad spec, [`crate::NnError::Torch`] from libtorch.
+/// [`gm_nn::NnError::NotAGrid`] for a radius on a non-grid group, [`gm_nn::NnError::Torch`]
+/// from libtorch.
 pub fn layer_forward_backward(config: &BenchConfig, device: Device) -> Result<BenchReport> {
-    let lowering = Lowering::new(parse_group(&config.group)?, &config.support, device)?;
+    let lowering = Lowering::new(config.group.clone(), &config.support, device)?;
     let shape = ConvShape {
         batch: config.batch,
         in_channels: config.channels,
@@ -152,7 +153,7 @@ pub fn layer_forward_backward(config: &BenchConfig, device: Device) -> Result<Be
     };
     Ok(BenchReport {
         config: config.clone(),
-        device: format!("{device:?}"),
+        device: device_name(device),
         planned,
         speedup: median(BackendKind::Reference) / median(planned),
         entries,

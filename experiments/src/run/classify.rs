@@ -1,0 +1,97 @@
+//! The classification protocol of `gm run`: load the images, split off validation, build the
+//! model, train with [`fit`], test the best-validation weights, and measure the trained
+//! model's invariance under the experiment's group.
+use super::model::{classifier, describe};
+use super::{mean_epoch_seconds, write_result, RunOptions, RunResult, INVARIANCE_SAMPLES};
+use crate::config::ExperimentConfig;
+use crate::data::load_images;
+use crate::symmetry::{symmetry_error, ImageGroup, Response};
+use crate::train::{evaluate, fit, parameter_count, Classification, TensorData, TrainSettings};
+use anyhow::Result;
+use gm_nn::device::device_name;
+use gm_nn::precision::PrecisionPolicy;
+use std::path::Path;
+use tch::nn::VarStore;
+use tch::Device;
+
+/// Trains and tests a classification experiment in `run_dir` (see the module docs).
+///
+/// # Errors
+/// Data, model, training and I/O errors.
+pub fn run(
+    cfg: &ExperimentConfig,
+    run_dir: &Path,
+    opts: &RunOptions,
+    device: Device,
+) -> Result<RunResult> {
+    let splits = load_images(&cfg.data)?;
+    let mut all = TensorData::from_images(&splits.train)?;
+    let mut test = TensorData::from_images(&splits.test)?;
+    if opts.quick {
+        all = all.truncate(cfg.quick.max_train)?;
+        test = test.truncate(cfg.quick.max_test)?;
+    }
+    let (train, val) = all.split(cfg.data.val_fraction, cfg.seed)?;
+    let mut vs = VarStore::new(device);
+    let model = classifier(cfg, &vs, &splits.train)?;
+    let precision = PrecisionPolicy::new(cfg.train.precision, device);
+    let parameters = parameter_count(&vs);
+    eprintln!(
+        "{}: {} ({parameters} parameters) on {}; {} train / {} validation / {} test",
+        cfg.name,
+        describe(cfg),
+        device_name(device),
+        train.len(),
+        val.len(),
+        test.len()
+    );
+    let mut settings = TrainSettings::from_config(&cfg.train, cfg.seed);
+    settings.resume = opts.resume;
+    let summary = fit(
+        model.as_ref(),
+        &mut vs,
+        &Classification,
+        &train,
+        &val,
+        &settings,
+        run_dir,
+    )?;
+    let (test_loss, test_metric) = evaluate(
+        model.as_ref(),
+        &Classification,
+        &test,
+        cfg.train.batch_size,
+        device,
+        precision,
+    )?;
+    // The GM models' group; the CNN baseline is measured under the group its GM
+    // counterpart would use.
+    let group = ImageGroup::of(&cfg.model, splits.train.height, splits.train.width)?;
+    let invariance = symmetry_error(
+        model.as_ref(),
+        &group,
+        Response::Invariant,
+        &test,
+        INVARIANCE_SAMPLES,
+        cfg.train.batch_size,
+        device,
+    )?;
+    let result = RunResult {
+        experiment: cfg.name.clone(),
+        model: describe(cfg),
+        parameters,
+        metric: "accuracy".into(),
+        test_metric,
+        test_loss,
+        epochs: summary.history.len(),
+        best_epoch: summary.best_epoch,
+        train_seconds: summary.train_seconds,
+        device: device_name(device),
+        quick: opts.quick,
+        invariance: Some(invariance),
+        seconds_per_epoch: mean_epoch_seconds(&summary),
+        regression: None,
+    };
+    write_result(run_dir, &result)?;
+    Ok(result)
+}

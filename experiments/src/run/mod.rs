@@ -1,0 +1,92 @@
+//! Running an experiment (`gm run`): the run directory (`config.toml`, `metrics.jsonl`,
+//! checkpoints, `result.json`; regression runs also `rollout_fields.safetensors`), and the
+//! protocol of each task: [`classify`] and [`regression`].
+pub mod classify;
+pub mod model;
+pub mod regression;
+pub mod result;
+
+pub use result::{read_result, write_result, RunResult};
+
+use crate::config::{load_experiment, overrides::Override, ExperimentConfig, Task};
+use crate::train::{checkpoint, FitSummary};
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+use tch::Device;
+
+/// Test images the invariance error is measured on (at most).
+pub const INVARIANCE_SAMPLES: usize = 256;
+
+/// Options of `gm run` besides the config.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Shrink epochs and data (`[quick]` section).
+    pub quick: bool,
+    /// Continue the run in `out`.
+    pub resume: bool,
+    /// Run directory (default `runs/<experiment>`).
+    pub out: Option<PathBuf>,
+}
+
+/// Where a run writes, and the config it runs (after `--quick`).
+struct Prepared {
+    cfg: ExperimentConfig,
+    run_dir: PathBuf,
+}
+
+/// Loads the config, refuses to overwrite a finished run without `--resume`, creates the run
+/// directory with its `config.toml` and seeds libtorch.
+fn prepare(experiment: &str, overrides: &[Override], opts: &RunOptions) -> Result<Prepared> {
+    let mut cfg = load_experiment(experiment, overrides)?;
+    if opts.quick {
+        cfg.make_quick();
+    }
+    let run_dir = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("runs").join(&cfg.name));
+    if !opts.resume && checkpoint::load_state(&run_dir)?.is_some() {
+        bail!(
+            "{} already holds a run: pass --resume to continue it, or --out DIR for a new one",
+            run_dir.display()
+        );
+    }
+    std::fs::create_dir_all(&run_dir).with_context(|| format!("creating {}", run_dir.display()))?;
+    std::fs::write(run_dir.join("config.toml"), cfg.to_toml())?;
+    tch::manual_seed(cfg.seed as i64);
+    Ok(Prepared { cfg, run_dir })
+}
+
+/// The mean wall seconds of an epoch of `summary` (`None` before the first epoch).
+pub(crate) fn mean_epoch_seconds(summary: &FitSummary) -> Option<f64> {
+    let n = summary.history.len();
+    (n > 0).then(|| summary.history.iter().map(|m| m.seconds).sum::<f64>() / n as f64)
+}
+
+/// A finished run: where it wrote, and what it reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FinishedRun {
+    /// The run directory.
+    pub run_dir: PathBuf,
+    /// Its `result.json`.
+    pub result: RunResult,
+}
+
+/// Runs `experiment` on `device`: classification (accuracy) or autoregressive regression
+/// (rollout RMSE on the future and domain tests, see [`regression`]), in its run directory.
+///
+/// # Errors
+/// A bad config, a finished run in the directory without `--resume`, and the protocols' errors.
+pub fn run(
+    experiment: &str,
+    overrides: &[Override],
+    opts: &RunOptions,
+    device: Device,
+) -> Result<FinishedRun> {
+    let Prepared { cfg, run_dir } = prepare(experiment, overrides, opts)?;
+    let result = match cfg.task {
+        Task::Classification => classify::run(&cfg, &run_dir, opts, device)?,
+        Task::Regression => regression::run(&cfg, &run_dir, opts, device)?,
+    };
+    Ok(FinishedRun { run_dir, result })
+}
