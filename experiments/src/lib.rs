@@ -10,6 +10,7 @@
 pub mod baseline;
 pub mod config;
 pub mod data;
+pub mod parsers;
 pub mod plots;
 pub mod symmetry;
 pub mod throughput;

@@ -5,7 +5,7 @@
 //! ([`regression`]).
 pub mod regression;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use gm_experiments::baseline::PlainCnn;
 use gm_experiments::config::{
     load_experiment, overrides::Override, ExperimentConfig, ModelKind, Precision, Symmetry, Task,
@@ -13,7 +13,7 @@ use gm_experiments::config::{
 use gm_experiments::data::{load_images, ImageSet};
 use gm_experiments::symmetry::{symmetry_error, ImageGroup, InvarianceCheck, Response};
 use gm_experiments::train::{
-    checkpoint, evaluate, fit, parameter_count, Classification, FitSummary, TensorData,
+    checkpoint, evaluate, fit, parameter_count, Classification, FitSummary, RunLock, TensorData,
     TrainSettings,
 };
 use gm_nn::conv::GMConvConfig;
@@ -163,10 +163,13 @@ fn build_model(
 struct Prepared {
     cfg: ExperimentConfig,
     run_dir: PathBuf,
+    /// Held until the run ends.
+    _lock: RunLock,
 }
 
-/// Loads the config, refuses to overwrite a finished run without `--resume`, creates the run
-/// directory with its `config.toml` and seeds libtorch.
+/// Loads the config, locks the run directory ([`RunLock::claim`]: no second run into it, no
+/// overwriting without `--resume`, nothing to resume without a run), writes its `config.toml`
+/// and seeds libtorch.
 fn prepare(experiment: &str, overrides: &[Override], opts: &RunOptions) -> Result<Prepared> {
     let mut cfg = load_experiment(experiment, overrides)?;
     if opts.quick {
@@ -176,16 +179,14 @@ fn prepare(experiment: &str, overrides: &[Override], opts: &RunOptions) -> Resul
         .out
         .clone()
         .unwrap_or_else(|| Path::new("runs").join(&cfg.name));
-    if !opts.resume && checkpoint::load_state(&run_dir)?.is_some() {
-        bail!(
-            "{} already holds a run: pass --resume to continue it, or --out DIR for a new one",
-            run_dir.display()
-        );
-    }
-    std::fs::create_dir_all(&run_dir).with_context(|| format!("creating {}", run_dir.display()))?;
-    std::fs::write(run_dir.join("config.toml"), cfg.to_toml())?;
+    let lock = RunLock::claim(&run_dir, opts.resume)?;
+    checkpoint::write_atomic(&run_dir.join("config.toml"), cfg.to_toml().as_bytes())?;
     tch::manual_seed(cfg.seed as i64);
-    Ok(Prepared { cfg, run_dir })
+    Ok(Prepared {
+        cfg,
+        run_dir,
+        _lock: lock,
+    })
 }
 
 fn device_name(device: Device) -> String {
@@ -202,8 +203,8 @@ fn mean_epoch_seconds(summary: &FitSummary) -> Option<f64> {
 
 fn write_result(run_dir: &Path, result: &RunResult) -> Result<()> {
     let path = run_dir.join("result.json");
-    std::fs::write(&path, serde_json::to_vec_pretty(result)?)
-        .with_context(|| format!("writing {}", path.display()))
+    checkpoint::write_atomic(&path, &serde_json::to_vec_pretty(result)?)?;
+    Ok(())
 }
 
 /// Runs `experiment` on `device`: classification (accuracy) or autoregressive regression
@@ -214,7 +215,11 @@ pub fn run(
     opts: &RunOptions,
     device: Device,
 ) -> Result<RunResult> {
-    let Prepared { cfg, run_dir } = prepare(experiment, overrides, opts)?;
+    let Prepared {
+        cfg,
+        run_dir,
+        _lock,
+    } = prepare(experiment, overrides, opts)?;
     match cfg.task {
         Task::Classification => classify(&cfg, &run_dir, opts, device),
         Task::Regression => regression::run(&cfg, &run_dir, opts, device),

@@ -22,7 +22,8 @@ use gm_experiments::config::{Dataset, ExperimentConfig, ModelKind, Symmetry};
 use gm_experiments::data::{load_trajectories, DataError, TrajectorySet};
 use gm_experiments::symmetry::{symmetry_error, ImageGroup, Response};
 use gm_experiments::train::{
-    evaluate, fit, fit_protocol, parameter_count, plume_splits, Rollout, TensorData, TrainSettings,
+    atomic_write, evaluate, fit, fit_protocol, parameter_count, plume_splits, Rollout, TensorData,
+    TrainSettings,
 };
 use gm_nn::conv::{BackendChoice, GMConvConfig};
 use gm_nn::lowering::Support;
@@ -196,10 +197,10 @@ fn write_rollout_fields(
             .f_contiguous()?)
     };
     let tensors = [("predicted", cpu(&predicted)?), ("true", cpu(&y)?)];
-    let tmp = path.with_extension("tmp.safetensors");
-    Tensor::write_safetensors(&tensors, &tmp)
-        .with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))
+    atomic_write::write_with(path, |tmp| {
+        Tensor::write_safetensors(&tensors, tmp).map_err(std::io::Error::other)
+    })
+    .with_context(|| format!("writing {}", path.display()))
 }
 
 /// Test windows the equivariance error is measured on (at most).
