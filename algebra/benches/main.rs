@@ -4,7 +4,13 @@ use criterion::{criterion_group, criterion_main};
 
 mod fourier;
 mod gm_apply;
+mod large_groups;
 mod ldr;
 
-criterion_group!(benches, gm_apply::gm_apply, fourier::benches);
+criterion_group!(
+    benches,
+    gm_apply::gm_apply,
+    fourier::benches,
+    large_groups::benches
+);
 criterion_main!(benches, ldr::ldr);

@@ -12,7 +12,6 @@ use gm_algebra::{AnyGroup, Error, FiniteGroup};
 use nalgebra::DMatrix;
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
-use std::time::{Duration, Instant};
 
 const MAX_ORDER: usize = 60;
 
@@ -415,64 +414,35 @@ fn mismatched_groups_and_lengths_are_refused() {
     assert!(mismatch(x.pool(&[1.0; 3], Pooling::Max).map(drop)));
 }
 
-fn timed<T>(what: &str, limit: Duration, f: impl FnOnce() -> T) -> T {
-    let start = Instant::now();
-    let out = f();
-    let took = start.elapsed();
-    eprintln!("{what}: {took:?}");
-    assert!(took < limit, "{what} took {took:?}");
-    out
-}
-
 /// Classes, cosets, double cosets and a homogeneous space on groups of order 10⁵ to 10⁶,
-/// without any `n×n` table.
+/// without any `n×n` table (their speed is measured by the `large_groups` benchmarks).
 #[test]
-fn large_groups_are_fast() {
-    let limit = Duration::from_secs(1);
+fn large_groups_are_handled_without_a_table() {
     let g = DirectProduct::pair(Dihedral::new(500).unwrap(), Cyclic::new(100).unwrap()).unwrap();
     assert_eq!(g.order(), 100_000);
-    let cl = timed("classes of D500 × C100", limit, || {
-        ConjugacyClasses::compute(&g)
-    });
+    let cl = ConjugacyClasses::compute(&g);
     assert_eq!(cl.count(), (500 / 2 + 3) * 100);
     // H = ⟨f⟩ × C100 (order 200); f is index 500 of D500.
-    let h = timed("subgroup of D500 × C100", limit, || {
-        Subgroup::generated_by(&g, &[500 * 100, 1]).unwrap()
-    });
+    let h = Subgroup::generated_by(&g, &[500 * 100, 1]).unwrap();
     assert_eq!(h.order(), 200);
-    let cosets = timed("cosets of D500 × C100", limit, || {
-        Cosets::left(&g, &h).unwrap()
-    });
+    let cosets = Cosets::left(&g, &h).unwrap();
     assert_eq!(cosets.count(), 500);
-    let dc = timed("double cosets of D500 × C100", limit, || {
-        DoubleCosets::new(&g, &h, &h).unwrap()
-    });
+    let dc = DoubleCosets::new(&g, &h, &h).unwrap();
     assert_eq!(dc.count(), 251); // ⟨f⟩\D500/⟨f⟩: {e}, {r^250}, and 249 pairs
 
-    // Order ≥ 2.6·10⁵: a looser limit, as the test machine is shared.
-    let limit = 2 * limit;
     let p4 = Wallpaper::p4(256).unwrap();
     let c4 = Subgroup::generated_by(&p4, &[1]).unwrap(); // the rotations about the origin
     assert_eq!(c4.order(), 4);
-    let grid = timed("homogeneous space p4(256)/C4", limit, || {
-        HomogeneousSpace::new(p4, &c4).unwrap()
-    });
+    let grid = HomogeneousSpace::new(p4, &c4).unwrap();
     assert_eq!(grid.num_points(), 256 * 256);
     // Point (i·N + j) is pixel (i, j), represented by the translation of index 4·(i·N + j).
     assert!((0..grid.num_points()).all(|x| grid.representative(x) == 4 * x));
-    let pooled = timed("average pooling on p4(256)/C4", limit, || {
-        grid.pool(&vec![1.0; p4.order()], Pooling::Average).unwrap()
-    });
+    let pooled = grid.pool(&vec![1.0; p4.order()], Pooling::Average).unwrap();
     assert!(pooled.iter().all(|&v| v == 1.0));
-    let cl = timed("classes of p4(256)", limit, || {
-        ConjugacyClasses::compute(&p4)
-    });
+    let cl = ConjugacyClasses::compute(&p4);
     assert_eq!(cl.sizes().iter().sum::<usize>(), p4.order());
-    // S9's products rank and unrank permutations (~0.7 µs each): about 1 s for 1.5·10⁶ of them.
     let s9 = Symmetric::new(9).unwrap();
-    let cl = timed("classes of S9", 5 * limit, || {
-        ConjugacyClasses::compute(&s9)
-    });
+    let cl = ConjugacyClasses::compute(&s9);
     assert_eq!(cl.count(), 30); // the partitions of 9
 }
 

@@ -11,6 +11,7 @@ pub mod baseline;
 pub mod bench;
 pub mod config;
 pub mod data;
+pub mod parsers;
 pub mod plots;
 pub mod run;
 pub mod symmetry;

@@ -88,7 +88,12 @@ fn regression_run_trains_tests_and_writes_the_rollout_fields() {
     write_plumes(&data, 3);
     let out = tmp.path().join("run");
     let data_set = format!("data.dir={}", data.display());
-    let sets: Vec<String> = TINY.iter().map(|s| s.to_string()).collect();
+    // Exact layers (no relaxation): the trained model must commute with the pixel shifts.
+    let sets: Vec<String> = TINY
+        .iter()
+        .map(|s| s.to_string())
+        .chain(["model.relaxed_rank=0".to_string()])
+        .collect();
     let o = gm(&run_args(&data_set, out.to_str().unwrap(), &sets));
     let log = text(&o);
     assert!(o.status.success(), "{log}");
@@ -109,11 +114,15 @@ fn regression_run_trains_tests_and_writes_the_rollout_fields() {
         let v = r[key].as_f64().unwrap_or(f64::NAN);
         assert!(v.is_finite() && v >= 0.0, "{key} = {v}: {json}");
     }
-    // The one-step equivariance under the pixel group, measured on the domain test windows.
+    // The one-step equivariance under the pixel group, measured on the domain test windows:
+    // cyclic shifts commute with every layer, so only float rounding remains.
     let eq = &json["invariance"];
     assert_eq!(eq["group"], "C64xC64", "{json}");
     let e = eq["error"].as_f64().unwrap_or(f64::NAN);
-    assert!(e.is_finite() && e >= 0.0, "equivariance error {e}");
+    assert!(
+        e < 1e-5,
+        "equivariance error {e} of an exactly equivariant model"
+    );
     assert!(log.contains("one-step equivariance error"), "{log}");
     assert_eq!(json["metric"], "rmse");
     assert_eq!(json["test_metric"], r["rmse_future"]);

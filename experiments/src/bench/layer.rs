@@ -93,7 +93,7 @@ pub fn layer_forward_backward(config: &BenchConfig, device: Device) -> Result<Be
     let mut kinds = vec![BackendKind::Reference, planned];
     kinds.dedup();
     if config.all_backends {
-        for b in planner::candidates(&lowering) {
+        for b in planner::candidates(&lowering)? {
             if !kinds.contains(&b.kind()) {
                 kinds.push(b.kind());
             }

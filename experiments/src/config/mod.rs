@@ -12,7 +12,7 @@ pub mod schema;
 mod validate;
 
 pub use error::ConfigError;
-pub use registry::{experiment_names, load_experiment, raw_experiment};
+pub use registry::{experiment_names, load_experiment, raw_experiment, raw_experiment_from_text};
 pub use schema::{
     AxisGroup, DataConfig, Dataset, ExperimentConfig, ModelConfig, ModelKind, Precision,
     QuickConfig, RegressionConfig, Symmetry, Task, TrainConfig,

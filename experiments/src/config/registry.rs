@@ -95,8 +95,29 @@ fn parse(origin: &str, text: &str) -> Result<Table, ConfigError> {
 ///
 /// # Errors
 /// [`ConfigError::UnknownExperiment`], [`ConfigError::Io`], [`ConfigError::Syntax`], or
-/// [`ConfigError::InvalidKey`] for a bad `base`.
+/// [`ConfigError::InvalidKey`] for a bad `base` (also one that leads back to itself).
 pub fn raw_experiment(name: &str) -> Result<Table, ConfigError> {
+    chain(name, &mut Vec::new())
+}
+
+/// The TOML table of experiment text (read from `origin`) with its `base` chain merged in,
+/// before overrides.
+///
+/// # Errors
+/// As [`raw_experiment`].
+pub fn raw_experiment_from_text(origin: &str, text: &str) -> Result<Table, ConfigError> {
+    with_base(origin, text, &mut vec![origin.to_string()])
+}
+
+/// [`raw_experiment`], remembering the names met along the `base` chain in `seen`.
+fn chain(name: &str, seen: &mut Vec<String>) -> Result<Table, ConfigError> {
+    if seen.iter().any(|s| s == name) {
+        return Err(ConfigError::key(
+            "base",
+            format!("the base chain {} -> {name} loops", seen.join(" -> ")),
+        ));
+    }
+    seen.push(name.to_string());
     let text = match EMBEDDED.iter().find(|(n, _)| *n == name) {
         Some((_, text)) => (*text).to_string(),
         None if name.ends_with(".toml") => {
@@ -112,11 +133,15 @@ pub fn raw_experiment(name: &str) -> Result<Table, ConfigError> {
             })
         }
     };
-    let mut table = parse(name, &text)?;
+    with_base(name, &text, seen)
+}
+
+fn with_base(name: &str, text: &str, seen: &mut Vec<String>) -> Result<Table, ConfigError> {
+    let mut table = parse(name, text)?;
     match table.remove("base") {
         None => Ok(table),
-        Some(Value::String(base)) if base != name => {
-            let mut merged = raw_experiment(&base)?;
+        Some(Value::String(base)) => {
+            let mut merged = chain(&base, seen)?;
             merge(&mut merged, table);
             Ok(merged)
         }

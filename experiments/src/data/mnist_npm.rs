@@ -75,28 +75,36 @@ pub fn fetch_package(cache: &Path) -> Result<PathBuf> {
 /// # Errors
 /// [`DataError::Format`] when a file is not `{"data": [...]}` with a multiple of 784 values.
 pub fn read_digits(package: &Path) -> Result<Vec<Vec<u8>>> {
+    (0..10)
+        .map(|d| {
+            let path = package.join(format!("src/digits/{d}.json"));
+            parse_digits(&path, &super::error::read(&path)?)
+        })
+        .collect()
+}
+
+/// Parses one digit file, `{"data": [...]}` with a whole number of 784-value images, into
+/// bytes.
+///
+/// # Errors
+/// [`DataError::Format`] naming `path`.
+pub fn parse_digits(path: &Path, bytes: &[u8]) -> Result<Vec<u8>> {
     #[derive(serde::Deserialize)]
     struct Digits {
         data: Vec<f32>,
     }
-    (0..10)
-        .map(|d| {
-            let path = package.join(format!("src/digits/{d}.json"));
-            let bytes = super::error::read(&path)?;
-            let parsed: Digits = serde_json::from_slice(&bytes)
-                .map_err(|e| DataError::format(&path, format!("not {{\"data\": [...]}}: {e}")))?;
-            if parsed.data.is_empty() || parsed.data.len() % PIXELS != 0 {
-                return Err(DataError::format(
-                    &path,
-                    format!(
-                        "{} values is not a whole number of 784-pixel images",
-                        parsed.data.len()
-                    ),
-                ));
-            }
-            Ok(parsed.data.iter().map(|&v| to_byte(v)).collect())
-        })
-        .collect()
+    let parsed: Digits = serde_json::from_slice(bytes)
+        .map_err(|e| DataError::format(path, format!("not {{\"data\": [...]}}: {e}")))?;
+    if parsed.data.is_empty() || parsed.data.len() % PIXELS != 0 {
+        return Err(DataError::format(
+            path,
+            format!(
+                "{} values is not a whole number of 784-pixel images",
+                parsed.data.len()
+            ),
+        ));
+    }
+    Ok(parsed.data.iter().map(|&v| to_byte(v)).collect())
 }
 
 fn to_byte(v: f32) -> u8 {

@@ -6,6 +6,7 @@
 //! come from.
 
 pub mod amat;
+pub mod budget;
 pub mod cifar10;
 pub mod error;
 pub mod idx;

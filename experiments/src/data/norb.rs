@@ -5,6 +5,7 @@
 //! `-dat.mat` files hold stereo pairs `N×2×S×S` (`u8`), `-cat.mat` files the categories `N`
 //! (`i32`). The loader keeps the left camera (one channel), scaled to `[0, 1]`, and resizes
 //! each file as it is read (area averaging) so NORB's 108×108 images never fill memory.
+use super::budget::{array_bytes, expect_len};
 use super::error::{read, require};
 use super::resize::resize_plane;
 use super::{DataError, ImageSet, ImageSplits, Result};
@@ -20,41 +21,66 @@ const SMALL_ORIGIN: &str =
 const NORB_ORIGIN: &str =
     "NORB jittered-cluttered, https://cs.nyu.edu/~ylclab/data/norb-v1.0/ (gunzip the 24 files)";
 
-fn le_u32(b: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+fn le_u32(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at + 4)
+        .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
 }
 
-/// Parses a matrix header: `(dims, offset of the first element)`.
+/// Parses a matrix header: `(dims, offset of the first element)`, having checked that the
+/// file holds exactly the elements the dimensions claim.
 ///
 /// # Errors
-/// [`DataError::Format`] on a wrong magic number, a bad ndim, or a length that does not match.
+/// [`DataError::Corrupt`] on a wrong magic number, a bad ndim, or a length that does not
+/// match; [`DataError::TooLarge`] for dimensions above the memory budget.
 pub fn parse_header(path: &Path, bytes: &[u8], magic: u32) -> Result<(Vec<usize>, usize)> {
-    let bad = |m: String| DataError::format(path, m);
-    if bytes.len() < 20 || le_u32(bytes, 0) != magic {
-        return Err(bad(format!(
-            "not a NORB matrix file with magic 0x{magic:08X}"
-        )));
+    let end = |k: usize| {
+        DataError::corrupt(
+            path,
+            bytes.len(),
+            format!("header word {k}"),
+            "the end of the file",
+        )
+    };
+    match le_u32(bytes, 0) {
+        Some(m) if m == magic => {}
+        found => {
+            return Err(DataError::corrupt(
+                path,
+                0,
+                format!("a NORB matrix file with magic 0x{magic:08X}"),
+                found.map_or("the end of the file".into(), |m| format!("magic 0x{m:08X}")),
+            ))
+        }
     }
-    let ndim = le_u32(bytes, 4) as usize;
+    let ndim = le_u32(bytes, 4).ok_or_else(|| end(1))? as usize;
     if !(1..=8).contains(&ndim) {
-        return Err(bad(format!("ndim {ndim} is not in 1..=8")));
+        return Err(DataError::corrupt(
+            path,
+            4,
+            "ndim in 1..=8",
+            format!("ndim {ndim}"),
+        ));
     }
-    let stored = ndim.max(3);
-    let offset = 8 + 4 * stored;
+    let offset = 8 + 4 * ndim.max(3);
+    let dims = (0..ndim)
+        .map(|k| {
+            le_u32(bytes, 8 + 4 * k)
+                .map(|d| d as usize)
+                .ok_or_else(|| end(2 + k))
+        })
+        .collect::<Result<Vec<usize>>>()?;
     if bytes.len() < offset {
-        return Err(bad("truncated header".into()));
+        return Err(end(offset / 4 - 1));
     }
-    let dims: Vec<usize> = (0..ndim)
-        .map(|k| le_u32(bytes, 8 + 4 * k) as usize)
-        .collect();
     let elem = if magic == I32_MAGIC { 4 } else { 1 };
-    let want = offset + elem * dims.iter().product::<usize>();
-    if bytes.len() != want {
-        return Err(bad(format!(
-            "dimensions {dims:?} need {want} bytes, the file has {}",
-            bytes.len()
-        )));
-    }
+    let payload = array_bytes(path, "dimensions", &dims, elem)?;
+    expect_len(
+        path,
+        bytes.len(),
+        offset,
+        payload,
+        &format!("{elem}-byte elements of {dims:?}"),
+    )?;
     Ok((dims, offset))
 }
 
@@ -74,8 +100,8 @@ pub fn encode(magic: u32, dims: &[usize], data: &[u8]) -> Vec<u8> {
 /// `side`) and the labels to `set`.
 ///
 /// # Errors
-/// [`DataError::Format`] on malformed files, counts that differ, or a label outside
-/// `0..classes`.
+/// [`DataError::Corrupt`] on malformed files, counts that differ, or a label outside
+/// `0..classes`; [`DataError::TooLarge`].
 pub fn read_pair(
     dat: &Path,
     cat: &Path,
@@ -83,29 +109,50 @@ pub fn read_pair(
     classes: usize,
     set: &mut ImageSet,
 ) -> Result<()> {
-    let dbytes = read(dat)?;
-    let (dims, off) = parse_header(dat, &dbytes, U8_MAGIC)?;
-    if dims.len() != 4 || dims[1] != 2 || dims[2] != dims[3] {
-        return Err(DataError::format(
+    parse_pair((dat, &read(dat)?), (cat, &read(cat)?), side, classes, set)
+}
+
+/// [`read_pair`] on the files' bytes: `(path, bytes)` of the `-dat.mat` and the `-cat.mat`.
+///
+/// # Errors
+/// As [`read_pair`].
+pub fn parse_pair(
+    (dat, dbytes): (&Path, &[u8]),
+    (cat, cbytes): (&Path, &[u8]),
+    side: usize,
+    classes: usize,
+    set: &mut ImageSet,
+) -> Result<()> {
+    let (dims, off) = parse_header(dat, dbytes, U8_MAGIC)?;
+    if dims.len() != 4 || dims[1] != 2 || dims[2] != dims[3] || dims[2] == 0 {
+        return Err(DataError::corrupt(
             dat,
-            format!("expected stereo pairs N×2×S×S, got {dims:?}"),
+            8,
+            "stereo pairs N×2×S×S with S > 0",
+            format!("dimensions {dims:?}"),
         ));
     }
-    let cbytes = read(cat)?;
-    let (cdims, coff) = parse_header(cat, &cbytes, I32_MAGIC)?;
-    if cdims[0] != dims[0] {
-        return Err(DataError::format(
+    let (cdims, coff) = parse_header(cat, cbytes, I32_MAGIC)?;
+    let labels: Vec<i32> = cbytes[coff..]
+        .chunks_exact(4)
+        .map(|w| i32::from_le_bytes([w[0], w[1], w[2], w[3]]))
+        .collect();
+    if labels.len() != dims[0] {
+        return Err(DataError::corrupt(
             cat,
-            format!("{} categories for {} images", cdims[0], dims[0]),
+            8,
+            format!("one category per image of {} ({})", dat.display(), dims[0]),
+            format!("dimensions {cdims:?}"),
         ));
     }
     let s = dims[2];
-    for i in 0..dims[0] {
-        let label = le_u32(&cbytes, coff + 4 * i) as i32;
+    for (i, &label) in labels.iter().enumerate() {
         if label < 0 || label as usize >= classes {
-            return Err(DataError::format(
+            return Err(DataError::corrupt(
                 cat,
-                format!("category {label} of sample {i} is not in 0..{classes}"),
+                coff + 4 * i,
+                format!("a category in 0..{classes}"),
+                format!("category {label} of sample {i}"),
             ));
         }
         let start = off + i * 2 * s * s;

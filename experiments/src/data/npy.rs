@@ -1,6 +1,7 @@
 //! The NumPy `.npy` format (versions 1–3) for little-endian `float32` C-order arrays: the
 //! magic `\x93NUMPY`, a version, the header length, a Python-dict header
 //! (`descr`, `fortran_order`, `shape`), then the raw values. `numpy.save` writes it.
+use super::budget::{array_bytes, expect_len};
 use super::error::{read, write_atomic};
 use super::{DataError, Result};
 use std::path::Path;
@@ -26,62 +27,104 @@ fn header_value<'a>(header: &'a str, key: &str) -> Option<&'a str> {
     Some(rest[..end].trim())
 }
 
-/// Parses `.npy` bytes holding a little-endian float32 C-order array.
+/// Parses `.npy` bytes holding a little-endian float32 C-order array. The shape is checked
+/// against [`super::budget::MEMORY_BUDGET`] and the file length before anything is allocated.
 ///
 /// # Errors
-/// [`DataError::Format`] for another dtype, Fortran order, or a length mismatch.
+/// [`DataError::Corrupt`] naming the offset of a bad magic, version, header, dtype or a
+/// length that does not match the shape; [`DataError::TooLarge`] for a shape above the budget.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<NpyF32> {
-    let bad = |m: &str| DataError::format(path, m.to_string());
-    if bytes.len() < 10 || &bytes[..6] != MAGIC {
-        return Err(bad("not a .npy file (magic \\x93NUMPY missing)"));
-    }
-    let (hlen, start) = match bytes[6] {
-        1 => (u16::from_le_bytes([bytes[8], bytes[9]]) as usize, 10),
-        2 | 3 if bytes.len() >= 12 => (
-            u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize,
-            12,
-        ),
-        _ => return Err(bad("unsupported .npy version")),
+    let corrupt = |offset: usize, expected: &str, found: String| {
+        DataError::corrupt(path, offset, expected, found)
     };
+    if bytes.get(..MAGIC.len()) != Some(MAGIC) {
+        return Err(corrupt(
+            0,
+            "the .npy magic \\x93NUMPY",
+            "other bytes".into(),
+        ));
+    }
+    let (hlen, start): (usize, usize) = match (bytes.get(6), bytes.get(8..12)) {
+        (Some(1), _) if bytes.len() >= 10 => {
+            (usize::from(u16::from_le_bytes([bytes[8], bytes[9]])), 10)
+        }
+        (Some(2 | 3), Some(&[a, b, c, d])) => (u32::from_le_bytes([a, b, c, d]) as usize, 12),
+        (v, _) => {
+            return Err(corrupt(
+                6,
+                "format version 1, 2 or 3 and a complete header length",
+                v.map_or("the end of the file".into(), |v| format!("version {v}")),
+            ))
+        }
+    };
+    let end = start.saturating_add(hlen);
     let header = bytes
-        .get(start..start + hlen)
-        .and_then(|h| std::str::from_utf8(h).ok())
-        .ok_or_else(|| bad("truncated or non-text header"))?;
-    let descr = header_value(header, "descr").ok_or_else(|| bad("header lacks 'descr'"))?;
+        .get(start..end)
+        .ok_or_else(|| {
+            corrupt(
+                start,
+                &format!("a {hlen}-byte header"),
+                format!("{} bytes", bytes.len() - start),
+            )
+        })
+        .and_then(|h| {
+            std::str::from_utf8(h).map_err(|e| {
+                corrupt(
+                    start + e.valid_up_to(),
+                    "a text header",
+                    "a non-UTF-8 byte".into(),
+                )
+            })
+        })?;
+    let field = |key: &str| {
+        header_value(header, key).ok_or_else(|| {
+            corrupt(
+                start,
+                &format!("a header with the key '{key}'"),
+                header.trim().into(),
+            )
+        })
+    };
+    let descr = field("descr")?;
     if !matches!(descr.trim_matches(['\'', '"']), "<f4" | "float32") {
-        return Err(DataError::format(
-            path,
-            format!("dtype {descr}; expected little-endian float32 ('<f4')"),
+        return Err(corrupt(
+            start,
+            "dtype little-endian float32 ('<f4')",
+            format!("dtype {descr}"),
         ));
     }
-    if header_value(header, "fortran_order") != Some("False") {
-        return Err(bad(
-            "Fortran-order arrays are not supported; save C-order arrays",
+    let order = field("fortran_order")?;
+    if order != "False" {
+        return Err(corrupt(
+            start,
+            "a C-order array (fortran_order False): save C-order arrays",
+            format!("fortran_order {order}"),
         ));
     }
-    let shape: Vec<usize> = header_value(header, "shape")
-        .ok_or_else(|| bad("header lacks 'shape'"))?
+    let shape_text = field("shape")?;
+    let shape: Vec<usize> = shape_text
         .split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|s| {
-            s.parse()
-                .map_err(|_| bad("shape is not a tuple of integers"))
+            s.parse().map_err(|_| {
+                corrupt(
+                    start,
+                    "a shape of non-negative integers",
+                    format!("({shape_text})"),
+                )
+            })
         })
         .collect::<Result<_>>()?;
-    let body = &bytes[start + hlen..];
-    let n: usize = shape.iter().product();
-    if body.len() != 4 * n {
-        return Err(DataError::format(
-            path,
-            format!(
-                "shape {shape:?} needs {} bytes of data, found {}",
-                4 * n,
-                body.len()
-            ),
-        ));
-    }
-    let data = body
+    let payload = array_bytes(path, "shape", &shape, 4)?;
+    expect_len(
+        path,
+        bytes.len(),
+        end,
+        payload,
+        &format!("float32 values of shape {shape:?}"),
+    )?;
+    let data = bytes[end..]
         .chunks_exact(4)
         .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
         .collect();

@@ -2,7 +2,7 @@
 //! shared by the plume and JetFlow loaders: one `.npy` file per simulation or measured
 //! sequence, float32 `[T, 2, H, W]` (channel 0 = x-velocity, channel 1 = y-velocity),
 //! files taken in name order.
-use super::error::require;
+use super::error::{read, require};
 use super::{npy, DataError, Result};
 use std::path::{Path, PathBuf};
 
@@ -68,6 +68,45 @@ pub fn npy_files(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// Parses one trajectory file's bytes: a `.npy` float32 `[T, 2, H, W]` array with
+/// `(H, W) == frame` when given.
+///
+/// # Errors
+/// [`DataError::Corrupt`] or [`DataError::TooLarge`] from [`npy::parse`];
+/// [`DataError::Format`] on a wrong shape or a non-finite value.
+pub fn parse_trajectory(
+    path: &Path,
+    bytes: &[u8],
+    frame: Option<(usize, usize)>,
+) -> Result<Trajectory> {
+    let arr = npy::parse(path, bytes)?;
+    let ok_rank = arr.shape.len() == 4 && arr.shape[1] == 2;
+    let ok_frame = frame.is_none_or(|hw| ok_rank && (arr.shape[2], arr.shape[3]) == hw);
+    if !ok_rank || !ok_frame {
+        let want = frame.map_or("H, W".to_string(), |(h, w)| format!("{h}, {w}"));
+        return Err(DataError::format(
+            path,
+            format!("shape {:?}; expected [T, 2, {want}]", arr.shape),
+        ));
+    }
+    if let Some(i) = arr.data.iter().position(|v| !v.is_finite()) {
+        return Err(DataError::format(
+            path,
+            format!(
+                "value {i} (in C order) is {}; velocities must be finite",
+                arr.data[i]
+            ),
+        ));
+    }
+    Ok(Trajectory {
+        steps: arr.shape[0],
+        channels: 2,
+        height: arr.shape[2],
+        width: arr.shape[3],
+        frames: arr.data,
+    })
+}
+
 /// Loads every `.npy` trajectory of `dir`, checking each is `[T, 2, H, W]` and (when given)
 /// that `(H, W) == frame`.
 ///
@@ -85,26 +124,10 @@ pub fn load_dir(
     if files.is_empty() {
         require(dataset, dir, &[pattern.to_string()], origin)?;
     }
-    let mut trajectories = Vec::with_capacity(files.len());
-    for f in &files {
-        let arr = npy::read_f32(f)?;
-        let ok_rank = arr.shape.len() == 4 && arr.shape[1] == 2;
-        let ok_frame = frame.is_none_or(|hw| ok_rank && (arr.shape[2], arr.shape[3]) == hw);
-        if !ok_rank || !ok_frame {
-            let want = frame.map_or("H, W".to_string(), |(h, w)| format!("{h}, {w}"));
-            return Err(DataError::format(
-                f,
-                format!("shape {:?}; expected [T, 2, {want}]", arr.shape),
-            ));
-        }
-        trajectories.push(Trajectory {
-            steps: arr.shape[0],
-            channels: 2,
-            height: arr.shape[2],
-            width: arr.shape[3],
-            frames: arr.data,
-        });
-    }
+    let trajectories = files
+        .iter()
+        .map(|f| parse_trajectory(f, &read(f)?, frame))
+        .collect::<Result<Vec<_>>>()?;
     Ok(TrajectorySet {
         trajectories,
         files,

@@ -9,8 +9,8 @@ pub mod result;
 pub use result::{read_result, write_result, RunResult};
 
 use crate::config::{load_experiment, overrides::Override, ExperimentConfig, Task};
-use crate::train::{checkpoint, FitSummary};
-use anyhow::{bail, Context, Result};
+use crate::train::{checkpoint, FitSummary, RunLock};
+use anyhow::Result;
 use std::path::{Path, PathBuf};
 use tch::Device;
 
@@ -32,10 +32,13 @@ pub struct RunOptions {
 struct Prepared {
     cfg: ExperimentConfig,
     run_dir: PathBuf,
+    /// Held until the run ends.
+    _lock: RunLock,
 }
 
-/// Loads the config, refuses to overwrite a finished run without `--resume`, creates the run
-/// directory with its `config.toml` and seeds libtorch.
+/// Loads the config, locks the run directory ([`RunLock::claim`]: no second run into it, no
+/// overwriting without `--resume`, nothing to resume without a run), writes its `config.toml`
+/// and seeds libtorch.
 fn prepare(experiment: &str, overrides: &[Override], opts: &RunOptions) -> Result<Prepared> {
     let mut cfg = load_experiment(experiment, overrides)?;
     if opts.quick {
@@ -45,16 +48,14 @@ fn prepare(experiment: &str, overrides: &[Override], opts: &RunOptions) -> Resul
         .out
         .clone()
         .unwrap_or_else(|| Path::new("runs").join(&cfg.name));
-    if !opts.resume && checkpoint::load_state(&run_dir)?.is_some() {
-        bail!(
-            "{} already holds a run: pass --resume to continue it, or --out DIR for a new one",
-            run_dir.display()
-        );
-    }
-    std::fs::create_dir_all(&run_dir).with_context(|| format!("creating {}", run_dir.display()))?;
-    std::fs::write(run_dir.join("config.toml"), cfg.to_toml())?;
+    let lock = RunLock::claim(&run_dir, opts.resume)?;
+    checkpoint::write_atomic(&run_dir.join("config.toml"), cfg.to_toml().as_bytes())?;
     tch::manual_seed(cfg.seed as i64);
-    Ok(Prepared { cfg, run_dir })
+    Ok(Prepared {
+        cfg,
+        run_dir,
+        _lock: lock,
+    })
 }
 
 /// The mean wall seconds of an epoch of `summary` (`None` before the first epoch).
@@ -83,7 +84,11 @@ pub fn run(
     opts: &RunOptions,
     device: Device,
 ) -> Result<FinishedRun> {
-    let Prepared { cfg, run_dir } = prepare(experiment, overrides, opts)?;
+    let Prepared {
+        cfg,
+        run_dir,
+        _lock,
+    } = prepare(experiment, overrides, opts)?;
     let result = match cfg.task {
         Task::Classification => classify::run(&cfg, &run_dir, opts, device)?,
         Task::Regression => regression::run(&cfg, &run_dir, opts, device)?,

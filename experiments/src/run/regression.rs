@@ -20,7 +20,8 @@ use crate::config::{Dataset, ExperimentConfig};
 use crate::data::{load_trajectories, DataError, TrajectorySet};
 use crate::symmetry::{symmetry_error, ImageGroup, Response};
 use crate::train::{
-    evaluate, fit, fit_protocol, parameter_count, plume_splits, Rollout, TensorData, TrainSettings,
+    atomic_write, evaluate, fit, fit_protocol, parameter_count, plume_splits, Rollout, TensorData,
+    TrainSettings,
 };
 use anyhow::{Context, Result};
 use gm_nn::device::device_name;
@@ -155,10 +156,10 @@ fn write_rollout_fields(
             .f_contiguous()?)
     };
     let tensors = [("predicted", cpu(&predicted)?), ("true", cpu(&y)?)];
-    let tmp = path.with_extension("tmp.safetensors");
-    Tensor::write_safetensors(&tensors, &tmp)
-        .with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))
+    atomic_write::write_with(path, |tmp| {
+        Tensor::write_safetensors(&tensors, tmp).map_err(std::io::Error::other)
+    })
+    .with_context(|| format!("writing {}", path.display()))
 }
 
 /// Test windows the equivariance error is measured on (at most).

@@ -59,8 +59,8 @@ pub(crate) fn null_as_nan<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64,
 /// When the file cannot be written.
 pub fn write_result(run_dir: &Path, result: &RunResult) -> Result<()> {
     let path = run_dir.join("result.json");
-    std::fs::write(&path, serde_json::to_vec_pretty(result)?)
-        .with_context(|| format!("writing {}", path.display()))
+    crate::train::checkpoint::write_atomic(&path, &serde_json::to_vec_pretty(result)?)?;
+    Ok(())
 }
 
 /// Reads the `result.json` of a run directory.

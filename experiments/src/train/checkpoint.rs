@@ -9,12 +9,14 @@
 //! The state is written after the weights it names, so an interruption at any point leaves a
 //! consistent pair and `--resume` loses at most the epoch in progress.
 use super::adamw::AdamW;
+use super::atomic_write;
 use super::early_stopping::EarlyStopping;
 use super::grad_scaler::GradScaler;
 use super::plateau::ReduceOnPlateau;
 use super::{Result, TrainError};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use tch::nn::VarStore;
 use tch::Tensor;
@@ -45,14 +47,13 @@ fn weights_name(epoch: usize) -> String {
     format!("epoch-{epoch:04}.safetensors")
 }
 
-/// Saves `vs` to `path` atomically.
+/// Saves `vs` to `path` atomically ([`atomic_write`]).
 ///
 /// # Errors
 /// [`TrainError::Io`].
 pub fn save_weights(vs: &VarStore, path: &Path) -> Result<()> {
-    let tmp = path.with_extension("tmp.safetensors");
-    vs.save(&tmp).map_err(|e| TrainError::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| TrainError::io(path, e))
+    atomic_write::write_with(path, |tmp| vs.save(tmp).map_err(std::io::Error::other))
+        .map_err(|e| TrainError::io(path, e))
 }
 
 /// Saves the variables of `vs` and the state of `opt` to one safetensors file, atomically.
@@ -60,12 +61,13 @@ pub fn save_weights(vs: &VarStore, path: &Path) -> Result<()> {
 /// # Errors
 /// [`TrainError::Io`].
 pub fn save_weights_and_optimizer(vs: &VarStore, opt: &AdamW, path: &Path) -> Result<()> {
-    let tmp = path.with_extension("tmp.safetensors");
     let mut named: Vec<(String, Tensor)> = vs.variables().into_iter().collect();
     named.extend(opt.state_tensors());
     named.sort_by(|a, b| a.0.cmp(&b.0));
-    Tensor::write_safetensors(&named, &tmp).map_err(|e| TrainError::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| TrainError::io(path, e))
+    atomic_write::write_with(path, |tmp| {
+        Tensor::write_safetensors(&named, tmp).map_err(std::io::Error::other)
+    })
+    .map_err(|e| TrainError::io(path, e))
 }
 
 /// Loads the weights of `vs` and the state of `opt` from a file written by
@@ -73,7 +75,7 @@ pub fn save_weights_and_optimizer(vs: &VarStore, opt: &AdamW, path: &Path) -> Re
 /// file leaves `opt` as it was).
 ///
 /// # Errors
-/// [`TrainError::Io`] when the file is missing or does not match the model;
+/// [`TrainError::Io`] when the file is missing, malformed or does not match the model;
 /// [`TrainError::Invalid`] when it holds optimiser state for some variables but not all.
 pub fn load_weights_and_optimizer(vs: &mut VarStore, opt: &mut AdamW, path: &Path) -> Result<bool> {
     load_weights(vs, path)?;
@@ -84,21 +86,20 @@ pub fn load_weights_and_optimizer(vs: &mut VarStore, opt: &mut AdamW, path: &Pat
     opt.load_state(&named)
 }
 
-/// Writes `bytes` to `path` atomically.
+/// Writes `bytes` to `path` atomically and durably ([`atomic_write`]).
 ///
 /// # Errors
 /// [`TrainError::Io`].
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes).map_err(|e| TrainError::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| TrainError::io(path, e))
+    atomic_write::write_bytes(path, bytes).map_err(|e| TrainError::io(path, e))
 }
 
 /// Saves the epoch's weights and optimiser state (and the best weights when `is_best`), then
 /// the state; removes the previous epoch's checkpoint.
 ///
 /// # Errors
-/// [`TrainError::Io`].
+/// [`TrainError::Save`] when a write fails (the previous checkpoint and state are then
+/// untouched); [`TrainError::Io`] for a corrupt existing state.
 pub fn save(
     dir: &Path,
     vs: &VarStore,
@@ -108,32 +109,79 @@ pub fn save(
 ) -> Result<()> {
     let previous = load_state(dir)?.map(|s| s.weights);
     state.weights = weights_name(state.epoch);
-    save_weights_and_optimizer(vs, opt, &dir.join(&state.weights))?;
+    let epoch = state.epoch;
+    let failed = |e: TrainError| match e {
+        TrainError::Io { path, source } => TrainError::Save {
+            path,
+            epoch,
+            source,
+        },
+        other => other,
+    };
+    save_weights_and_optimizer(vs, opt, &dir.join(&state.weights)).map_err(failed)?;
     if is_best {
-        save_weights(vs, &dir.join(BEST))?;
+        save_weights(vs, &dir.join(BEST)).map_err(failed)?;
     }
     let json = serde_json::to_vec_pretty(&state).expect("run state serialises");
-    write_atomic(&dir.join(STATE), &json)?;
+    write_atomic(&dir.join(STATE), &json).map_err(failed)?;
     if let Some(old) = previous.filter(|old| *old != state.weights) {
-        // Best effort: a stale file is harmless.
+        // Best effort: a stale file is harmless. `load_state` checked the name is an epoch
+        // checkpoint of this directory.
         let _ = std::fs::remove_file(dir.join(old));
     }
     Ok(())
 }
 
-/// The saved state of a run directory, if any.
+/// Largest `state.json` read (it holds a few hundred bytes).
+const MAX_STATE_BYTES: u64 = 1 << 20;
+
+/// The saved state of a run directory, if any. The weights file it names must be the epoch
+/// checkpoint `epoch-NNNN.safetensors` of its epoch, so a tampered state can neither load nor
+/// delete a file elsewhere.
 ///
 /// # Errors
-/// [`TrainError::Io`] when `state.json` exists but cannot be read or parsed.
+/// [`TrainError::Io`] when `state.json` exists but cannot be read, is larger than 1 MiB, does
+/// not parse, or names another weights file.
 pub fn load_state(dir: &Path) -> Result<Option<RunState>> {
     let path = dir.join(STATE);
-    match std::fs::read(&path) {
-        Ok(bytes) => serde_json::from_slice(&bytes)
-            .map(Some)
-            .map_err(|e| TrainError::io(&path, format!("corrupt run state: {e}"))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(TrainError::io(&path, e)),
+    let bytes = match std::fs::File::open(&path) {
+        Ok(f) => {
+            let mut bytes = Vec::new();
+            f.take(MAX_STATE_BYTES + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| TrainError::io(&path, e))?;
+            bytes
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(TrainError::io(&path, e)),
+    };
+    if bytes.len() as u64 > MAX_STATE_BYTES {
+        return Err(TrainError::io(
+            &path,
+            "corrupt run state: larger than 1 MiB",
+        ));
     }
+    parse_state(&bytes)
+        .map(Some)
+        .map_err(|m| TrainError::io(&path, m))
+}
+
+/// Parses and checks the bytes of a `state.json`.
+///
+/// # Errors
+/// A message naming what is wrong.
+pub fn parse_state(bytes: &[u8]) -> std::result::Result<RunState, String> {
+    let state: RunState =
+        serde_json::from_slice(bytes).map_err(|e| format!("corrupt run state: {e}"))?;
+    let expected = weights_name(state.epoch);
+    if state.weights != expected {
+        return Err(format!(
+            "corrupt run state: it names the weights file {:?}, expected {expected:?} for epoch \
+             {} (only gm writes this file)",
+            state.weights, state.epoch
+        ));
+    }
+    Ok(state)
 }
 
 /// Loads weights from `path` into `vs`.
@@ -147,4 +195,61 @@ pub fn load_weights(vs: &mut VarStore, path: &Path) -> Result<()> {
 /// The path of the best weights of a run directory.
 pub fn best_path(dir: &Path) -> PathBuf {
     dir.join(BEST)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(epoch: usize, weights: &str) -> Vec<u8> {
+        let (mut scheduler, mut early) =
+            (ReduceOnPlateau::new(1e-3, 0.5, 2), EarlyStopping::new(3));
+        scheduler.step(0.5);
+        early.update(1, 0.5);
+        let s = RunState {
+            epoch,
+            scheduler,
+            early,
+            scaler: GradScaler::new(false),
+            elapsed_s: 1.0,
+            weights: weights.into(),
+        };
+        serde_json::to_vec(&s).unwrap()
+    }
+
+    #[test]
+    fn the_state_must_name_its_own_epoch_checkpoint() {
+        assert_eq!(
+            parse_state(&state(3, "epoch-0003.safetensors"))
+                .unwrap()
+                .epoch,
+            3
+        );
+        for name in [
+            "../victim.safetensors",
+            "/etc/passwd",
+            "epoch-0002.safetensors",
+            "best.safetensors",
+            "metrics.jsonl",
+            "",
+        ] {
+            let e = parse_state(&state(3, name)).unwrap_err();
+            assert!(
+                e.contains("expected \"epoch-0003.safetensors\""),
+                "{name}: {e}"
+            );
+        }
+        assert!(parse_state(b"{")
+            .unwrap_err()
+            .starts_with("corrupt run state"));
+    }
+
+    #[test]
+    fn an_oversized_state_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(STATE), vec![b' '; 2 << 20]).unwrap();
+        let e = load_state(dir.path()).unwrap_err().to_string();
+        assert!(e.contains("larger than 1 MiB"), "{e}");
+        assert!(load_state(&dir.path().join("none")).unwrap().is_none());
+    }
 }

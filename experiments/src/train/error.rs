@@ -31,6 +31,42 @@ pub enum TrainError {
         /// What went wrong (an I/O, libtorch or parse error, or a sentence of ours).
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// Another process is running in the run directory (it holds the run lock).
+    #[error(
+        "{dir} is in use by another `gm run`{by}: wait for it to finish, or choose another \
+         directory with --out",
+        dir = .dir.display(),
+        by = .holder.map_or(String::new(), |p| format!(" (process {p})"))
+    )]
+    Busy {
+        /// The run directory.
+        dir: PathBuf,
+        /// The process id the lock file records, when readable.
+        holder: Option<u32>,
+    },
+    /// `--resume` was asked for a directory that holds no saved run.
+    #[error(
+        "{dir} holds no run to resume (no state.json): drop --resume to start a new run there",
+        dir = .dir.display()
+    )]
+    NothingToResume {
+        /// The run directory.
+        dir: PathBuf,
+    },
+    /// Saving a checkpoint failed (disk full, an I/O error); the previous one is intact.
+    #[error(
+        "{path}: saving the checkpoint of epoch {epoch} failed: {source}. The last good \
+         checkpoint is intact: free space and continue with --resume",
+        path = .path.display()
+    )]
+    Save {
+        /// The file being written.
+        path: PathBuf,
+        /// The epoch whose checkpoint failed.
+        epoch: usize,
+        /// What went wrong.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// The inputs make no sense (e.g. an empty training set).
     #[error("{0}")]
     Invalid(String),

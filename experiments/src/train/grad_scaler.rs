@@ -102,3 +102,132 @@ fn unscale(grads: &[Tensor], scale: f64) -> Result<bool> {
     })?;
     Ok(true)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tch::nn::{Init, VarStore};
+    use tch::Device;
+
+    /// One variable `w = [1, 2, 3]` and AdamW over it.
+    fn setup() -> (VarStore, AdamW, Tensor) {
+        let vs = VarStore::new(Device::Cpu);
+        let w = vs.root().var("w", &[3], Init::Const(0.0));
+        tch::no_grad(|| {
+            w.shallow_clone()
+                .copy_(&Tensor::from_slice(&[1.0f32, 2.0, 3.0]))
+        });
+        let opt = AdamW::new(&vs, 0.1, 0.01);
+        (vs, opt, w)
+    }
+
+    fn values(t: &Tensor) -> Vec<f32> {
+        Vec::try_from(t.detach()).unwrap()
+    }
+
+    /// A loss whose gradient is `factor · (2w)`.
+    fn loss(w: &Tensor, factor: f64) -> Tensor {
+        (w * w).sum(Kind::Float) * factor
+    }
+
+    #[test]
+    fn a_taken_step_equals_the_unscaled_step() {
+        let (_vs, mut plain_opt, plain_w) = setup();
+        let (_vs2, mut opt, w) = setup();
+        let mut plain = GradScaler::new(false);
+        let mut scaler = GradScaler::new(true);
+        let (plain_vars, vars) = (plain_opt.variables(), opt.variables());
+        for _ in 0..3 {
+            assert!(plain
+                .backward_step(&mut plain_opt, &plain_vars, &loss(&plain_w, 0.5))
+                .unwrap());
+            assert!(scaler
+                .backward_step(&mut opt, &vars, &loss(&w, 0.5))
+                .unwrap());
+        }
+        // The scale is a power of two: scaling and unscaling are exact.
+        assert_eq!(values(&w), values(&plain_w));
+        assert_ne!(values(&w), vec![1.0, 2.0, 3.0]);
+        assert_eq!((scaler.scale, scaler.good_steps), (65536.0, 3));
+    }
+
+    #[test]
+    fn non_finite_gradients_skip_the_step_and_halve_the_scale() {
+        for poison in [f64::INFINITY, f64::NAN] {
+            let (_vs, mut opt, w) = setup();
+            let mut scaler = GradScaler::new(true);
+            let vars = opt.variables();
+            assert!(scaler
+                .backward_step(&mut opt, &vars, &loss(&w, 1.0))
+                .unwrap());
+            let before = values(&w);
+            let taken = scaler
+                .backward_step(&mut opt, &vars, &(w.sum(Kind::Float) * poison))
+                .unwrap();
+            assert!(!taken, "{poison}");
+            assert_eq!(values(&w), before, "a skipped step leaves the weights");
+            assert_eq!(
+                values(&w.grad()),
+                vec![0.0; 3],
+                "and clears the bad gradients"
+            );
+            assert_eq!((scaler.scale, scaler.good_steps), (32768.0, 0));
+        }
+    }
+
+    #[test]
+    fn the_scale_backs_off_until_the_scaled_gradients_fit_in_f32() {
+        // Gradients of 1e35: times 65536 they overflow f32 (max 3.4e38); the scale halves
+        // until 1e35 · scale < 3.4e38, i.e. down to 2048, five skipped steps later.
+        let (_vs, mut opt, w) = setup();
+        let mut scaler = GradScaler::new(true);
+        let vars = opt.variables();
+        let taken: Vec<bool> = (0..7)
+            .map(|_| {
+                scaler
+                    .backward_step(&mut opt, &vars, &(w.sum(Kind::Float) * 1e35))
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(taken, [false, false, false, false, false, true, true]);
+        assert_eq!((scaler.scale, scaler.good_steps), (2048.0, 2));
+        assert!(values(&w).iter().all(|v| v.is_finite()));
+    }
+
+    #[test]
+    fn the_scale_doubles_after_growth_interval_good_steps() {
+        let (_vs, mut opt, w) = setup();
+        let mut scaler = GradScaler::new(true);
+        let vars = opt.variables();
+        for _ in 0..GROWTH_INTERVAL - 1 {
+            assert!(scaler
+                .backward_step(&mut opt, &vars, &loss(&w, 1e-3))
+                .unwrap());
+        }
+        assert_eq!(
+            (scaler.scale, scaler.good_steps),
+            (65536.0, GROWTH_INTERVAL - 1)
+        );
+        assert!(scaler
+            .backward_step(&mut opt, &vars, &loss(&w, 1e-3))
+            .unwrap());
+        assert_eq!((scaler.scale, scaler.good_steps), (131072.0, 0));
+        // A skipped step resets the count of good steps.
+        scaler.good_steps = 5;
+        assert!(!scaler
+            .backward_step(&mut opt, &vars, &(w.sum(Kind::Float) * f64::NAN))
+            .unwrap());
+        assert_eq!((scaler.scale, scaler.good_steps), (65536.0, 0));
+    }
+
+    #[test]
+    fn the_state_round_trips_through_json_for_resuming() {
+        let s = GradScaler {
+            enabled: true,
+            scale: 1024.0,
+            good_steps: 17,
+        };
+        let back: GradScaler = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+        assert_eq!(back, s);
+    }
+}

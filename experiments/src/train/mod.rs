@@ -5,6 +5,7 @@
 //! most one epoch and otherwise continues exactly.
 
 pub mod adamw;
+pub mod atomic_write;
 pub mod checkpoint;
 pub mod early_stopping;
 pub mod error;
@@ -13,6 +14,7 @@ pub mod metrics_log;
 pub mod objective;
 pub mod plateau;
 pub mod rollout;
+pub mod run_lock;
 pub mod tensors;
 pub mod trainer;
 pub mod windows;
@@ -22,6 +24,7 @@ pub use gm_nn::model::parameter_count;
 pub use metrics_log::EpochMetrics;
 pub use objective::{Classification, Objective};
 pub use rollout::Rollout;
+pub use run_lock::RunLock;
 pub use tensors::TensorData;
 pub use trainer::{evaluate, fit, FitSummary, TrainSettings};
 pub use windows::{fit_protocol, plume_splits, suggest_windows, windows, PlumeSplits, ProtocolFit};

@@ -265,9 +265,11 @@ pub fn fit(
         let is_best = state.early.update(epoch, val_loss);
         state.epoch = epoch;
         state.elapsed_s += m.seconds;
+        // The metrics first: a log line ahead of the state is dropped on resume and redone
+        // identically, whereas a state ahead of the log would lose the epoch's line.
+        metrics_log::append(run_dir, &m)?;
         checkpoint::save(run_dir, vs, &opt, state.clone(), is_best)?;
         state = checkpoint::load_state(run_dir)?.expect("state was just written");
-        metrics_log::append(run_dir, &m)?;
         history.push(m);
     }
     let best = checkpoint::best_path(run_dir);

@@ -23,11 +23,15 @@ pub fn applicable(lowering: &Lowering) -> Vec<BackendKind> {
         .collect()
 }
 
-/// The applicable backends, built (those whose construction fails are left out).
-pub fn candidates(lowering: &Lowering) -> Vec<Box<dyn ConvBackend>> {
+/// The applicable backends, built.
+///
+/// # Errors
+/// The error of the first applicable backend that fails to build (it says which and why):
+/// none is left out silently.
+pub fn candidates(lowering: &Lowering) -> Result<Vec<Box<dyn ConvBackend>>> {
     applicable(lowering)
         .into_iter()
-        .filter_map(|k| backend::build(k, lowering).ok())
+        .map(|k| backend::build(k, lowering))
         .collect()
 }
 
@@ -44,7 +48,8 @@ pub fn cost(kind: BackendKind, lowering: &Lowering, shape: &ConvShape) -> f64 {
 /// Picks a backend for `lowering` and `shape` according to `choice`.
 ///
 /// # Errors
-/// [`crate::NnError::BackendUnavailable`] for a fixed backend that does not apply;
+/// [`crate::NnError::BackendUnavailable`] for a fixed backend that does not apply; the
+/// error of a chosen backend (the cheapest, or any candidate when timing) that fails to build;
 /// [`crate::NnError::Torch`] when timing fails.
 pub fn plan(
     lowering: &Lowering,
@@ -56,14 +61,11 @@ pub fn plan(
         BackendChoice::Auto => {
             let mut kinds = applicable(lowering);
             kinds.sort_by(|&a, &b| cost(a, lowering, shape).total_cmp(&cost(b, lowering, shape)));
-            let built = kinds
-                .into_iter()
-                .find_map(|k| backend::build(k, lowering).ok());
-            Ok(built.expect("gather always applies"))
+            backend::build(kinds[0], lowering) // gather always applies: `kinds` is not empty
         }
         BackendChoice::Timed => {
             let mut best: Option<(f64, Box<dyn ConvBackend>)> = None;
-            for candidate in candidates(lowering) {
+            for candidate in candidates(lowering)? {
                 let seconds = time_once(candidate.as_ref(), lowering, shape)?;
                 if best.as_ref().is_none_or(|(t, _)| seconds < *t) {
                     best = Some((seconds, candidate));

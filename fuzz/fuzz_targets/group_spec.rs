@@ -1,0 +1,8 @@
+//! Fuzz target `group_spec`: random bytes into `parsers::feed(Format::GroupSpec, …)`.
+#![no_main]
+use gm_experiments::parsers::{feed, Format};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = feed(Format::GroupSpec, data);
+});
