@@ -19,6 +19,7 @@ pub mod error;
 pub mod fourier;
 pub mod group;
 pub mod matrix;
+pub mod primes;
 mod shape;
 pub mod space;
 

@@ -150,29 +150,12 @@ pub fn feed(format: Format, bytes: &[u8]) -> Result<(), String> {
         Format::Config => {
             let text = text()?;
             let (toml, sets) = text.split_once("\n---\n").unwrap_or((text, ""));
-            let mut table =
-                raw_experiment_from_text("fuzz.toml", toml).map_err(|e| e.to_string())?;
-            for line in sets.lines() {
-                let ov: Override = line
-                    .parse()
-                    .map_err(|e: crate::config::ConfigError| e.to_string())?;
-                apply(&mut table, &ov).map_err(|e| e.to_string())?;
-            }
-            ExperimentConfig::from_table(table)
-                .map(drop)
-                .map_err(|e| e.to_string())
+            let table = raw_experiment_from_text("fuzz.toml", toml).map_err(|e| e.to_string())?;
+            config_with_overrides(table, sets)
         }
         Format::Overrides => {
-            let mut table = raw_experiment("rot-mnist").map_err(|e| e.to_string())?;
-            for line in text()?.lines() {
-                let ov: Override = line
-                    .parse()
-                    .map_err(|e: crate::config::ConfigError| e.to_string())?;
-                apply(&mut table, &ov).map_err(|e| e.to_string())?;
-            }
-            ExperimentConfig::from_table(table)
-                .map(drop)
-                .map_err(|e| e.to_string())
+            let table = raw_experiment("rot-mnist").map_err(|e| e.to_string())?;
+            config_with_overrides(table, text()?)
         }
         Format::Idx => {
             let images = idx::parse_images(path, bytes).map(drop);
@@ -250,4 +233,17 @@ mod tests {
             .unwrap_err()
             .starts_with("skipped"));
     }
+}
+
+/// Applies one `--set` override per line of `sets` to a raw config table, then validates it.
+fn config_with_overrides(mut table: toml::Table, sets: &str) -> Result<(), String> {
+    for line in sets.lines() {
+        let ov: Override = line
+            .parse()
+            .map_err(|e: crate::config::ConfigError| e.to_string())?;
+        apply(&mut table, &ov).map_err(|e| e.to_string())?;
+    }
+    ExperimentConfig::from_table(table)
+        .map(drop)
+        .map_err(|e| e.to_string())
 }

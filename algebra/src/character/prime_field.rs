@@ -76,7 +76,7 @@ impl PrimeField {
 
     /// An element of multiplicative order exactly `e` (`e | p − 1`).
     pub(crate) fn root_of_unity(&self, e: u64) -> u64 {
-        let primes = prime_factors(e);
+        let primes = crate::primes::prime_factors(e);
         (2..self.p)
             .map(|a| self.pow(a, (self.p - 1) / e))
             .find(|&z| primes.iter().all(|&q| self.pow(z, e / q) != 1))
@@ -312,25 +312,6 @@ fn is_prime(n: u64) -> bool {
         d += 1;
     }
     true
-}
-
-/// The distinct prime factors of `n`.
-fn prime_factors(mut n: u64) -> Vec<u64> {
-    let mut out = Vec::new();
-    let mut d = 2;
-    while d * d <= n {
-        if n % d == 0 {
-            out.push(d);
-            while n % d == 0 {
-                n /= d;
-            }
-        }
-        d += 1;
-    }
-    if n > 1 {
-        out.push(n);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -193,7 +193,10 @@ impl CharacterTable {
         let label_width = format!("X.{}", self.values.len()).len() + 1;
         let mut out = format!("{name}\n\n");
         let centralizers = self.centralizer_orders();
-        for q in prime_divisors(self.order) {
+        for q in crate::primes::prime_factors(self.order as u64)
+            .into_iter()
+            .map(|q| q as usize)
+        {
             let _ = write!(out, "{:>label_width$}", q);
             for &c in &centralizers {
                 let mut e = 0;
@@ -241,25 +244,6 @@ fn letters(mut i: usize) -> String {
     }
     s.reverse();
     String::from_utf8(s).expect("ASCII")
-}
-
-/// The primes dividing `n`, increasing.
-fn prime_divisors(mut n: usize) -> Vec<usize> {
-    let mut out = Vec::new();
-    let mut d = 2;
-    while d * d <= n {
-        if n % d == 0 {
-            out.push(d);
-            while n % d == 0 {
-                n /= d;
-            }
-        }
-        d += 1;
-    }
-    if n > 1 {
-        out.push(n);
-    }
-    out
 }
 
 /// The two orthogonality relations, numerically, with tolerance `10⁻⁹ · n`:

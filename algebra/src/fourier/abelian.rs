@@ -175,32 +175,16 @@ fn character_value(k: &[usize], c: &[usize], moduli: &[usize], real: bool) -> Co
     }
 }
 
-/// The prime factors of `n`, each once, increasing.
-fn prime_factors(mut n: usize) -> Vec<usize> {
-    let mut ps = Vec::new();
-    let mut p = 2;
-    while p * p <= n {
-        if n % p == 0 {
-            ps.push(p);
-            while n % p == 0 {
-                n /= p;
-            }
-        }
-        p += 1;
-    }
-    if n > 1 {
-        ps.push(n);
-    }
-    ps
-}
-
 /// Invariant factors and a matching basis of an abelian group of order `n > 1`.
 fn invariant_factors<G: FiniteGroup + ?Sized>(g: &G) -> (Vec<usize>, Vec<usize>) {
     let n = g.order();
     let orders: Vec<usize> = (0..n).map(|a| g.element_order(a)).collect();
     // Per prime: the orders and elements of a basis of the Sylow p-subgroup, largest first.
     let mut per_prime: Vec<Vec<(usize, usize)>> = Vec::new();
-    for p in prime_factors(n) {
+    for p in crate::primes::prime_factors(n as u64)
+        .into_iter()
+        .map(|p| p as usize)
+    {
         let mut candidates: Vec<usize> = (0..n).filter(|&a| is_power_of(orders[a], p)).collect();
         let sylow_order = candidates.len();
         candidates.sort_by_key(|&a| std::cmp::Reverse(orders[a]));
