@@ -121,7 +121,7 @@ impl Cyclotomic {
     /// When `N` does not divide `m`.
     pub fn embed(&self, m: usize) -> Self {
         assert!(
-            m > 0 && m % self.n == 0,
+            m > 0 && m.is_multiple_of(self.n),
             "{m} is not a multiple of {}",
             self.n
         );
@@ -247,7 +247,7 @@ fn cyclotomic_polynomial(n: usize) -> Arc<[i64]> {
     let mut quotient = vec![0i64; n + 1];
     quotient[0] = -1;
     quotient[n] = 1;
-    for d in (1..n).filter(|d| n % d == 0) {
+    for d in (1..n).filter(|d| n.is_multiple_of(*d)) {
         quotient = divide_exact(&quotient, &cyclotomic_polynomial(d));
     }
     let p: Arc<[i64]> = quotient.into();

@@ -212,6 +212,19 @@ fn load_checkpoint(bytes: &[u8]) -> Result<(), String> {
     loaded.map(drop).map_err(|e| e.to_string())
 }
 
+/// Applies one `--set` override per line of `sets` to a raw config table, then validates it.
+fn config_with_overrides(mut table: toml::Table, sets: &str) -> Result<(), String> {
+    for line in sets.lines() {
+        let ov: Override = line
+            .parse()
+            .map_err(|e: crate::config::ConfigError| e.to_string())?;
+        apply(&mut table, &ov).map_err(|e| e.to_string())?;
+    }
+    ExperimentConfig::from_table(table)
+        .map(drop)
+        .map_err(|e| e.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,17 +246,4 @@ mod tests {
             .unwrap_err()
             .starts_with("skipped"));
     }
-}
-
-/// Applies one `--set` override per line of `sets` to a raw config table, then validates it.
-fn config_with_overrides(mut table: toml::Table, sets: &str) -> Result<(), String> {
-    for line in sets.lines() {
-        let ov: Override = line
-            .parse()
-            .map_err(|e: crate::config::ConfigError| e.to_string())?;
-        apply(&mut table, &ov).map_err(|e| e.to_string())?;
-    }
-    ExperimentConfig::from_table(table)
-        .map(drop)
-        .map_err(|e| e.to_string())
 }

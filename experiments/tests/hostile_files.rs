@@ -12,7 +12,7 @@ use std::path::Path;
 /// A `.npy` version-1 file with `header` (padded as numpy pads it) and `body`.
 fn npy_file(header: &str, body: &[u8]) -> Vec<u8> {
     let mut h = header.to_string();
-    while (10 + h.len() + 1) % 64 != 0 {
+    while !(10 + h.len() + 1).is_multiple_of(64) {
         h.push(' ');
     }
     h.push('\n');

@@ -230,7 +230,7 @@ fn invariant_factors<G: FiniteGroup + ?Sized>(g: &G) -> (Vec<usize>, Vec<usize>)
 
 /// Whether `x` is a power of the prime `p` (including `p⁰ = 1`).
 fn is_power_of(mut x: usize, p: usize) -> bool {
-    while x % p == 0 {
+    while x.is_multiple_of(p) {
         x /= p;
     }
     x == 1

@@ -40,7 +40,7 @@ impl DihedralStructure {
     /// `None` if the group is not dihedral. Cost `O(n·m)` group products at most.
     pub fn recognise<G: FiniteGroup + ?Sized>(g: &G) -> Option<Self> {
         let n = g.order();
-        if n % 2 != 0 || n < 6 {
+        if !n.is_multiple_of(2) || n < 6 {
             return None;
         }
         let m = n / 2;
@@ -84,7 +84,7 @@ impl DihedralStructure {
 
     /// The number of one-dimensional irreps: 2 for odd `m`, 4 for even `m`.
     pub fn linear_count(&self) -> usize {
-        if self.m % 2 == 0 {
+        if self.m.is_multiple_of(2) {
             4
         } else {
             2

@@ -279,7 +279,7 @@ fn little_group_irreps(
         }
         mats
     };
-    let sign = |e: usize| c(if e % 2 == 0 { 1.0 } else { -1.0 });
+    let sign = |e: usize| c(if e.is_multiple_of(2) { 1.0 } else { -1.0 });
     let mut out = Vec::new();
     if f.is_none() {
         for j in 0..m {

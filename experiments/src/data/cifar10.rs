@@ -23,7 +23,7 @@ pub fn expected_files() -> Vec<String> {
 /// # Errors
 /// [`DataError::Corrupt`] if the size is not a multiple of 3073 or a label exceeds 9.
 pub fn parse_batch(path: &Path, bytes: &[u8], set: &mut ImageSet) -> Result<()> {
-    if bytes.is_empty() || bytes.len() % RECORD != 0 {
+    if bytes.is_empty() || !bytes.len().is_multiple_of(RECORD) {
         return Err(DataError::corrupt(
             path,
             bytes.len() - bytes.len() % RECORD,

@@ -95,7 +95,7 @@ pub fn parse_digits(path: &Path, bytes: &[u8]) -> Result<Vec<u8>> {
     }
     let parsed: Digits = serde_json::from_slice(bytes)
         .map_err(|e| DataError::format(path, format!("not {{\"data\": [...]}}: {e}")))?;
-    if parsed.data.is_empty() || parsed.data.len() % PIXELS != 0 {
+    if parsed.data.is_empty() || !parsed.data.len().is_multiple_of(PIXELS) {
         return Err(DataError::format(
             path,
             format!(

@@ -17,7 +17,7 @@ impl ImageSymmetry for AxisProduct {
         let axes = match model.axis_group {
             AxisGroup::Cyclic => [Axis::Cyclic(height), Axis::Cyclic(width)],
             AxisGroup::Dihedral => {
-                if height % 2 != 0 || width % 2 != 0 {
+                if !height.is_multiple_of(2) || !width.is_multiple_of(2) {
                     return Err(NnError::InvalidConfig(format!(
                         "model.axis_group = \"dihedral\" needs even image sides, got \
                          {height}x{width}"
@@ -47,7 +47,8 @@ impl ImageSymmetry for AxisProduct {
         w: usize,
         _dataset: Dataset,
     ) -> std::result::Result<(), ConfigError> {
-        if model.axis_group == AxisGroup::Dihedral && (h % 2 != 0 || w % 2 != 0) {
+        if model.axis_group == AxisGroup::Dihedral && (!h.is_multiple_of(2) || !w.is_multiple_of(2))
+        {
             return Err(ConfigError::key(
                 "model.axis_group",
                 format!(
