@@ -171,9 +171,17 @@ fn regression_run_trains_tests_and_writes_the_rollout_fields() {
             "train_seconds": 2.0, "device": "cpu", "quick": true}"#,
     )
     .unwrap();
-    let o = gm(&["report", out.to_str().unwrap(), old.to_str().unwrap()]);
-    let md = text(&o);
-    assert!(o.status.success(), "{md}");
+    // Written into the temporary directory (the table and its figures), not the cwd.
+    let report = tmp.path().join("report.md");
+    let o = gm(&[
+        "report",
+        out.to_str().unwrap(),
+        old.to_str().unwrap(),
+        "--out",
+        report.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let md = std::fs::read_to_string(&report).unwrap();
     assert!(md.contains("| rmse future / domain (5 steps) |"), "{md}");
     assert!(md.contains("| accuracy | 0.5000 |"), "{md}");
 }
