@@ -1,6 +1,7 @@
 //! The trainer end to end on a tiny synthetic task with the plain CNN baseline: learning,
 //! checkpoints, an interrupted-then-resumed run, and the NaN guard.
 use gm_experiments::baseline::PlainCnn;
+use gm_experiments::config::EvaluateWeights;
 use gm_experiments::train::{
     checkpoint, fit, metrics_log, parameter_count, Classification, TensorData, TrainError,
     TrainSettings,
@@ -12,6 +13,12 @@ use tch::{Device, Tensor};
 
 /// Horizontal (label 0) or vertical (label 1) bars of length 3 at random places on 8×8.
 fn bars(n: usize, seed: u64) -> TensorData {
+    bars_labelled(n, seed, false)
+}
+
+/// [`bars`], with the labels swapped when `swapped` (a validation set that training on
+/// [`bars`] makes worse at every epoch).
+fn bars_labelled(n: usize, seed: u64, swapped: bool) -> TensorData {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let mut images = vec![0.0f32; n * 64];
     let mut labels = Vec::with_capacity(n);
@@ -22,7 +29,7 @@ fn bars(n: usize, seed: u64) -> TensorData {
             let (y, x) = if label == 0 { (r, c + k) } else { (r + k, c) };
             images[i * 64 + y * 8 + x] = 1.0;
         }
-        labels.push(label as i64);
+        labels.push((label ^ usize::from(swapped)) as i64);
     }
     let x = Tensor::from_slice(&images).view([n as i64, 1, 8, 8]);
     TensorData::new(x, Tensor::from_slice(&labels)).unwrap()
@@ -49,6 +56,7 @@ fn settings(epochs: usize, resume: bool) -> TrainSettings {
         seed: 42,
         progress: false,
         resume,
+        evaluate: EvaluateWeights::BestValidation,
     }
 }
 
@@ -77,7 +85,11 @@ fn learns_checkpoints_and_resumes_after_an_interruption() {
     // First session: "interrupted" after 3 of 6 epochs (nothing of epoch 4 was saved).
     let mut vs = VarStore::new(Device::Cpu);
     let net = model(&vs);
-    assert_eq!(parameter_count(&vs), (9 + 1) * 8 + (72 + 1) * 8 + 8 * 2 + 2);
+    // Two 3×3 convolutions with biases, two batch norms (scale and shift), the head.
+    assert_eq!(
+        parameter_count(&vs),
+        (9 + 1) * 8 + (72 + 1) * 8 + 2 * (2 * 8) + 8 * 2 + 2
+    );
     let first = fit(
         &net,
         &mut vs,
@@ -236,6 +248,55 @@ fn a_resumed_run_equals_the_uninterrupted_one_bit_for_bit() {
         4 * (128 / 32),
         "4 epochs of 128 samples in batches of 32"
     );
+}
+
+#[test]
+fn the_tested_weights_are_the_best_validation_or_the_last_epoch_as_configured() {
+    let _rng = torch_rng();
+    tch::set_num_threads(1);
+    let train = bars(128, 4);
+    // Training on `train` makes this set worse every epoch: the best epoch is the first.
+    let val = bars_labelled(64, 5, true);
+    let dir = tempfile::tempdir().unwrap();
+    for evaluate in [EvaluateWeights::BestValidation, EvaluateWeights::LastEpoch] {
+        tch::manual_seed(6);
+        let mut vs = VarStore::new(Device::Cpu);
+        let net = model(&vs);
+        let run = dir.path().join(evaluate.to_string());
+        let settings = TrainSettings {
+            evaluate,
+            ..settings(3, false)
+        };
+        let s = fit(
+            &net,
+            &mut vs,
+            &Classification,
+            &train,
+            &val,
+            &settings,
+            &run,
+        )
+        .unwrap();
+        assert_eq!(s.best_epoch, 1, "the set-up makes epoch 1 the best");
+        let expected = checkpoint_tensors(&run.join(match evaluate {
+            EvaluateWeights::BestValidation => "best.safetensors",
+            EvaluateWeights::LastEpoch => "epoch-0003.safetensors",
+        }));
+        let other = checkpoint_tensors(&run.join(match evaluate {
+            EvaluateWeights::BestValidation => "epoch-0003.safetensors",
+            EvaluateWeights::LastEpoch => "best.safetensors",
+        }));
+        let name = "head.weight";
+        let held = vs.variables()[name].shallow_clone();
+        assert!(
+            held.equal(&expected[name]),
+            "{evaluate}: not the configured weights"
+        );
+        assert!(
+            !held.equal(&other[name]),
+            "{evaluate}: the two candidates coincide"
+        );
+    }
 }
 
 #[derive(Debug)]

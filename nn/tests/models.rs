@@ -78,6 +78,72 @@ fn classifier_is_invariant_and_configs_deserialise() {
     assert_eq!(parameter_count(&vs), parameter_count(&exact_vs) + extra);
 }
 
+/// The largest change of the logits of `m` on `x` when the element `u` of `group` acts on the
+/// input (relative, as [`gm_nn::testing::equivariance_error`] measures it).
+fn logit_change(m: &Classifier, group: &str, u: usize, x: &Tensor) -> f64 {
+    let g = common::group(group);
+    let trivial = gm_nn::testing::Action::regular(&common::group("C1"), 0, Device::Cpu).unwrap();
+    let act = gm_nn::testing::Action::regular(&g, u, Device::Cpu).unwrap();
+    let f = |x: &Tensor| m.f_forward_t(x, false).map(|y| y.unsqueeze(-1));
+    gm_nn::testing::equivariance_error(f, x, &[(act, trivial)]).unwrap()
+}
+
+#[test]
+fn pooled_classifier_is_invariant_under_the_pooled_subgroup_only() {
+    tch::manual_seed(5);
+    // (group, axis order m, elements of H = ⟨r²⟩² or ⟨r², f⟩², an element of G outside H)
+    let cases = [
+        ("C8xC8", 8, vec![2, 2 * 8], 1),
+        ("D4xD4", 8, vec![2, 4, 2 * 8, 4 * 8], 8),
+    ];
+    for (spec, m, in_h, outside) in cases {
+        let config: ClassifierConfig = serde_json::from_value(serde_json::json!({
+            "group": spec, "support": {"radius": 1}, "in_channels": 2,
+            "channels": [4, 5], "dropout": 0.0, "classes": 3, "pool_after": [0]
+        }))
+        .unwrap();
+        let vs = VarStore::new(Device::Cpu);
+        let pooled = Classifier::new(vs.root(), &config).unwrap();
+        let plain_vs = VarStore::new(Device::Cpu);
+        let _ = Classifier::new(
+            plain_vs.root(),
+            &ClassifierConfig {
+                pool_after: vec![],
+                ..config.clone()
+            },
+        )
+        .unwrap();
+        assert_eq!(parameter_count(&vs), parameter_count(&plain_vs), "{spec}");
+        let x = Tensor::randn([3, 2, (m * m) as i64], (Kind::Float, Device::Cpu));
+        for u in in_h {
+            let e = logit_change(&pooled, spec, u, &x);
+            assert!(e < 1e-5, "{spec}: H element {u} changes the logits by {e}");
+        }
+        let e = logit_change(&pooled, spec, outside, &x);
+        assert!(
+            e > 1e-4,
+            "{spec}: element {outside} is not in H, yet the pooled model is invariant ({e})"
+        );
+    }
+    let bad: ClassifierConfig = serde_json::from_value(serde_json::json!({
+        "group": "C8xC8", "support": {"radius": 1}, "in_channels": 1, "channels": [4],
+        "classes": 2, "pool_after": [1]
+    }))
+    .unwrap();
+    let err = Classifier::new(VarStore::new(Device::Cpu).root(), &bad).unwrap_err();
+    assert!(
+        err.to_string().contains("pool_after names block 1"),
+        "{err}"
+    );
+    let odd: ClassifierConfig = serde_json::from_value(serde_json::json!({
+        "group": "C6xC6", "support": {"radius": 1}, "in_channels": 1, "channels": [4, 4],
+        "classes": 2, "pool_after": [0, 1]
+    }))
+    .unwrap();
+    let err = Classifier::new(VarStore::new(Device::Cpu).root(), &odd).unwrap_err();
+    assert!(err.to_string().contains("even"), "{err}");
+}
+
 #[test]
 fn regression_model_maps_frames_to_the_next_frame() {
     let config = RegressionConfig {

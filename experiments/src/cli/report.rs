@@ -203,6 +203,7 @@ mod tests {
                 samples: 16,
             }),
             seconds_per_epoch: Some(1.3),
+            rotation: None,
             regression: None,
         }
     }

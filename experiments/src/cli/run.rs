@@ -174,10 +174,14 @@ mod tests {
                 out: Some(out.clone()),
             };
             let r = run("rot-mnist-p4", &sets, &opts, Device::Cpu).unwrap();
+            // An exact GM model on a wallpaper group is that group's G-CNN.
             assert_eq!(
                 r.model,
-                format!("gm {symmetry} t=1 k={} 2x4 ch", order / 64 * 9)
+                format!("g-cnn {symmetry} t=1 k={} 2x4 ch", order / 64 * 9)
             );
+            // Its group holds the quarter turns: predictions survive turning the images.
+            let turned = r.rotation.clone().unwrap();
+            assert_eq!((turned.agreement, turned.samples), (1.0, 8));
             // 2 blocks of 4 channels, K = |P|·9, one kernel per output channel, biases,
             // the 1→4 residual, PReLU, head 4→10.
             let k = order / 64 * 9;

@@ -14,6 +14,6 @@ mod validate;
 pub use error::ConfigError;
 pub use registry::{experiment_names, load_experiment, raw_experiment, raw_experiment_from_text};
 pub use schema::{
-    AxisGroup, DataConfig, Dataset, ExperimentConfig, ModelConfig, ModelKind, Precision,
-    QuickConfig, RegressionConfig, Symmetry, Task, TrainConfig,
+    AxisGroup, DataConfig, Dataset, EvaluateWeights, ExperimentConfig, ModelConfig, ModelKind,
+    Precision, QuickConfig, RegressionConfig, StructuredFamily, Symmetry, Task, TrainConfig,
 };

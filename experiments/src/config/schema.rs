@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 pub use gm_nn::precision::Precision;
+pub use gm_nn::structured::StructuredFamily;
 
 /// `Display` for the schema's enums: the name a config file uses for the value (serde's
 /// kebab-case, e.g. `axis-product`), so users read what they write.
@@ -19,7 +20,14 @@ macro_rules! display_config_name {
     )*};
 }
 
-display_config_name!(Task, Dataset, ModelKind, Symmetry, AxisGroup);
+display_config_name!(
+    Task,
+    Dataset,
+    ModelKind,
+    Symmetry,
+    AxisGroup,
+    EvaluateWeights
+);
 
 /// A complete experiment: what data, which model, how to train it.
 ///
@@ -204,16 +212,38 @@ pub struct ModelConfig {
     pub classes: Option<usize>,
     /// Rank of the relaxation of exact equivariance (0 = exactly equivariant).
     pub relaxed_rank: usize,
+    /// GM models: the blocks (0-based) after which a stride-2 subgroup pool halves each
+    /// image axis (axis-product symmetry only); empty = the reference's shape.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pool_after: Vec<usize>,
+    /// Structured models: the hidden layer's matrix family (Thomas et al. 2018).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<StructuredFamily>,
+    /// Structured models: the family's (displacement) rank `r`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rank: Option<usize>,
 }
 
-/// Group-matrix network or plain CNN.
+/// The kind of network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ModelKind {
-    /// The GM network of the reference (GM convolutions over the symmetry group).
+    /// The GM network of the reference (GM convolutions over the symmetry group); with
+    /// `relaxed_rank = 0` on p4/p4m it is the exact G-CNN of that wallpaper group.
     Gm,
-    /// The plain CNN baseline ([`crate::baseline`]).
+    /// The CNN baseline: conv–BN–ReLU–pool stacks ([`crate::baseline::PlainCnn`]).
     Cnn,
+    /// The multilayer perceptron baseline: `blocks` hidden layers of `channels` units
+    /// ([`crate::baseline::Mlp`]).
+    Mlp,
+    /// A single-hidden-layer network with a structured `n × n` hidden layer
+    /// (`gm_nn::model::StructuredMlp`, `model.family` at rank `model.rank`).
+    Structured,
+}
+
+impl ModelKind {
+    /// Every kind, in the order they are listed to users.
+    pub const ALL: [ModelKind; 4] = [Self::Gm, Self::Cnn, Self::Mlp, Self::Structured];
 }
 
 /// How the symmetry group acts on the image grid.
@@ -259,6 +289,21 @@ pub struct TrainConfig {
     /// Arithmetic: `fp16` means autocast mixed precision with loss scaling on CUDA, `bf16`
     /// bf16 activations on CUDA (both fp32 on the CPU; see `gm_nn::precision::PrecisionPolicy`).
     pub precision: Precision,
+    /// Which weights the test evaluates: the best validation loss's (the default) or the
+    /// last epoch's (the reference's protocol).
+    #[serde(default)]
+    pub evaluate: EvaluateWeights,
+}
+
+/// The weights a finished run is tested with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EvaluateWeights {
+    /// The weights of the epoch with the lowest validation loss.
+    #[default]
+    BestValidation,
+    /// The weights after the last epoch trained (what the reference tests).
+    LastEpoch,
 }
 
 /// What `--quick` shrinks a run to (a smoke run of the whole pipeline).

@@ -1,5 +1,5 @@
 //! Range and consistency checks of a typed config; each failure names its key.
-use super::schema::{ExperimentConfig, Task};
+use super::schema::{ExperimentConfig, ModelKind, Symmetry, Task};
 use super::ConfigError;
 use crate::symmetry::image_symmetry;
 
@@ -103,7 +103,81 @@ impl ExperimentConfig {
         check((0.0..1.0).contains(&m.dropout), "model.dropout", || {
             format!("must lie in [0, 1), got {}", m.dropout)
         })?;
+        self.validate_structure()?;
+        self.validate_pooling()?;
         image_symmetry(m.symmetry).validate(m, h, w, ds)
+    }
+
+    /// `model.family` and `model.rank`: required by (and only by) structured models.
+    fn validate_structure(&self) -> Result<(), ConfigError> {
+        let m = &self.model;
+        if m.kind != ModelKind::Structured {
+            check(m.family.is_none(), "model.family", || {
+                format!(
+                    "applies to model.kind = \"structured\" only (this model is \"{}\"); \
+                     remove the key",
+                    m.kind
+                )
+            })?;
+            return check(m.rank.is_none(), "model.rank", || {
+                "applies to model.kind = \"structured\" only (a GM model's relaxation rank is \
+                 model.relaxed_rank); remove the key"
+                    .into()
+            });
+        }
+        let names = || {
+            let all: Vec<String> = super::StructuredFamily::ALL
+                .iter()
+                .map(|f| f.to_string())
+                .collect();
+            format!("structured models need one of {}", all.join(", "))
+        };
+        let Some(family) = m.family else {
+            return Err(ConfigError::key("model.family", names()));
+        };
+        if family.has_rank() {
+            check(m.rank.is_some_and(|r| r >= 1), "model.rank", || {
+                format!("{family} needs a displacement rank r ≥ 1, got {:?}", m.rank)
+            })
+        } else {
+            check(m.rank.is_none(), "model.rank", || {
+                format!("{family} has no rank; remove the key")
+            })
+        }
+    }
+
+    /// `model.pool_after`: block indices of a GM classifier on an axis-product grid.
+    fn validate_pooling(&self) -> Result<(), ConfigError> {
+        let m = &self.model;
+        if m.pool_after.is_empty() {
+            return Ok(());
+        }
+        check(
+            m.kind == ModelKind::Gm && self.task == Task::Classification,
+            "model.pool_after",
+            || "applies to GM classifiers only; remove the key".into(),
+        )?;
+        check(
+            m.symmetry == Symmetry::AxisProduct,
+            "model.pool_after",
+            || {
+                format!(
+                    "pooling halves the axes of an axis-product grid; model.symmetry = \"{}\" \
+                     has none",
+                    m.symmetry
+                )
+            },
+        )?;
+        check(
+            m.pool_after.iter().all(|&i| i < m.blocks),
+            "model.pool_after",
+            || {
+                format!(
+                    "block indices are 0-based and below model.blocks = {}, got {:?}",
+                    m.blocks, m.pool_after
+                )
+            },
+        )
     }
 
     fn validate_train(&self) -> Result<(), ConfigError> {

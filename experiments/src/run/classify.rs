@@ -1,11 +1,12 @@
 //! The classification protocol of `gm run`: load the images, split off validation, build the
-//! model, train with [`fit`], test the best-validation weights, and measure the trained
-//! model's invariance under the experiment's group.
-use super::model::{classifier, describe};
+//! model, train with [`fit`], test the configured weights (best validation or last epoch),
+//! and measure the trained model's invariance under the experiment's group and how often its
+//! predictions survive turning the test images by multiples of 90°.
+use super::model::{classifier, describe, image_shape};
 use super::{mean_epoch_seconds, write_result, RunOptions, RunResult, INVARIANCE_SAMPLES};
 use crate::config::ExperimentConfig;
 use crate::data::load_images;
-use crate::symmetry::{symmetry_error, ImageGroup, Response};
+use crate::symmetry::{rotation_agreement, symmetry_error, ImageGroup, Response};
 use crate::train::{evaluate, fit, parameter_count, Classification, TensorData, TrainSettings};
 use anyhow::Result;
 use gm_nn::device::device_name;
@@ -33,7 +34,7 @@ pub fn run(
     }
     let (train, val) = all.split(cfg.data.val_fraction, cfg.seed)?;
     let mut vs = VarStore::new(device);
-    let model = classifier(cfg, &vs, &splits.train)?;
+    let model = classifier(cfg, &vs, image_shape(&splits.train))?;
     let precision = PrecisionPolicy::new(cfg.train.precision, device);
     let parameters = parameter_count(&vs);
     eprintln!(
@@ -76,6 +77,17 @@ pub fn run(
         cfg.train.batch_size,
         device,
     )?;
+    let rotation = (splits.test.height == splits.test.width)
+        .then(|| {
+            rotation_agreement(
+                model.as_ref(),
+                &test,
+                INVARIANCE_SAMPLES,
+                cfg.train.batch_size,
+                device,
+            )
+        })
+        .transpose()?;
     let result = RunResult {
         experiment: cfg.name.clone(),
         model: describe(cfg),
@@ -89,6 +101,7 @@ pub fn run(
         device: device_name(device),
         quick: opts.quick,
         invariance: Some(invariance),
+        rotation,
         seconds_per_epoch: mean_epoch_seconds(&summary),
         regression: None,
     };

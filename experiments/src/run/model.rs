@@ -1,42 +1,76 @@
 //! Models built from experiment configs: what each [`ModelKind`] is called in reports and
 //! how it is built for a classification or a regression experiment. A new kind of model is
 //! its own file (e.g. [`crate::baseline`]), a [`ModelKind`] variant, and its arms here.
-use crate::baseline::PlainCnn;
-use crate::config::{ExperimentConfig, ModelKind};
+use crate::baseline::{Mlp, PlainCnn};
+use crate::config::{ExperimentConfig, ModelKind, Symmetry};
 use crate::data::ImageSet;
 use crate::symmetry::{image_symmetry, ImageGroup};
 use anyhow::{bail, Context, Result};
 use gm_nn::conv::{BackendChoice, GMConvConfig};
-use gm_nn::model::{Classifier, ClassifierConfig, LiftedClassifier, RegressionConfig};
+use gm_nn::model::{
+    Classifier, ClassifierConfig, LiftedClassifier, RegressionConfig, StructuredMlp,
+    StructuredMlpConfig,
+};
 use tch::nn::{ModuleT, VarStore};
 
-/// The model of `cfg` in a line, e.g. `gm axis-product/dihedral t=3 k=196 2x64 ch`.
+/// The model of `cfg` in a line, e.g. `gm axis-product/dihedral t=3 k=196 2x64 ch`. An exact
+/// GM model on a wallpaper group is the G-CNN of that group and is named so
+/// (`g-cnn p4 t=1 k=36 2x16 ch`); a relaxed one says its rank (`relaxed r=1`), a pooled one
+/// where it pools (`pool after 0`).
 pub fn describe(cfg: &ExperimentConfig) -> String {
     let m = &cfg.model;
     match m.kind {
         ModelKind::Cnn => format!("cnn {}x{} ch", m.blocks, m.channels),
-        ModelKind::Gm => format!(
-            "gm {} t={} k={} {}x{} ch",
-            image_symmetry(m.symmetry).describe(m),
-            m.t,
-            m.support_size(),
-            m.blocks,
-            m.channels
-        ),
+        ModelKind::Mlp => format!("mlp {}x{}", m.blocks, m.channels),
+        ModelKind::Structured => match (m.family, m.rank) {
+            (Some(f), Some(r)) if f.has_rank() => format!("shl {f} r={r}"),
+            (Some(f), _) => format!("shl {f}"),
+            (None, _) => "shl (no family)".into(),
+        },
+        ModelKind::Gm => {
+            let wallpaper = matches!(m.symmetry, Symmetry::P4 | Symmetry::P4m);
+            let name = if wallpaper && m.relaxed_rank == 0 {
+                "g-cnn"
+            } else {
+                "gm"
+            };
+            let mut s = format!(
+                "{name} {} t={} k={} {}x{} ch",
+                image_symmetry(m.symmetry).describe(m),
+                m.t,
+                m.support_size(),
+                m.blocks,
+                m.channels
+            );
+            if m.relaxed_rank > 0 {
+                s.push_str(&format!(" relaxed r={}", m.relaxed_rank));
+            }
+            if !m.pool_after.is_empty() {
+                let blocks: Vec<String> = m.pool_after.iter().map(usize::to_string).collect();
+                s.push_str(&format!(" pool after {}", blocks.join(",")));
+            }
+            s
+        }
     }
 }
 
-/// The classifier of `cfg` for `images`, its variables in `vs`.
+/// The shape `(channels, height, width)` of one image of `images`.
+pub fn image_shape(images: &ImageSet) -> (usize, usize, usize) {
+    (images.channels, images.height, images.width)
+}
+
+/// The classifier of `cfg` for images of shape `(channels, height, width)`, its variables in
+/// `vs`.
 ///
 /// # Errors
 /// A config without `model.classes`, or a group the images' grid does not carry.
 pub fn classifier(
     cfg: &ExperimentConfig,
     vs: &VarStore,
-    images: &ImageSet,
+    (in_channels, height, width): (usize, usize, usize),
 ) -> Result<Box<dyn ModuleT>> {
-    let in_channels = images.channels;
     let m = &cfg.model;
+    let inputs = in_channels * height * width;
     let classes = m
         .classes
         .context("classification configs have model.classes")?;
@@ -49,8 +83,23 @@ pub fn classifier(
             m.dropout,
             classes,
         ))),
+        ModelKind::Mlp => Ok(Box::new(Mlp::new(
+            &vs.root(),
+            inputs,
+            m.channels,
+            m.blocks,
+            m.dropout,
+            classes,
+        ))),
+        ModelKind::Structured => {
+            let family = m
+                .family
+                .context("model.kind = \"structured\" needs model.family")?;
+            let config = StructuredMlpConfig::new(family, m.rank.unwrap_or(0), inputs, classes);
+            Ok(Box::new(StructuredMlp::new(vs.root(), &config)?))
+        }
         ModelKind::Gm => {
-            let group = ImageGroup::of(m, images.height, images.width)?;
+            let group = ImageGroup::of(m, height, width)?;
             let config = ClassifierConfig {
                 group: group.group(),
                 support: group.support().clone(),
@@ -59,6 +108,7 @@ pub fn classifier(
                 dropout: m.dropout,
                 classes,
                 relaxed_rank: m.relaxed_rank,
+                pool_after: m.pool_after.clone(),
                 conv: GMConvConfig::default(),
             };
             let classifier = Classifier::new(vs.root(), &config)?;
@@ -83,10 +133,11 @@ pub fn regression_config(
     width: usize,
 ) -> Result<RegressionConfig> {
     let m = &cfg.model;
-    if m.kind == ModelKind::Cnn {
+    if m.kind != ModelKind::Gm {
         bail!(
-            "model.kind = \"cnn\" is the classification baseline; regression experiments train \
-             the GM regression model (model.kind = \"gm\")"
+            "model.kind = \"{}\" is a classification baseline; regression experiments train \
+             the GM regression model (model.kind = \"gm\")",
+            m.kind
         );
     }
     let group = ImageGroup::of(m, height, width)?;
@@ -111,4 +162,26 @@ pub fn regression_config(
             ..GMConvConfig::default()
         },
     })
+}
+
+/// The number of trainable parameters of the model of `cfg`, built on the CPU for the
+/// dataset's image (or frame) shape after `data.image_size`: what `gm list` prints, without
+/// reading any data.
+///
+/// # Errors
+/// As [`classifier`] and [`regression_config`].
+pub fn parameter_count(cfg: &ExperimentConfig) -> Result<usize> {
+    let (channels, h, w) = cfg.data.dataset.native_shape();
+    let (h, w) = cfg.data.image_size.map_or((h, w), |s| (s, s));
+    let vs = VarStore::new(tch::Device::Cpu);
+    match (cfg.task, &cfg.regression) {
+        (crate::config::Task::Regression, Some(r)) => {
+            let config = regression_config(cfg, r.input_frames * channels, channels, h, w)?;
+            gm_nn::model::Regression::new(vs.root(), &config)?;
+        }
+        _ => {
+            classifier(cfg, &vs, (channels, h, w))?;
+        }
+    }
+    Ok(crate::train::parameter_count(&vs))
 }

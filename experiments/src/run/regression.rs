@@ -319,6 +319,7 @@ pub fn run(
         quick: opts.quick,
         seconds_per_epoch: mean_epoch_seconds(&summary),
         invariance: Some(equivariance.clone()),
+        rotation: None,
         regression: Some(RegressionResult {
             rmse_future,
             rmse_domain,

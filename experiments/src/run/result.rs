@@ -1,7 +1,7 @@
 //! What a finished run reports: the `result.json` schema ([`RunResult`]), written into the run
 //! directory and read back by `gm report`.
 use super::regression::RegressionResult;
-use crate::symmetry::InvarianceCheck;
+use crate::symmetry::{InvarianceCheck, RotationAgreement};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -38,6 +38,10 @@ pub struct RunResult {
     /// inputs (absent in runs of older versions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invariance: Option<InvarianceCheck>,
+    /// How often the classifier's prediction survives turning a test image by 90°, 180° and
+    /// 270° (square images; absent for regression and in older files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotation: Option<RotationAgreement>,
     /// Mean wall seconds of an epoch (training and validation); absent in older files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds_per_epoch: Option<f64>,

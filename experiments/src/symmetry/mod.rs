@@ -12,7 +12,10 @@
 //! `G` acts on the input); [`symmetry_error`] measures how far a trained model is from that
 //! (and, for field-to-field models, from equivariance).
 mod axis_product;
+mod rotation;
 mod wallpaper;
+
+pub use rotation::{rotation_agreement, RotationAgreement};
 
 use crate::config::{ConfigError, Dataset, ModelConfig, Symmetry};
 use crate::train::TensorData;

@@ -19,7 +19,8 @@ use serde::{Deserialize, Serialize};
 pub struct EarlyStopping {
     /// Epochs without improvement tolerated.
     pub patience: usize,
-    /// Best validation loss seen.
+    /// Best validation loss seen (+∞ before any finite loss; `null` in JSON).
+    #[serde(deserialize_with = "super::null_as_infinity")]
     pub best: f64,
     /// The epoch that reached it (0 = none yet).
     pub best_epoch: usize,

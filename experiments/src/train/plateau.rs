@@ -21,7 +21,8 @@ pub struct ReduceOnPlateau {
     pub factor: f64,
     /// Bad epochs tolerated before reducing.
     pub patience: usize,
-    /// Best loss seen.
+    /// Best loss seen (+∞ before any finite loss; `null` in JSON).
+    #[serde(deserialize_with = "super::null_as_infinity")]
     pub best: f64,
     /// Consecutive epochs without improvement.
     pub bad_epochs: usize,

@@ -7,7 +7,7 @@ use super::metrics_log::{self, EpochMetrics};
 use super::plateau::ReduceOnPlateau;
 use super::tensors::permutation;
 use super::{Objective, Result, TensorData, TrainError};
-use crate::config::TrainConfig;
+use crate::config::{EvaluateWeights, TrainConfig};
 use gm_nn::precision::{Precision, PrecisionPolicy};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rand::SeedableRng;
@@ -43,6 +43,8 @@ pub struct TrainSettings {
     pub progress: bool,
     /// Continue the run saved in the run directory.
     pub resume: bool,
+    /// The weights `vs` holds when [`fit`] returns.
+    pub evaluate: EvaluateWeights,
 }
 
 impl TrainSettings {
@@ -60,6 +62,7 @@ impl TrainSettings {
             seed,
             progress: true,
             resume: false,
+            evaluate: t.evaluate,
         }
     }
 }
@@ -69,7 +72,8 @@ impl TrainSettings {
 pub struct FitSummary {
     /// Every epoch's metrics (including those of earlier sessions of a resumed run).
     pub history: Vec<EpochMetrics>,
-    /// The epoch with the lowest validation loss (its weights are loaded on return).
+    /// The epoch with the lowest validation loss (its weights are loaded on return with
+    /// [`EvaluateWeights::BestValidation`]).
     pub best_epoch: usize,
     /// That loss.
     pub best_val_loss: f64,
@@ -136,7 +140,7 @@ fn progress_bar(len: usize, show: bool, epoch: usize, epochs: usize) -> Progress
 
 /// Trains `model` (whose variables live in `vs`) on `train`, validating on `val` after each
 /// epoch, writing `metrics.jsonl` and checkpoints into `run_dir`; on return `vs` holds the
-/// weights of the best validation loss.
+/// weights of the best validation loss, or of the last epoch (`settings.evaluate`).
 ///
 /// With `settings.resume` the run saved in `run_dir` continues after its last completed
 /// epoch; without it, a `run_dir` that already holds a run is an error (nothing is
@@ -273,7 +277,7 @@ pub fn fit(
         history.push(m);
     }
     let best = checkpoint::best_path(run_dir);
-    if best.is_file() {
+    if settings.evaluate == EvaluateWeights::BestValidation && best.is_file() {
         checkpoint::load_weights(vs, &best)?;
     }
     Ok(FitSummary {

@@ -39,6 +39,12 @@ pub struct ClassifierConfig {
     pub classes: usize,
     /// Displacement rank of the relaxed layers (0: exact GM convolutions).
     pub relaxed_rank: usize,
+    /// The blocks (0-based) after which a stride-2 subgroup pool
+    /// ([`crate::pool::SubgroupPool::stride2`], max) halves every axis of the grid, the
+    /// following blocks running on the halved grid; empty (the reference) pools only at the
+    /// end. Needs a grid of cyclic/dihedral axes of even size at each pool.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pool_after: Vec<usize>,
     /// The GM convolutions' configuration.
     pub conv: GMConvConfig,
 }
@@ -61,6 +67,7 @@ impl ClassifierConfig {
             dropout: 0.2,
             classes: 10,
             relaxed_rank: 0,
+            pool_after: Vec::new(),
             conv: GMConvConfig::default(),
         }
     }

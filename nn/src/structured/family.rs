@@ -12,7 +12,8 @@ use tch::nn::Path;
 
 /// One of the structured-matrix families of Thomas et al. (2018).
 ///
-/// Names (`Display`, parsed back by `FromStr`): `unconstrained`, `low-rank`, `circulant`,
+/// Names (`Display`, parsed back by `FromStr`, and serde's form in config files):
+/// `unconstrained`, `low-rank`, `circulant`,
 /// `toeplitz-like`, `hankel-like`, `vandermonde-like`, `ldr-sd`, `ldr-td`. `FromStr` also
 /// accepts structured-nets' `class_type` names (`low_rank`, `toeplitz`, `hankel`,
 /// `vandermonde`, `subdiagonal`, `tridiagonal`).
@@ -25,7 +26,8 @@ use tch::nn::Path;
 /// assert_eq!(f.parameter_count(784, 1), 1568);
 /// assert_eq!("subdiagonal".parse::<StructuredFamily>().unwrap().to_string(), "ldr-sd");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum StructuredFamily {
     /// A dense `n × n` matrix.
     Unconstrained,
@@ -156,5 +158,21 @@ impl FromStr for StructuredFamily {
                     names.join(", ")
                 ))
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StructuredFamily;
+
+    #[test]
+    fn config_files_name_every_family_as_display_does() {
+        for f in StructuredFamily::ALL {
+            let json = serde_json::to_string(&f).unwrap();
+            assert_eq!(json, format!("\"{f}\""));
+            assert_eq!(serde_json::from_str::<StructuredFamily>(&json).unwrap(), f);
+            assert_eq!(f.to_string().parse::<StructuredFamily>().unwrap(), f);
+        }
+        assert!(serde_json::from_str::<StructuredFamily>("\"toeplitz\"").is_err());
     }
 }
