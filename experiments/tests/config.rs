@@ -196,6 +196,68 @@ fn invalid_values_name_the_key_and_the_allowed_values() {
 }
 
 #[test]
+fn model_kind_specific_keys_are_checked_against_the_kind() {
+    let e = err("rot-mnist-digits", &["model.kind=structured"]);
+    assert!(
+        e.contains("model.family") && e.contains("toeplitz-like") && e.contains("ldr-td"),
+        "{e}"
+    );
+    let e = err(
+        "rot-mnist-digits",
+        &["model.kind=structured", "model.family=hankel-like"],
+    );
+    assert!(e.contains("model.rank") && e.contains("r ≥ 1"), "{e}");
+    let e = err(
+        "rot-mnist-digits",
+        &[
+            "model.kind=structured",
+            "model.family=circulant",
+            "model.rank=2",
+        ],
+    );
+    assert!(e.contains("model.rank") && e.contains("no rank"), "{e}");
+    let e = err("rot-mnist-digits", &["model.family=ldr-sd"]);
+    assert!(e.contains("model.family") && e.contains("\"gm\""), "{e}");
+    let e = err("rot-mnist-digits", &["model.rank=2"]);
+    assert!(
+        e.contains("model.rank") && e.contains("relaxed_rank"),
+        "{e}"
+    );
+    let e = err(
+        "rot-mnist-digits",
+        &["model.kind=cnn", "model.channel_mode=full"],
+    );
+    assert!(e.contains("model.channel_mode"), "{e}");
+    let e = err("rot-mnist-digits", &["model.pool_after=[2]"]);
+    assert!(
+        e.contains("model.pool_after") && e.contains("0-based"),
+        "{e}"
+    );
+    let e = err("rot-mnist-p4", &["model.pool_after=[0]"]);
+    assert!(e.contains("model.pool_after") && e.contains("p4"), "{e}");
+    let e = err("plume-rotation", &["model.pool_after=[0]"]);
+    assert!(
+        e.contains("model.pool_after") && e.contains("classifiers"),
+        "{e}"
+    );
+    let e = err("plume-rotation", &["model.kind=mlp"]);
+    assert!(e.contains("model.kind") && e.contains("regression"), "{e}");
+    let ok = load_experiment(
+        "rot-mnist-digits",
+        &[
+            ov("model.kind=structured"),
+            ov("model.family=ldr-td"),
+            ov("model.rank=2"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(
+        ok.model.family,
+        Some(gm_experiments::config::StructuredFamily::LdrTd)
+    );
+}
+
+#[test]
 fn a_file_can_extend_an_embedded_experiment() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("mine.toml");

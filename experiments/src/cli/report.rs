@@ -204,6 +204,7 @@ mod tests {
             }),
             seconds_per_epoch: Some(1.3),
             rotation: None,
+            val_metric: Some(0.55),
             regression: None,
         }
     }

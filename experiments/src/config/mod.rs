@@ -14,6 +14,7 @@ mod validate;
 pub use error::ConfigError;
 pub use registry::{experiment_names, load_experiment, raw_experiment, raw_experiment_from_text};
 pub use schema::{
-    AxisGroup, DataConfig, Dataset, EvaluateWeights, ExperimentConfig, ModelConfig, ModelKind,
-    Precision, QuickConfig, RegressionConfig, StructuredFamily, Symmetry, Task, TrainConfig,
+    AxisGroup, ChannelMode, DataConfig, Dataset, EvaluateWeights, ExperimentConfig, ModelConfig,
+    ModelKind, Precision, QuickConfig, RegressionConfig, StructuredFamily, Symmetry, Task,
+    TrainConfig,
 };

@@ -2,6 +2,7 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+pub use gm_nn::conv::ChannelMode;
 pub use gm_nn::precision::Precision;
 pub use gm_nn::structured::StructuredFamily;
 
@@ -212,6 +213,10 @@ pub struct ModelConfig {
     pub classes: Option<usize>,
     /// Rank of the relaxation of exact equivariance (0 = exactly equivariant).
     pub relaxed_rank: usize,
+    /// GM models: `shared` (the reference: one kernel per output channel, applied to the sum
+    /// of the input channels) or `full` (one kernel per pair of channels, as a G-CNN).
+    #[serde(default, skip_serializing_if = "is_shared")]
+    pub channel_mode: ChannelMode,
     /// GM models: the blocks (0-based) after which a stride-2 subgroup pool halves each
     /// image axis (axis-product symmetry only); empty = the reference's shape.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -343,6 +348,10 @@ pub struct RegressionConfig {
     /// The tests always use every start.
     #[serde(default = "one")]
     pub window_stride: usize,
+}
+
+fn is_shared(mode: &ChannelMode) -> bool {
+    *mode == ChannelMode::Shared
 }
 
 fn one() -> usize {

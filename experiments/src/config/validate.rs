@@ -1,5 +1,5 @@
 //! Range and consistency checks of a typed config; each failure names its key.
-use super::schema::{ExperimentConfig, ModelKind, Symmetry, Task};
+use super::schema::{ChannelMode, ExperimentConfig, ModelKind, Symmetry, Task};
 use super::ConfigError;
 use crate::symmetry::image_symmetry;
 
@@ -103,8 +103,19 @@ impl ExperimentConfig {
         check((0.0..1.0).contains(&m.dropout), "model.dropout", || {
             format!("must lie in [0, 1), got {}", m.dropout)
         })?;
+        check(
+            self.task == Task::Classification || m.kind == ModelKind::Gm,
+            "model.kind",
+            || {
+                format!(
+                    "\"{}\" is a classification baseline; regression experiments train the GM \
+                     regression model (\"gm\")",
+                    m.kind
+                )
+            },
+        )?;
         self.validate_structure()?;
-        self.validate_pooling()?;
+        self.validate_gm_options()?;
         image_symmetry(m.symmetry).validate(m, h, w, ds)
     }
 
@@ -146,9 +157,15 @@ impl ExperimentConfig {
         }
     }
 
-    /// `model.pool_after`: block indices of a GM classifier on an axis-product grid.
-    fn validate_pooling(&self) -> Result<(), ConfigError> {
+    /// `model.channel_mode` (GM models) and `model.pool_after` (block indices of a GM
+    /// classifier on an axis-product grid).
+    fn validate_gm_options(&self) -> Result<(), ConfigError> {
         let m = &self.model;
+        check(
+            m.kind == ModelKind::Gm || m.channel_mode == ChannelMode::Shared,
+            "model.channel_mode",
+            || "applies to GM models only; remove the key".into(),
+        )?;
         if m.pool_after.is_empty() {
             return Ok(());
         }

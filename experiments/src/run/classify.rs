@@ -3,7 +3,9 @@
 //! and measure the trained model's invariance under the experiment's group and how often its
 //! predictions survive turning the test images by multiples of 90°.
 use super::model::{classifier, describe, image_shape};
-use super::{mean_epoch_seconds, write_result, RunOptions, RunResult, INVARIANCE_SAMPLES};
+use super::{
+    mean_epoch_seconds, tested_val_metric, write_result, RunOptions, RunResult, INVARIANCE_SAMPLES,
+};
 use crate::config::ExperimentConfig;
 use crate::data::load_images;
 use crate::symmetry::{rotation_agreement, symmetry_error, ImageGroup, Response};
@@ -95,6 +97,7 @@ pub fn run(
         metric: "accuracy".into(),
         test_metric,
         test_loss,
+        val_metric: tested_val_metric(&summary, cfg.train.evaluate),
         epochs: summary.history.len(),
         best_epoch: summary.best_epoch,
         train_seconds: summary.train_seconds,

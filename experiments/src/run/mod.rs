@@ -8,7 +8,9 @@ pub mod result;
 
 pub use result::{read_result, write_result, RunResult};
 
-use crate::config::{load_experiment, overrides::Override, ExperimentConfig, Task};
+use crate::config::{
+    load_experiment, overrides::Override, EvaluateWeights, ExperimentConfig, Task,
+};
 use crate::train::{checkpoint, FitSummary, RunLock};
 use anyhow::Result;
 use std::path::{Path, PathBuf};
@@ -62,6 +64,20 @@ fn prepare(experiment: &str, overrides: &[Override], opts: &RunOptions) -> Resul
 pub(crate) fn mean_epoch_seconds(summary: &FitSummary) -> Option<f64> {
     let n = summary.history.len();
     (n > 0).then(|| summary.history.iter().map(|m| m.seconds).sum::<f64>() / n as f64)
+}
+
+/// The validation metric of the weights a run tests: the best epoch's, or the last epoch's
+/// with [`EvaluateWeights::LastEpoch`] (`None` before the first epoch).
+pub(crate) fn tested_val_metric(summary: &FitSummary, evaluate: EvaluateWeights) -> Option<f64> {
+    let epoch = match evaluate {
+        EvaluateWeights::BestValidation => summary.best_epoch,
+        EvaluateWeights::LastEpoch => summary.history.last()?.epoch,
+    };
+    summary
+        .history
+        .iter()
+        .find(|m| m.epoch == epoch)
+        .map(|m| m.val_metric)
 }
 
 /// A finished run: where it wrote, and what it reports.

@@ -2,7 +2,7 @@
 //! how it is built for a classification or a regression experiment. A new kind of model is
 //! its own file (e.g. [`crate::baseline`]), a [`ModelKind`] variant, and its arms here.
 use crate::baseline::{Mlp, PlainCnn};
-use crate::config::{ExperimentConfig, ModelKind, Symmetry};
+use crate::config::{ChannelMode, ExperimentConfig, ModelKind, Symmetry};
 use crate::data::ImageSet;
 use crate::symmetry::{image_symmetry, ImageGroup};
 use anyhow::{bail, Context, Result};
@@ -42,6 +42,9 @@ pub fn describe(cfg: &ExperimentConfig) -> String {
                 m.blocks,
                 m.channels
             );
+            if m.channel_mode == ChannelMode::Full {
+                s.push_str(" full");
+            }
             if m.relaxed_rank > 0 {
                 s.push_str(&format!(" relaxed r={}", m.relaxed_rank));
             }
@@ -109,7 +112,10 @@ pub fn classifier(
                 classes,
                 relaxed_rank: m.relaxed_rank,
                 pool_after: m.pool_after.clone(),
-                conv: GMConvConfig::default(),
+                conv: GMConvConfig {
+                    mode: m.channel_mode,
+                    ..GMConvConfig::default()
+                },
             };
             let classifier = Classifier::new(vs.root(), &config)?;
             Ok(match group.lift(vs.device())? {
@@ -157,6 +163,7 @@ pub fn regression_config(
         blocks: m.blocks,
         relaxed_rank: m.relaxed_rank,
         conv: GMConvConfig {
+            mode: m.channel_mode,
             backend: BackendChoice::Timed,
             batch_hint: cfg.train.batch_size,
             ..GMConvConfig::default()

@@ -15,7 +15,7 @@
 //! Besides the common run files it writes [`ROLLOUT_FIELDS`]: the predicted and true fields of
 //! the first domain-test window (the first held-out simulation from frame 0).
 use super::model::{describe, regression_config};
-use super::{mean_epoch_seconds, write_result, RunOptions, RunResult};
+use super::{mean_epoch_seconds, tested_val_metric, write_result, RunOptions, RunResult};
 use crate::config::{Dataset, ExperimentConfig};
 use crate::data::{load_trajectories, DataError, TrajectorySet};
 use crate::symmetry::{symmetry_error, ImageGroup, Response};
@@ -312,6 +312,7 @@ pub fn run(
         metric: "rmse".into(),
         test_metric: rmse_future,
         test_loss: mse_future,
+        val_metric: tested_val_metric(&summary, cfg.train.evaluate),
         epochs: summary.history.len(),
         best_epoch: summary.best_epoch,
         train_seconds: summary.train_seconds,

@@ -17,12 +17,16 @@ pub struct RunResult {
     pub parameters: usize,
     /// Name of the test metric.
     pub metric: String,
-    /// Test metric of the best-validation weights.
+    /// Test metric of the tested weights (`train.evaluate`: best validation or last epoch).
     #[serde(deserialize_with = "null_as_nan")]
     pub test_metric: f64,
     /// Test loss.
     #[serde(deserialize_with = "null_as_nan")]
     pub test_loss: f64,
+    /// The validation metric of the tested weights (what model selection may look at; the
+    /// test metric may not). Absent in older files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub val_metric: Option<f64>,
     /// Epochs trained.
     pub epochs: usize,
     /// Epoch of the best validation loss.
