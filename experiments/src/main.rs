@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 use gm_algebra::budget::MemoryBudget;
 use gm_experiments::config::overrides::Override;
 use gm_experiments::data::plume_gen::PlumeKind;
+use gm_experiments::suite::Selection;
 use gm_nn::{select_device, DeviceChoice};
 use std::path::PathBuf;
 
@@ -83,6 +84,11 @@ enum Command {
         #[arg(long)]
         no_plots: bool,
     },
+    /// Suites: experiments × sweeps × seeds, run and reported as mean ± std over seeds.
+    Suite {
+        #[command(subcommand)]
+        what: SuiteCommand,
+    },
     /// Build datasets from package registries.
     Data {
         #[command(subcommand)]
@@ -98,6 +104,65 @@ enum Command {
         #[command(subcommand)]
         command: GroupCommand,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum SuiteCommand {
+    /// List the embedded suites.
+    List,
+    /// Print a suite's plan: one line per run with its directory and overrides (every
+    /// planned config is loaded, so a bad key fails here).
+    Show {
+        /// Suite name (see `gm suite list`) or path to a .toml file.
+        suite: String,
+        /// Seeds instead of the suite's (comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        seeds: Vec<u64>,
+        /// Only the runs whose family contains this text (ignoring case).
+        #[arg(long)]
+        only: Option<String>,
+        /// Output root (the suite writes OUT/SUITE).
+        #[arg(long, default_value = "runs/suites")]
+        out: PathBuf,
+    },
+    /// Run every planned run in order into OUT/SUITE: finished runs are skipped, interrupted
+    /// ones resumed, failed ones reported at the end; then write and print OUT/SUITE/report.md.
+    Run {
+        /// Suite name (see `gm suite list`) or path to a .toml file.
+        suite: String,
+        /// Output root.
+        #[arg(long, default_value = "runs/suites")]
+        out: PathBuf,
+        /// Smoke runs: every run shrunk to its config's quick epochs and sample limits.
+        #[arg(long)]
+        quick: bool,
+        /// Seeds instead of the suite's (comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        seeds: Vec<u64>,
+        /// Only the runs whose family contains this text (ignoring case).
+        #[arg(long)]
+        only: Option<String>,
+        /// Print what each run would do (start, resume, skip) without training.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Write and print the report of a suite's finished runs (partial suites too):
+    /// mean ± std over seeds per configuration, the metric against parameters, every run.
+    Report {
+        /// Suite name (see `gm suite list`) or path to a .toml file.
+        suite: String,
+        /// Output root the suite ran into.
+        #[arg(long, default_value = "runs/suites")]
+        out: PathBuf,
+        /// Seeds instead of the suite's (comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        seeds: Vec<u64>,
+    },
+}
+
+/// `None` for an empty `--seeds` (the suite's own seeds).
+fn seeds(seeds: Vec<u64>) -> Option<Vec<u64>> {
+    (!seeds.is_empty()).then_some(seeds)
 }
 
 #[derive(Debug, Subcommand)]
@@ -225,6 +290,45 @@ fn main() -> Result<()> {
             out,
             no_plots,
         } => cli::report::run(&runs, out.as_deref(), no_plots),
+        Command::Suite { what } => match what {
+            SuiteCommand::List => cli::suite::list(),
+            SuiteCommand::Show {
+                suite,
+                seeds: s,
+                only,
+                out,
+            } => {
+                let selection = Selection {
+                    seeds: seeds(s),
+                    only,
+                };
+                cli::suite::show(&suite, &selection, &out)
+            }
+            SuiteCommand::Run {
+                suite,
+                out,
+                quick,
+                seeds: s,
+                only,
+                dry_run,
+            } => {
+                let args = cli::suite::RunArgs {
+                    out: &out,
+                    quick,
+                    selection: Selection {
+                        seeds: seeds(s),
+                        only,
+                    },
+                    dry_run,
+                };
+                cli::suite::run(&suite, &args, || Ok(select_device(device)?))
+            }
+            SuiteCommand::Report {
+                suite,
+                out,
+                seeds: s,
+            } => cli::suite::report(&suite, &out, seeds(s)),
+        },
         Command::Data { what } => match what {
             DataCommand::Mnist { out, seed } => cli::data::mnist(&out, seed),
             DataCommand::Plume {

@@ -9,7 +9,11 @@
 //!   from each run's `metrics.jsonl`, several runs overlaid in one figure;
 //! - [`rollout_fields`]: predicted against true fields of an autoregressive rollout (speed
 //!   `√(Σ_c f_c²)` over the channels) at a few time steps, from `rollout_fields.safetensors`
-//!   (`"predicted"` and `"true"`, f32 `(T, C, H, W)`).
+//!   (`"predicted"` and `"true"`, f32 `(T, C, H, W)`);
+//! - [`scaling::metric_vs_parameters`]: a metric against the parameter count (log scale), one
+//!   line per family, mean ± std over seeds as error bars (what `gm suite report` draws).
+pub mod scaling;
+
 use crate::train::EpochMetrics;
 use plotters::prelude::*;
 use plotters::style::colors::colormaps::ViridisRGB;

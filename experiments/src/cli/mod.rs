@@ -6,3 +6,4 @@ pub mod list;
 pub mod report;
 pub mod run;
 pub mod show_config;
+pub mod suite;

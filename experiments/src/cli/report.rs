@@ -3,60 +3,21 @@
 //! `result.json` (regression runs show the RMSE of the future and the domain test), and PNG
 //! figures next to it: training curves of the runs overlaid (one figure per metric, from
 //! `metrics.jsonl`) and, for a run holding `rollout_fields.safetensors`, its predicted against
-//! true fields.
+//! true fields. When some runs are seeds of one configuration (same family — a suite's, else
+//! the experiment — and the same `config.toml` up to `seed`), a second table gives mean ± std
+//! per configuration ([`gm_experiments::report::aggregate()`]) and a figure the metric against
+//! parameters.
 use anyhow::{Context, Result};
 use gm_experiments::plots::{self, Curves, ROLLOUT_FIELDS};
-use gm_experiments::run::{read_result, RunResult};
+use gm_experiments::report::{
+    aggregate, aggregate_table, has_repeats, scaling_figures, ReportedRun,
+};
+use gm_experiments::run::RunResult;
+use gm_experiments::slug::slug;
 use gm_experiments::train::metrics_log;
 use std::path::{Path, PathBuf};
 
-/// The markdown table of `results`.
-pub fn table(results: &[(PathBuf, RunResult)]) -> String {
-    let mut s = String::from(
-        "| run | experiment | model | parameters | metric | value | invariance error | epochs | wall time (s) | device |\n\
-         |---|---|---|---:|---|---:|---|---:|---:|---|\n",
-    );
-    for (dir, r) in results {
-        let invariance = r.invariance.as_ref().map_or("—".to_string(), |c| {
-            format!("{:.1e} ({})", c.error, c.group)
-        });
-        let (metric, value) = match &r.regression {
-            Some(g) => (
-                format!("rmse future / domain ({} steps)", g.test_rollout),
-                format!("{:.4} / {:.4}", g.rmse_future, g.rmse_domain),
-            ),
-            None => (r.metric.clone(), format!("{:.4}", r.test_metric)),
-        };
-        s.push_str(&format!(
-            "| {} | {}{} | {} | {} | {} | {} | {} | {} | {:.1} | {} |\n",
-            dir.display(),
-            r.experiment,
-            if r.quick { " (quick)" } else { "" },
-            r.model,
-            r.parameters,
-            metric,
-            value,
-            invariance,
-            r.epochs,
-            r.train_seconds,
-            r.device
-        ));
-    }
-    s
-}
-
-/// A file-name-safe form of `s`.
-fn slug(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
+pub use gm_experiments::report::runs_table as table;
 
 /// Draws the figures of `results` into `dir`, file names starting with `stem`:
 /// `STEM-curves-METRIC.png` (the runs of each metric overlaid) and
@@ -111,15 +72,27 @@ pub fn figures(
     Ok(out)
 }
 
-/// Prints (or writes to `out`) the table of the runs in `dirs`, with figures (unless
-/// `no_plots`) beside `out` — or in the current directory when printing — linked below the
-/// table.
+/// Prints (or writes to `out`) the table of the runs in `dirs` — and, when some of them are
+/// seeds of one configuration, the table of mean ± std per configuration — with figures
+/// (unless `no_plots`) beside `out`, or in the current directory when printing, linked below
+/// the tables: training curves, rollout fields, and the metric against parameters when
+/// seeds were aggregated.
 pub fn run(dirs: &[PathBuf], out: Option<&Path>, no_plots: bool) -> Result<()> {
-    let results = dirs
+    let runs = dirs
         .iter()
-        .map(|d| Ok((d.clone(), read_result(d)?)))
+        .map(|d| ReportedRun::read(d))
         .collect::<Result<Vec<_>>>()?;
+    let results: Vec<(PathBuf, RunResult)> = runs
+        .iter()
+        .map(|r| (r.dir.clone(), r.result.clone()))
+        .collect();
     let mut md = table(&results);
+    let aggregates = aggregate(&runs);
+    let repeats = has_repeats(&aggregates);
+    if repeats {
+        md.push_str("\nMean ± std over the seeds of each configuration:\n\n");
+        md.push_str(&aggregate_table(&aggregates));
+    }
     if !no_plots {
         let (dir, stem) = match out {
             Some(path) => (
@@ -134,7 +107,10 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, no_plots: bool) -> Result<()> {
         } else {
             dir
         };
-        let figs = figures(&results, &dir, &stem)?;
+        let mut figs = figures(&results, &dir, &stem)?;
+        if repeats {
+            figs.extend(scaling_figures(&aggregates, &dir, &stem)?);
+        }
         if !figs.is_empty() {
             md.push('\n');
         }
@@ -165,6 +141,7 @@ pub fn run(dirs: &[PathBuf], out: Option<&Path>, no_plots: bool) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gm_experiments::run::read_result;
     use gm_experiments::symmetry::InvarianceCheck;
     use gm_experiments::train::EpochMetrics;
     use tch::Tensor;
@@ -283,6 +260,52 @@ mod tests {
         .unwrap();
         let e = figures(&[(c.clone(), read_result(&c).unwrap())], dir, "x").unwrap_err();
         assert!(format!("{e:#}").contains("[5, 2, 16, 12]"), "{e:#}");
+    }
+
+    #[test]
+    fn seeds_of_one_config_get_a_mean_and_std_table_and_a_scaling_figure() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut dirs = Vec::new();
+        // Two seeds of one config (config.toml equal up to `seed`) and a third config.
+        for (name, seed, channels, acc) in [("a", 1, 4, 0.5), ("b", 2, 4, 0.7), ("c", 1, 8, 0.9)] {
+            let dir = tmp.path().join(name);
+            let mut r = result("rot-mnist-digits-cnn", "accuracy", None);
+            r.test_metric = acc;
+            r.parameters = 100 * channels;
+            write_run(&dir, &r, 2);
+            let cfg = gm_experiments::config::load_experiment(
+                "rot-mnist-digits-cnn",
+                &[
+                    format!("seed={seed}").parse().unwrap(),
+                    format!("model.channels={channels}").parse().unwrap(),
+                ],
+            )
+            .unwrap();
+            std::fs::write(dir.join("config.toml"), cfg.to_toml()).unwrap();
+            dirs.push(dir);
+        }
+        let out = tmp.path().join("r.md");
+        run(&dirs, Some(&out), false).unwrap();
+        let md = std::fs::read_to_string(&out).unwrap();
+        assert!(md.contains("Mean ± std over the seeds"), "{md}");
+        // 0.5 and 0.7: mean 0.6, sample std 0.1·√2.
+        assert!(
+            md.contains("2x8 ch | 400 | 2 | accuracy | 0.6000 ± 0.1414 | — | 4.0 |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("2x8 ch | 800 | 1 | accuracy | 0.9000 ± — |"),
+            "{md}"
+        );
+        assert!(md.contains("(r-scaling-accuracy.png)"), "{md}");
+        assert_eq!(
+            png_size(&tmp.path().join("r-scaling-accuracy.png")),
+            (900, 600)
+        );
+        // Without repeated seeds there is no aggregated table.
+        run(&dirs[1..], Some(&out), true).unwrap();
+        let md = std::fs::read_to_string(&out).unwrap();
+        assert!(!md.contains("Mean ± std"), "{md}");
     }
 
     #[test]

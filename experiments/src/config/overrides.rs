@@ -11,6 +11,13 @@ pub struct Override {
     pub value: Value,
 }
 
+impl std::fmt::Display for Override {
+    /// `key=value` with the value as TOML (strings quoted), which parses back to `self`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}={}", self.key, self.value)
+    }
+}
+
 impl std::str::FromStr for Override {
     type Err = ConfigError;
 
@@ -112,6 +119,22 @@ mod tests {
         assert_eq!(o.value, Value::Float(1e-3));
         assert!("train.epochs".parse::<Override>().is_err());
         assert!("train..x=1".parse::<Override>().is_err());
+    }
+
+    #[test]
+    fn display_parses_back() {
+        for arg in [
+            "train.epochs=5",
+            "model.kind=\"cnn\"",
+            "train.lr=0.001",
+            "a.b=true",
+        ] {
+            let o: Override = arg.parse().unwrap();
+            assert_eq!(o.to_string(), arg);
+            assert_eq!(o.to_string().parse::<Override>().unwrap(), o);
+        }
+        let bare: Override = "data.dir=/tmp/x y".parse().unwrap();
+        assert_eq!(bare.to_string(), "data.dir=\"/tmp/x y\"");
     }
 
     #[test]
