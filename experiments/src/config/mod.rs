@@ -15,5 +15,5 @@ pub use error::ConfigError;
 pub use registry::{experiment_names, load_experiment, raw_experiment, raw_experiment_from_text};
 pub use schema::{
     AxisGroup, DataConfig, Dataset, ExperimentConfig, ModelConfig, ModelKind, Precision,
-    QuickConfig, RegressionConfig, Symmetry, Task, TrainConfig,
+    QuickConfig, RegressionConfig, Symmetry, Task, TrainConfig, NOISE_LEVELS,
 };
