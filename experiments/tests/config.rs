@@ -1,8 +1,8 @@
 //! Experiment configs: every embedded experiment validates, carries the reference settings,
 //! and bad values are rejected with the key and the allowed values named.
 use gm_experiments::config::{
-    experiment_names, load_experiment, overrides::Override, AxisGroup, ExperimentConfig, Precision,
-    Symmetry, Task,
+    experiment_names, load_experiment, overrides::Override, AxisGroup, Dataset, ExperimentConfig,
+    Precision, Symmetry, Task,
 };
 
 fn ov(s: &str) -> Override {
@@ -33,6 +33,9 @@ fn every_embedded_experiment_validates_and_round_trips() {
         "rot-mnist-p4m",
         "cifar10-p4",
         "cifar10-p4m",
+        "mnist-back-rand-digits",
+        "rectangles-twin",
+        "convex-twin",
     ] {
         assert!(names.contains(&required), "missing experiment {required}");
     }
@@ -271,4 +274,53 @@ fn a_file_can_extend_an_embedded_experiment() {
         (c.name.as_str(), c.train.epochs, c.train.batch_size),
         ("mine", 3, 128)
     );
+}
+
+#[test]
+fn mnist_noise_needs_a_noise_level_in_1_to_6_and_only_it_takes_one() {
+    let c = load_experiment("mnist-noise", &[]).unwrap();
+    assert_eq!(c.data.noise_level, Some(1));
+    let c = load_experiment("mnist-noise-p4", &[ov("data.noise_level=6")]).unwrap();
+    assert_eq!(c.data.noise_level, Some(6), "variants take the level too");
+    for bad in ["0", "7"] {
+        let e = err("mnist-noise", &[&format!("data.noise_level={bad}")]);
+        assert!(
+            e.contains("data.noise_level")
+                && e.contains("1..=6")
+                && e.contains("mnist_noise_variations_all_N.amat")
+                && e.contains(&format!("got {bad}")),
+            "{e}"
+        );
+    }
+    let e = err("mnist-back-rand-digits", &["data.dataset=mnist-noise"]);
+    assert!(e.contains("data.noise_level") && e.contains("1..=6"), "{e}");
+    let e = err("rectangles-twin", &["data.noise_level=2"]);
+    assert!(
+        e.contains("data.noise_level")
+            && e.contains("only `mnist-noise`")
+            && e.contains("rectangles"),
+        "{e}"
+    );
+}
+
+#[test]
+fn the_twin_experiments_read_the_twins_directories() {
+    for (name, dataset, dir, classes) in [
+        (
+            "mnist-back-rand-digits",
+            Dataset::MnistBackRand,
+            "data/mnist-back-rand",
+            10,
+        ),
+        ("rectangles-twin", Dataset::Rectangles, "data/rectangles", 2),
+        ("convex-twin", Dataset::Convex, "data/convex", 2),
+    ] {
+        let c = load_experiment(name, &[]).unwrap();
+        assert_eq!(
+            (c.data.dataset, c.data.dir.as_str(), c.model.classes),
+            (dataset, dir, Some(classes)),
+            "{name}"
+        );
+        assert!(c.model.channels <= 64, "{name} is sized for a CPU");
+    }
 }

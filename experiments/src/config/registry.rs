@@ -51,6 +51,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         "mnist-noise-p4",
         include_str!("../../configs/mnist-noise-p4.toml"),
     ),
+    (
+        "mnist-back-rand-digits",
+        include_str!("../../configs/mnist-back-rand-digits.toml"),
+    ),
     ("norb", include_str!("../../configs/norb.toml")),
     ("norb-p4", include_str!("../../configs/norb-p4.toml")),
     ("smallnorb", include_str!("../../configs/smallnorb.toml")),
@@ -62,6 +66,14 @@ const EMBEDDED: &[(&str, &str)] = &[
     (
         "rectangles-p4m",
         include_str!("../../configs/rectangles-p4m.toml"),
+    ),
+    (
+        "rectangles-twin",
+        include_str!("../../configs/rectangles-twin.toml"),
+    ),
+    (
+        "convex-twin",
+        include_str!("../../configs/convex-twin.toml"),
     ),
     (
         "plume-translation",

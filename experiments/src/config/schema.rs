@@ -84,10 +84,19 @@ pub enum Dataset {
     RotMnist,
     /// Larochelle et al. MNIST with background images and rotation (`.amat`).
     MnistBgRot,
-    /// Larochelle et al. MNIST with random-noise background (`.amat`).
+    /// Larochelle et al. MNIST with noise of increasing level (`.amat`,
+    /// `mnist_noise_variations_all_N.amat` for `data.noise_level = N`, the last 2,000 rows the
+    /// test set).
     MnistNoise,
-    /// Larochelle et al. tall-or-wide rectangles (`.amat`).
+    /// Larochelle et al. MNIST on uniform-noise backgrounds, "mnist-back-rand" (`.amat`; the
+    /// original, or the twin `gm data mnist-back-rand` writes).
+    MnistBackRand,
+    /// Larochelle et al. tall-or-wide rectangles (`.amat`; the original, or the twin
+    /// `gm data rectangles` writes).
     Rectangles,
+    /// Larochelle et al. convex vs non-convex white regions (`.amat`; the original, or the twin
+    /// `gm data convex` writes).
+    Convex,
     /// NORB jittered-cluttered (binary matrix files).
     Norb,
     /// smallNORB (binary matrix files).
@@ -104,13 +113,15 @@ pub enum Dataset {
 
 impl Dataset {
     /// Every dataset, in the order they are listed to users.
-    pub const ALL: [Dataset; 12] = [
+    pub const ALL: [Dataset; 14] = [
         Self::Cifar10,
         Self::Mnist,
         Self::RotMnist,
         Self::MnistBgRot,
         Self::MnistNoise,
+        Self::MnistBackRand,
         Self::Rectangles,
+        Self::Convex,
         Self::Norb,
         Self::Smallnorb,
         Self::PlumeTranslation,
@@ -127,7 +138,9 @@ impl Dataset {
             Self::RotMnist => "rot-mnist",
             Self::MnistBgRot => "mnist-bg-rot",
             Self::MnistNoise => "mnist-noise",
+            Self::MnistBackRand => "mnist-back-rand",
             Self::Rectangles => "rectangles",
+            Self::Convex => "convex",
             Self::Norb => "norb",
             Self::Smallnorb => "smallnorb",
             Self::PlumeTranslation => "plume-translation",
@@ -152,8 +165,12 @@ impl Dataset {
     pub fn native_shape(self) -> (usize, usize, usize) {
         match self {
             Self::Cifar10 => (3, 32, 32),
-            Self::Mnist | Self::RotMnist | Self::MnistBgRot | Self::MnistNoise => (1, 28, 28),
-            Self::Rectangles => (1, 28, 28),
+            Self::Mnist
+            | Self::RotMnist
+            | Self::MnistBgRot
+            | Self::MnistNoise
+            | Self::MnistBackRand => (1, 28, 28),
+            Self::Rectangles | Self::Convex => (1, 28, 28),
             Self::Norb => (1, 108, 108),
             Self::Smallnorb => (1, 96, 96),
             Self::PlumeTranslation | Self::PlumeRotation | Self::PlumeScale => (2, 64, 64),
@@ -164,7 +181,7 @@ impl Dataset {
     /// Number of classes of a classification set; `None` for regression sets.
     pub fn classes(self) -> Option<usize> {
         match self {
-            Self::Rectangles => Some(2),
+            Self::Rectangles | Self::Convex => Some(2),
             Self::Norb => Some(6),
             Self::Smallnorb => Some(5),
             d if d.task() == Task::Regression => None,
@@ -172,6 +189,10 @@ impl Dataset {
         }
     }
 }
+
+/// Larochelle's noise levels of `mnist-noise`: `mnist_noise_variations_all_N.amat` exists for
+/// these `N` (`data.noise_level`).
+pub const NOISE_LEVELS: std::ops::RangeInclusive<usize> = 1..=6;
 
 /// Which data, where it lives and how it is split.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -187,6 +208,11 @@ pub struct DataConfig {
     /// the stored size.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_size: Option<usize>,
+    /// Which of Larochelle's six noise levels `mnist-noise` reads: the file
+    /// `mnist_noise_variations_all_N.amat`, `N` in `1..=6` (required for `mnist-noise`, refused
+    /// for every other dataset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise_level: Option<usize>,
 }
 
 /// The network.

@@ -1,5 +1,7 @@
 //! Range and consistency checks of a typed config; each failure names its key.
-use super::schema::{ChannelMode, ExperimentConfig, ModelKind, Symmetry, Task};
+use super::schema::{
+    ChannelMode, Dataset, ExperimentConfig, ModelKind, Symmetry, Task, NOISE_LEVELS,
+};
 use super::ConfigError;
 use crate::symmetry::image_symmetry;
 
@@ -30,6 +32,37 @@ impl ExperimentConfig {
         check(f > 0.0 && f < 1.0, "data.val_fraction", || {
             format!("must lie in (0, 1), got {f}")
         })?;
+        match (ds, self.data.noise_level) {
+            (Dataset::MnistNoise, Some(n)) => {
+                check(NOISE_LEVELS.contains(&n), "data.noise_level", || {
+                    format!(
+                        "must lie in {}..={} (the file mnist_noise_variations_all_N.amat), got {n}",
+                        NOISE_LEVELS.start(),
+                        NOISE_LEVELS.end()
+                    )
+                })?
+            }
+            (Dataset::MnistNoise, None) => {
+                return Err(ConfigError::key(
+                    "data.noise_level",
+                    format!(
+                        "`mnist-noise` reads mnist_noise_variations_all_N.amat: set N in {}..={}",
+                        NOISE_LEVELS.start(),
+                        NOISE_LEVELS.end()
+                    ),
+                ))
+            }
+            (_, Some(_)) => {
+                return Err(ConfigError::key(
+                    "data.noise_level",
+                    format!(
+                        "only `mnist-noise` takes a noise level, not `{}`; remove the key",
+                        ds.name()
+                    ),
+                ))
+            }
+            (_, None) => {}
+        }
         let (_, h, w) = ds.native_shape();
         let (h, w) = match self.data.image_size {
             Some(s) => {

@@ -74,6 +74,16 @@ pub enum DataError {
         /// The dataset's name.
         dataset: &'static str,
     },
+    /// `mnist-noise` without a noise level in `1..=6` (`data.noise_level`).
+    #[error(
+        "mnist-noise: data.noise_level must name one of the files \
+         mnist_noise_variations_all_1.amat … _6.amat (1..=6), got {}",
+        .got.map_or("none".to_string(), |n| n.to_string())
+    )]
+    BadNoiseLevel {
+        /// The level asked for.
+        got: Option<usize>,
+    },
     /// An external tool (npm, python) failed.
     #[error("{tool} failed: {message}")]
     Tool {

@@ -8,6 +8,7 @@
 //! `[0, 2π)` with bilinear interpolation, like Larochelle's mnist-rot.
 use super::error::write_atomic;
 use super::rotate::rotate_plane;
+use super::twin::shuffle;
 use super::{idx, DataError, Result};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -143,12 +144,6 @@ pub fn split(digits: &[Vec<u8>], test_fraction: f64, seed: u64) -> Split {
     };
     let ((a, b), (c, d)) = (flat(&train), flat(&test));
     (a, b, c, d)
-}
-
-fn shuffle<T>(v: &mut [T], rng: &mut ChaCha8Rng) {
-    for i in (1..v.len()).rev() {
-        v.swap(i, rng.random_range(0..=i));
-    }
 }
 
 /// Rotates every 28×28 image of `pixels` by a seeded uniform angle in `[0, 2π)`.

@@ -200,6 +200,8 @@ mod tests {
                     samples: 8,
                 }),
                 seconds_per_epoch: None,
+                rotation: None,
+                val_metric: None,
                 regression: None,
             },
             family: family.into(),

@@ -138,6 +138,8 @@ mod tests {
             quick: false,
             invariance: None,
             seconds_per_epoch: None,
+            rotation: None,
+            val_metric: None,
             regression: None,
         }
     }

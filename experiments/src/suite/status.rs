@@ -187,6 +187,8 @@ mod tests {
             quick,
             invariance: None,
             seconds_per_epoch: None,
+            rotation: None,
+            val_metric: None,
             regression: None,
         }
     }
