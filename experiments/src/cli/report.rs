@@ -290,7 +290,7 @@ mod tests {
         assert!(md.contains("Mean ± std over the seeds"), "{md}");
         // 0.5 and 0.7: mean 0.6, sample std 0.1·√2.
         assert!(
-            md.contains("2x8 ch | 400 | 2 | accuracy | 0.6000 ± 0.1414 | — | 4.0 |"),
+            md.contains("2x8 ch | 400 | 2 | accuracy | 0.6000 ± 0.1414 | — | — | 4.0 |"),
             "{md}"
         );
         assert!(

@@ -3,7 +3,7 @@
 //! ones, going on past failures) and reported as mean ± std over seeds
 //! ([`gm_experiments::report::write_suite_report`]).
 use anyhow::{bail, Result};
-use gm_experiments::report::write_suite_report;
+use gm_experiments::report::{write_suite_report, SuiteReport};
 use gm_experiments::suite::{
     decide, load_suite, run_plan, suite_names, Event, Plan, Selection, Step, Suite,
 };
@@ -95,8 +95,20 @@ fn prefix(step: &Step<'_>) -> String {
 /// A bad suite file or a planned config that does not load (before anything runs); after
 /// the suite, when any run failed (listing them).
 pub fn run(suite: &str, args: &RunArgs<'_>, device: impl FnOnce() -> Result<Device>) -> Result<()> {
+    run_loaded(load_suite(suite)?, args, device).map(|_| ())
+}
+
+/// [`run`] on a suite already loaded (and perhaps adjusted, as `gm demo` does); returns the
+/// report, or `None` for a dry run.
+///
+/// # Errors
+/// As [`run`].
+pub fn run_loaded(
+    suite: Suite,
+    args: &RunArgs<'_>,
+    device: impl FnOnce() -> Result<Device>,
+) -> Result<Option<SuiteReport>> {
     let started = Instant::now();
-    let suite = load_suite(suite)?;
     let plan = Plan::new(&suite, &args.selection)?;
     let configs = plan.configs(args.quick)?;
     let root = args.out.join(&suite.name);
@@ -114,7 +126,7 @@ pub fn run(suite: &str, args: &RunArgs<'_>, device: impl FnOnce() -> Result<Devi
             );
         }
         println!("{} runs (dry run: nothing trained)", plan.runs.len());
-        return Ok(());
+        return Ok(None);
     }
     let device = device()?;
     println!(
@@ -185,7 +197,7 @@ pub fn run(suite: &str, args: &RunArgs<'_>, device: impl FnOnce() -> Result<Devi
             list.join("\n")
         );
     }
-    Ok(())
+    Ok(Some(report))
 }
 
 /// Writes and prints the report of the suite's finished runs (a partial suite too).

@@ -32,6 +32,22 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../configs/rot-mnist-digits-cnn.toml"),
     ),
     (
+        "rot-mnist-digits-pooled",
+        include_str!("../../configs/rot-mnist-digits-pooled.toml"),
+    ),
+    (
+        "rot-mnist-digits-p4",
+        include_str!("../../configs/rot-mnist-digits-p4.toml"),
+    ),
+    (
+        "rot-mnist-digits-mlp",
+        include_str!("../../configs/rot-mnist-digits-mlp.toml"),
+    ),
+    (
+        "rot-mnist-digits-ldr",
+        include_str!("../../configs/rot-mnist-digits-ldr.toml"),
+    ),
+    (
         "mnist-bg-rot",
         include_str!("../../configs/mnist-bg-rot.toml"),
     ),

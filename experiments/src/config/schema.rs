@@ -250,7 +250,8 @@ pub struct ModelConfig {
     /// Structured models: the hidden layer's matrix family (Thomas et al. 2018).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family: Option<StructuredFamily>,
-    /// Structured models: the family's (displacement) rank `r`.
+    /// Structured models: the family's (displacement) rank `r` (ignored by `unconstrained` and
+    /// `circulant`, which have none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rank: Option<usize>,
 }

@@ -152,7 +152,8 @@ impl ExperimentConfig {
         image_symmetry(m.symmetry).validate(m, h, w, ds)
     }
 
-    /// `model.family` and `model.rank`: required by (and only by) structured models.
+    /// `model.family` and `model.rank`: required by (and only by) structured models; the rank
+    /// is ignored by the families without one (unconstrained, circulant).
     fn validate_structure(&self) -> Result<(), ConfigError> {
         let m = &self.model;
         if m.kind != ModelKind::Structured {
@@ -179,15 +180,12 @@ impl ExperimentConfig {
         let Some(family) = m.family else {
             return Err(ConfigError::key("model.family", names()));
         };
-        if family.has_rank() {
-            check(m.rank.is_some_and(|r| r >= 1), "model.rank", || {
-                format!("{family} needs a displacement rank r ≥ 1, got {:?}", m.rank)
-            })
-        } else {
-            check(m.rank.is_none(), "model.rank", || {
-                format!("{family} has no rank; remove the key")
-            })
-        }
+        // A rank given to a family without one is ignored (so one config can sweep families).
+        check(
+            !family.has_rank() || m.rank.is_some_and(|r| r >= 1),
+            "model.rank",
+            || format!("{family} needs a displacement rank r ≥ 1, got {:?}", m.rank),
+        )
     }
 
     /// `model.channel_mode` (GM models) and `model.pool_after` (block indices of a GM

@@ -29,6 +29,12 @@ pub struct Aggregate {
     pub value: Summary,
     /// Mean invariance error over the runs that measured it.
     pub invariance: Option<f64>,
+    /// Mean agreement of predictions under quarter turns of the test images, over the runs
+    /// that measured it.
+    pub rotation: Option<f64>,
+    /// The validation metric of the tested weights over the runs that recorded it (what model
+    /// selection may look at).
+    pub validation: Option<Summary>,
     /// Mean training wall seconds.
     pub wall_seconds: f64,
 }
@@ -62,6 +68,11 @@ pub fn aggregate(runs: &[ReportedRun]) -> Vec<Aggregate> {
                 .iter()
                 .filter_map(|r| Some(r.result.invariance.as_ref()?.error))
                 .collect();
+            let rotation: Vec<f64> = group
+                .iter()
+                .filter_map(|r| Some(r.result.rotation.as_ref()?.agreement))
+                .collect();
+            let validation: Vec<f64> = group.iter().filter_map(|r| r.result.val_metric).collect();
             let mut seeds: Vec<u64> = group.iter().filter_map(|r| r.seed).collect();
             seeds.sort_unstable();
             Aggregate {
@@ -74,6 +85,8 @@ pub fn aggregate(runs: &[ReportedRun]) -> Vec<Aggregate> {
                 seeds,
                 value: Summary::of(&values).expect("groups are never empty"),
                 invariance: Summary::of(&invariance).map(|s| s.mean),
+                rotation: Summary::of(&rotation).map(|s| s.mean),
+                validation: Summary::of(&validation),
                 wall_seconds: group.iter().map(|r| r.result.train_seconds).sum::<f64>()
                     / group.len() as f64,
             }
@@ -93,16 +106,17 @@ pub fn has_repeats(aggregates: &[Aggregate]) -> bool {
 
 /// The markdown table of `aggregates`: family, setting (marked when `--quick`), model,
 /// parameters, seeds n, metric, mean ± std (`—` for the deviation of one run), mean
-/// invariance error, mean wall time.
+/// agreement under quarter turns, mean invariance error, mean wall time.
 pub fn aggregate_table(aggregates: &[Aggregate]) -> String {
     let mut s = String::from(
-        "| family | setting | model | parameters | seeds | metric | mean ± std | invariance error (mean) | wall time (s, mean) |\n\
-         |---|---|---|---:|---:|---|---:|---|---:|\n",
+        "| family | setting | model | parameters | seeds | metric | mean ± std | 90° agreement (mean) | invariance error (mean) | wall time (s, mean) |\n\
+         |---|---|---|---:|---:|---|---:|---:|---|---:|\n",
     );
     for a in aggregates {
         let invariance = a.invariance.map_or("—".to_string(), |e| format!("{e:.1e}"));
+        let rotation = a.rotation.map_or("—".to_string(), |r| format!("{r:.3}"));
         s.push_str(&format!(
-            "| {} | {}{} | {} | {} | {} | {} | {} | {} | {:.1} |\n",
+            "| {} | {}{} | {} | {} | {} | {} | {} | {rotation} | {} | {:.1} |\n",
             a.family,
             a.setting,
             if a.quick { " (quick)" } else { "" },
@@ -252,16 +266,45 @@ mod tests {
         assert_eq!(lines.len(), 2 + 3, "{md}");
         assert_eq!(
             lines[2],
-            "| CNN | e w=300 | m300 | 300 | 2 | accuracy | 0.6200 ± 0.0283 | — | 1.5 |"
+            "| CNN | e w=300 | m300 | 300 | 2 | accuracy | 0.6200 ± 0.0283 | — | — | 1.5 |"
         );
         assert_eq!(
             lines[3],
-            "| CNN | e w=900 | m900 | 900 | 1 | accuracy | 0.7000 ± — | — | 1.0 |"
+            "| CNN | e w=900 | m900 | 900 | 1 | accuracy | 0.7000 ± — | — | — | 1.0 |"
         );
         assert_eq!(
             lines[4],
-            "| GM | e w=500 | m500 | 500 | 3 | accuracy | 0.8500 ± 0.0500 | 2.0e-6 | 2.0 |"
+            "| GM | e w=500 | m500 | 500 | 3 | accuracy | 0.8500 ± 0.0500 | — | 2.0e-6 | 2.0 |"
         );
+    }
+
+    #[test]
+    fn rotation_agreement_and_validation_metrics_are_averaged_where_recorded() {
+        let mut runs = fixture();
+        let gm: Vec<usize> = (0..runs.len())
+            .filter(|&i| runs[i].family == "GM")
+            .collect();
+        for (k, &i) in gm.iter().enumerate() {
+            runs[i].result.val_metric = Some(0.5 + 0.1 * k as f64);
+            if k > 0 {
+                runs[i].result.rotation = Some(crate::symmetry::RotationAgreement {
+                    agreement: 0.25 * k as f64,
+                    samples: 8,
+                });
+            }
+        }
+        let a = aggregate(&runs);
+        let g = a.iter().find(|a| a.family == "GM").unwrap();
+        // Agreement recorded by two of the three seeds (0.25, 0.5); validation by all three.
+        assert!((g.rotation.unwrap() - 0.375).abs() < 1e-12);
+        let v = g.validation.unwrap();
+        assert_eq!(v.n, 3);
+        assert!((v.mean - 0.6).abs() < 1e-12);
+        assert!(a
+            .iter()
+            .filter(|a| a.family == "CNN")
+            .all(|c| c.rotation.is_none()));
+        assert!(aggregate_table(&a).contains("| 0.375 | 2.0e-6 |"));
     }
 
     #[test]

@@ -26,6 +26,8 @@ pub struct SuiteReport {
     pub finished: usize,
     /// Runs without a result: directory (relative to the suite's) and why.
     pub missing: Vec<(PathBuf, String)>,
+    /// The finished runs aggregated over seeds (the report's table).
+    pub aggregates: Vec<super::Aggregate>,
 }
 
 /// Reads the finished runs of `plan` under the suite directory `root`, writes
@@ -84,8 +86,8 @@ pub fn write_suite_report(plan: &Plan, root: &Path, plots: bool) -> Result<Suite
         }
         md.push('\n');
     }
+    let aggregates = aggregate(&runs);
     if !runs.is_empty() {
-        let aggregates = aggregate(&runs);
         md.push_str("## Mean ± std over seeds\n\n");
         md.push_str(&aggregate_table(&aggregates));
         if plots {
@@ -114,6 +116,7 @@ pub fn write_suite_report(plan: &Plan, root: &Path, plots: bool) -> Result<Suite
         planned: plan.runs.len(),
         finished,
         missing,
+        aggregates,
     })
 }
 
@@ -196,7 +199,7 @@ mod tests {
         assert!(
             md.contains(
                 "| CNN | rot-mnist-digits-cnn model.channels=8 | cnn 800 | 800 | 3 | accuracy | \
-                 0.6000 ± 0.1000 | — | 10.0 |"
+                 0.6000 ± 0.1000 | — | — | 10.0 |"
             ),
             "{md}"
         );

@@ -183,7 +183,9 @@ pub fn parameter_count(cfg: &ExperimentConfig) -> Result<usize> {
     let vs = VarStore::new(tch::Device::Cpu);
     match (cfg.task, &cfg.regression) {
         (crate::config::Task::Regression, Some(r)) => {
-            let config = regression_config(cfg, r.input_frames * channels, channels, h, w)?;
+            let mut config = regression_config(cfg, r.input_frames * channels, channels, h, w)?;
+            // The count does not depend on the backend: skip the timed choice.
+            config.conv.backend = BackendChoice::Auto;
             gm_nn::model::Regression::new(vs.root(), &config)?;
         }
         _ => {

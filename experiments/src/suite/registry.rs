@@ -3,7 +3,18 @@
 use super::{Suite, SuiteError};
 
 /// `(name, TOML text)` of every embedded suite, in listing order.
-const EMBEDDED: &[(&str, &str)] = &[("demo-seeds", include_str!("../../suites/demo-seeds.toml"))];
+const EMBEDDED: &[(&str, &str)] = &[
+    ("demo", include_str!("../../suites/demo.toml")),
+    ("demo-seeds", include_str!("../../suites/demo-seeds.toml")),
+    (
+        "digits-comparison",
+        include_str!("../../suites/digits-comparison.toml"),
+    ),
+    (
+        "paper-classification",
+        include_str!("../../suites/paper-classification.toml"),
+    ),
+];
 
 /// Names of the embedded suites, in listing order.
 pub fn suite_names() -> Vec<&'static str> {
