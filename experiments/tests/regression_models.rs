@@ -289,3 +289,21 @@ fn a_resumed_reference_run_equals_the_uninterrupted_one_bit_for_bit() {
     assert!(!ta["blocks.0.error"].equal(&start["blocks.0.error"]));
     assert!(checkpoint::load_state(&parts).unwrap().is_some());
 }
+
+#[test]
+fn every_regression_model_builds_and_is_counted() {
+    for model in RegressionModel::ALL {
+        let c = load_experiment(
+            "plume-rotation",
+            &[
+                ov(&format!("model.regression_model={model}")),
+                ov("model.relaxed_rank=0"),
+                ov("model.channels=8"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.model.regression_model, model);
+        let n = parameter_count(&c).unwrap_or_else(|e| panic!("{model}: {e}"));
+        assert!(n > 8 * 9, "{model}: {n}");
+    }
+}

@@ -2,13 +2,14 @@
 //! Walters & Yu (ICML 2022).
 //!
 //! Loads the trajectories, cuts them with [`plume_splits`] (train / validation / future test /
-//! domain test), builds the regression model of `model.regression_model` ([`ReferenceRegression`],
-//! the reference's, or [`RelaxedRegression`]), trains it with [`fit`] and the
-//! [`Rollout`] objective, then rolls the best-validation weights out over the test windows and
-//! reports the RMSE `√(mean per-step MSE)` on the future and the domain test. The test rollout
-//! has `regression.test_rollout` steps (20), or fewer when the trajectories are too short for
-//! it ([`fit_protocol`]); the run says so and records the steps used. For scale it also
-//! reports the RMSE of persistence (the last input frame repeated) on both tests.
+//! domain test), builds the regression model of `model.regression_model`
+//! ([`gm_nn::model::ReferenceRegression`], the reference's, or
+//! [`gm_nn::model::RelaxedRegression`]), trains it with [`fit`] and the [`Rollout`] objective,
+//! then rolls the best-validation weights out over the test windows and reports the RMSE
+//! `√(mean per-step MSE)` on the future and the domain test. The test rollout has
+//! `regression.test_rollout` steps (20), or fewer when the trajectories are too short for it
+//! ([`fit_protocol`]); the run says so and records the steps used. For scale it also reports
+//! the RMSE of persistence (the last input frame repeated) on both tests.
 //!
 //! The GM layers time their applicable backends once on the device (`BackendChoice::Timed`,
 //! planned for the training batch size) and keep the fastest; they agree to float rounding.
