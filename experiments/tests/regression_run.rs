@@ -88,11 +88,15 @@ fn regression_run_trains_tests_and_writes_the_rollout_fields() {
     write_plumes(&data, 3);
     let out = tmp.path().join("run");
     let data_set = format!("data.dir={}", data.display());
-    // Exact layers (no relaxation): the trained model must commute with the pixel shifts.
+    // The rank-r model with exact layers (no relaxation): the trained model must commute
+    // with the pixel shifts.
     let sets: Vec<String> = TINY
         .iter()
         .map(|s| s.to_string())
-        .chain(["model.relaxed_rank=0".to_string()])
+        .chain([
+            "model.regression_model=relaxed-rank".to_string(),
+            "model.relaxed_rank=0".to_string(),
+        ])
         .collect();
     let o = gm(&run_args(&data_set, out.to_str().unwrap(), &sets));
     let log = text(&o);
@@ -184,6 +188,40 @@ fn regression_run_trains_tests_and_writes_the_rollout_fields() {
     let md = std::fs::read_to_string(&report).unwrap();
     assert!(md.contains("| rmse future / domain (5 steps) |"), "{md}");
     assert!(md.contains("| accuracy | 0.5000 |"), "{md}");
+}
+
+#[test]
+fn the_reference_model_runs_and_reports_its_parameter_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("plume-rotation");
+    write_plumes(&data, 3);
+    let out = tmp.path().join("run");
+    let data_set = format!("data.dir={}", data.display());
+    // plume-rotation trains the reference's model by default.
+    let sets: Vec<String> = TINY.iter().map(|s| s.to_string()).collect();
+    let o = gm(&run_args(&data_set, out.to_str().unwrap(), &sets));
+    let log = text(&o);
+    assert!(o.status.success(), "{log}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("result.json")).unwrap()).unwrap();
+    // 2 input frames (4 channels) → 4 hidden channels, one block on C64xC64 (K = 9,
+    // n = 4,096, one error vector), → 2 channels.
+    let parameters = (4 + 1) * 4 + (4 * 9 + 4 + 4096 + 1) + (4 + 1) * 2;
+    assert_eq!(json["parameters"].as_u64(), Some(parameters), "{json}");
+    assert!(log.contains(&format!("({parameters} parameters)")), "{log}");
+    let model = json["model"].as_str().unwrap();
+    assert!(
+        model.contains("error-vector") && model.contains("1x4 ch"),
+        "{model}"
+    );
+    let r = &json["regression"];
+    for key in ["rmse_future", "rmse_domain"] {
+        let v = r[key].as_f64().unwrap_or(f64::NAN);
+        assert!(v.is_finite() && v >= 0.0, "{key} = {v}: {json}");
+    }
+    // Its error vectors are random unit vectors: measurably not equivariant.
+    let e = json["invariance"]["error"].as_f64().unwrap_or(f64::NAN);
+    assert!(e.is_finite() && e > 1e-4, "equivariance error {e}");
 }
 
 #[test]

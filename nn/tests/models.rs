@@ -1,7 +1,9 @@
 //! Models: parameter counts equal the reference's; configs deserialise; forward shapes.
 
 use gm_nn::lowering::Support;
-use gm_nn::model::{parameter_count, Classifier, ClassifierConfig, Regression, RegressionConfig};
+use gm_nn::model::{
+    parameter_count, Classifier, ClassifierConfig, RelaxedRegression, RelaxedRegressionConfig,
+};
 use gm_nn::testing::{assert_equivariant, regular_actions};
 use tch::nn::{Module, ModuleT, VarStore};
 use tch::{Device, Kind, Tensor};
@@ -145,31 +147,31 @@ fn pooled_classifier_is_invariant_under_the_pooled_subgroup_only() {
 }
 
 #[test]
-fn regression_model_maps_frames_to_the_next_frame() {
-    let config = RegressionConfig {
+fn relaxed_regression_model_maps_frames_to_the_next_frame() {
+    let config = RelaxedRegressionConfig {
         group: common::group("C8xC8"),
         hidden: 6,
         ..Default::default()
     };
     let vs = VarStore::new(Device::Cpu);
-    let m = Regression::new(vs.root(), &config).unwrap();
+    let m = RelaxedRegression::new(vs.root(), &config).unwrap();
     let y = m.forward(&Tensor::randn([2, 20, 8, 8], (Kind::Float, Device::Cpu)));
     assert_eq!(y.size(), vec![2, 2, 8, 8]);
-    let round: RegressionConfig =
+    let round: RelaxedRegressionConfig =
         serde_json::from_str(&serde_json::to_string(&config).unwrap()).unwrap();
     assert_eq!(round, config);
 }
 
 #[test]
-fn regression_kernels_start_with_the_fan_in_of_the_summed_channels() {
+fn relaxed_regression_kernels_start_with_the_fan_in_of_the_summed_channels() {
     // Shared mode: a kernel acts on the sum of `hidden` channels, fan-in K·hidden = 9·16.
-    let config = RegressionConfig {
+    let config = RelaxedRegressionConfig {
         group: common::group("C8xC8"),
         hidden: 16,
         ..Default::default()
     };
     let vs = VarStore::new(Device::Cpu);
-    let _m = Regression::new(vs.root(), &config).unwrap();
+    let _m = RelaxedRegression::new(vs.root(), &config).unwrap();
     let bound = 1.0 / (9.0f64 * 16.0).sqrt();
     let vars = vs.variables();
     for name in ["blocks.0.weight", "blocks.3.relax_kernel"] {

@@ -2,7 +2,10 @@
 //! the fp32 result to bf16 accuracy, and send fp32 gradients to the fp32 parameters.
 
 use gm_nn::conv::{BackendChoice, BackendKind, GMConvConfig};
-use gm_nn::model::{Classifier, ClassifierConfig, Regression, RegressionConfig};
+use gm_nn::model::{
+    Classifier, ClassifierConfig, ReferenceRegression, ReferenceRegressionConfig,
+    RelaxedRegression, RelaxedRegressionConfig,
+};
 use gm_nn::precision::CastModel;
 use tch::nn::{ModuleT, VarStore};
 use tch::{Device, Kind, Tensor};
@@ -70,7 +73,7 @@ fn bf16_classifier_matches_fp32_on_every_backend_and_trains_fp32_weights() {
 fn bf16_relaxed_regression_matches_fp32() {
     tch::manual_seed(9);
     let vs = VarStore::new(Device::Cpu);
-    let config = RegressionConfig {
+    let config = RelaxedRegressionConfig {
         group: gm_algebra::group::parse_group("C8xC8").unwrap(),
         in_channels: 4,
         hidden: 8,
@@ -78,7 +81,7 @@ fn bf16_relaxed_regression_matches_fp32() {
         relaxed_rank: 1,
         ..Default::default()
     };
-    let model = Regression::new(vs.root(), &config).unwrap();
+    let model = RelaxedRegression::new(vs.root(), &config).unwrap();
     // Give the (zero-initialised) position-dependent part a value so it is exercised.
     tch::no_grad(|| {
         for (name, mut v) in vs.variables() {
@@ -92,4 +95,29 @@ fn bf16_relaxed_regression_matches_fp32() {
     let y = CastModel::new(Box::new(model), Kind::BFloat16).forward_t(&x, false);
     let err = relative_error(&y, &reference);
     assert!(err > 0.0 && err < 5e-2, "bf16 error {err}");
+}
+
+#[test]
+fn bf16_reference_regression_matches_fp32_and_projects_its_fp32_weights() {
+    tch::manual_seed(10);
+    let vs = VarStore::new(Device::Cpu);
+    let config = ReferenceRegressionConfig {
+        group: gm_algebra::group::parse_group("C8xC8").unwrap(),
+        in_channels: 4,
+        hidden: 8,
+        ..Default::default()
+    };
+    let model = ReferenceRegression::new(vs.root(), &config).unwrap();
+    let x = Tensor::randn([2, 4, 8, 8], (Kind::Float, Device::Cpu));
+    let reference = model.forward_t(&x, false);
+    let bf16 = CastModel::new(Box::new(model), Kind::BFloat16);
+    let y = bf16.forward_t(&x, true);
+    let err = relative_error(&y, &reference);
+    assert!(err > 0.0 && err < 5e-2, "bf16 error {err}");
+    // The projection ran on the fp32 master weights, which stay fp32.
+    for layer in bf16.inner().blocks() {
+        assert_eq!(layer.error.kind(), Kind::Float);
+        let norm = layer.error.norm().double_value(&[]);
+        assert!((norm - 1.0).abs() < 1e-6, "{norm}");
+    }
 }

@@ -15,6 +15,6 @@ pub use error::ConfigError;
 pub use registry::{experiment_names, load_experiment, raw_experiment, raw_experiment_from_text};
 pub use schema::{
     AxisGroup, ChannelMode, DataConfig, Dataset, EvaluateWeights, ExperimentConfig, ModelConfig,
-    ModelKind, Precision, QuickConfig, RegressionConfig, StructuredFamily, Symmetry, Task,
-    TrainConfig, NOISE_LEVELS,
+    ModelKind, Precision, QuickConfig, RegressionConfig, RegressionModel, StructuredFamily,
+    Symmetry, Task, TrainConfig, NOISE_LEVELS,
 };

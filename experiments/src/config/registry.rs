@@ -100,6 +100,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../configs/plume-rotation.toml"),
     ),
     (
+        "plume-rotation-relaxed",
+        include_str!("../../configs/plume-rotation-relaxed.toml"),
+    ),
+    (
         "plume-scale",
         include_str!("../../configs/plume-scale.toml"),
     ),

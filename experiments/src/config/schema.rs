@@ -27,6 +27,7 @@ display_config_name!(
     ModelKind,
     Symmetry,
     AxisGroup,
+    RegressionModel,
     EvaluateWeights
 );
 
@@ -223,8 +224,16 @@ pub struct ModelConfig {
     pub kind: ModelKind,
     /// How the group acts on the image grid.
     pub symmetry: Symmetry,
-    /// The group on each image axis (for `symmetry = "axis-product"`).
+    /// The group on both image axes (for `symmetry = "axis-product"`; cyclic when absent).
+    /// Ignored when `axis_groups` names one group per axis.
+    #[serde(default)]
     pub axis_group: AxisGroup,
+    /// One group per image axis, rows then columns (for `symmetry = "axis-product"`), e.g.
+    /// `["dihedral", "cyclic"]` for `D_{H/2} × C_W` (the reference's JetFlow group,
+    /// `D31 × C23` on the 62×23 grid); overrides `axis_group`. See
+    /// [`ModelConfig::per_axis_groups`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub axis_groups: Option<[AxisGroup; 2]>,
     /// Kernel radius: the support per axis is `{-t..t}` (cyclic) or `{r^i, f r^i : -t..t}`
     /// (dihedral); spatial `(2t+1)²` cells for p4/p4m.
     pub t: usize,
@@ -237,8 +246,14 @@ pub struct ModelConfig {
     /// Number of classes (classification only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub classes: Option<usize>,
-    /// Rank of the relaxation of exact equivariance (0 = exactly equivariant).
+    /// Rank of the relaxation of exact equivariance (0 = exactly equivariant); GM regression
+    /// experiments use it with `regression_model = "relaxed-rank"` only.
     pub relaxed_rank: usize,
+    /// GM regression experiments: which regression model (`"reference"`, the reference's
+    /// error-vector model; `"relaxed-rank"`, the rank-`relaxed_rank` variant, the default
+    /// when the key is absent).
+    #[serde(default, skip_serializing_if = "is_relaxed_rank")]
+    pub regression_model: RegressionModel,
     /// GM models: `shared` (the reference: one kernel per output channel, applied to the sum
     /// of the input channels) or `full` (one kernel per pair of channels, as a G-CNN).
     #[serde(default, skip_serializing_if = "is_shared")]
@@ -254,6 +269,32 @@ pub struct ModelConfig {
     /// `circulant`, which have none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rank: Option<usize>,
+}
+
+impl ModelConfig {
+    /// The group on each image axis, rows then columns: `axis_groups` when given, else
+    /// `axis_group` on both.
+    pub fn per_axis_groups(&self) -> [AxisGroup; 2] {
+        self.axis_groups.unwrap_or([self.axis_group; 2])
+    }
+}
+
+/// Which GM regression model a regression experiment trains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RegressionModel {
+    /// The rank-`r` relaxed model (`gm_nn::model::RelaxedRegression`, `r =
+    /// model.relaxed_rank`; exactly equivariant with `r = 0`).
+    #[default]
+    RelaxedRank,
+    /// The reference's model (`gm_nn::model::ReferenceRegression`): residual blocks of GM
+    /// convolutions scaled by one learned unit-norm position vector per layer.
+    Reference,
+}
+
+impl RegressionModel {
+    /// Every regression model, in the order they are listed to users.
+    pub const ALL: [RegressionModel; 2] = [Self::Reference, Self::RelaxedRank];
 }
 
 /// The kind of network.
@@ -291,10 +332,11 @@ pub enum Symmetry {
 }
 
 /// The group on one image axis.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum AxisGroup {
     /// `Z_n` with `n` the axis length.
+    #[default]
     Cyclic,
     /// `D_{n/2}` (order n) acting on indices as an abstract group.
     Dihedral,
@@ -379,6 +421,10 @@ pub struct RegressionConfig {
 
 fn is_shared(mode: &ChannelMode) -> bool {
     *mode == ChannelMode::Shared
+}
+
+fn is_relaxed_rank(model: &RegressionModel) -> bool {
+    *model == RegressionModel::RelaxedRank
 }
 
 fn one() -> usize {

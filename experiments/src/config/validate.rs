@@ -1,6 +1,7 @@
 //! Range and consistency checks of a typed config; each failure names its key.
 use super::schema::{
-    ChannelMode, Dataset, ExperimentConfig, ModelKind, Symmetry, Task, NOISE_LEVELS,
+    ChannelMode, Dataset, ExperimentConfig, ModelKind, RegressionModel, Symmetry, Task,
+    NOISE_LEVELS,
 };
 use super::ConfigError;
 use crate::symmetry::image_symmetry;
@@ -149,6 +150,7 @@ impl ExperimentConfig {
         )?;
         self.validate_structure()?;
         self.validate_gm_options()?;
+        self.validate_regression_model()?;
         image_symmetry(m.symmetry).validate(m, h, w, ds)
     }
 
@@ -188,14 +190,47 @@ impl ExperimentConfig {
         )
     }
 
-    /// `model.channel_mode` (GM models) and `model.pool_after` (block indices of a GM
-    /// classifier on an axis-product grid).
+    /// `model.regression_model`: the reference model serves GM regression experiments, and
+    /// its relaxation is its error vector, so it takes no `relaxed_rank`.
+    fn validate_regression_model(&self) -> Result<(), ConfigError> {
+        let m = &self.model;
+        if m.regression_model != RegressionModel::Reference {
+            return Ok(());
+        }
+        check(
+            self.task == Task::Regression && m.kind == ModelKind::Gm,
+            "model.regression_model",
+            || "applies to GM regression experiments only; remove the key".into(),
+        )?;
+        check(m.relaxed_rank == 0, "model.relaxed_rank", || {
+            format!(
+                "the reference regression model relaxes equivariance with its error vector, not \
+                 a rank-r part: set 0, or model.regression_model = \"{}\" for the rank-{} model",
+                RegressionModel::RelaxedRank,
+                m.relaxed_rank
+            )
+        })
+    }
+
+    /// `model.channel_mode` (GM models), `model.axis_groups` (the axis-product symmetry) and
+    /// `model.pool_after` (block indices of a GM classifier on an axis-product grid).
     fn validate_gm_options(&self) -> Result<(), ConfigError> {
         let m = &self.model;
         check(
             m.kind == ModelKind::Gm || m.channel_mode == ChannelMode::Shared,
             "model.channel_mode",
             || "applies to GM models only; remove the key".into(),
+        )?;
+        check(
+            m.axis_groups.is_none() || m.symmetry == Symmetry::AxisProduct,
+            "model.axis_groups",
+            || {
+                format!(
+                    "names one group per axis of an axis-product grid; model.symmetry = \"{}\" \
+                     has none: remove the key",
+                    m.symmetry
+                )
+            },
         )?;
         if m.pool_after.is_empty() {
             return Ok(());

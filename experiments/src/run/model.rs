@@ -1,22 +1,24 @@
 //! Models built from experiment configs: what each [`ModelKind`] is called in reports and
 //! how it is built for a classification or a regression experiment. A new kind of model is
-//! its own file (e.g. [`crate::baseline`]), a [`ModelKind`] variant, and its arms here.
+//! its own file (e.g. [`crate::baseline`]), a [`ModelKind`] variant, and its arms here; a
+//! new regression model, a [`RegressionModel`] variant and its arm in [`regression_model`].
 use crate::baseline::{Mlp, PlainCnn};
-use crate::config::{ChannelMode, ExperimentConfig, ModelKind, Symmetry};
+use crate::config::{ChannelMode, ExperimentConfig, ModelKind, RegressionModel, Symmetry, Task};
 use crate::data::ImageSet;
 use crate::symmetry::{image_symmetry, ImageGroup};
 use anyhow::{bail, Context, Result};
 use gm_nn::conv::{BackendChoice, GMConvConfig};
 use gm_nn::model::{
-    Classifier, ClassifierConfig, LiftedClassifier, RegressionConfig, StructuredMlp,
-    StructuredMlpConfig,
+    Classifier, ClassifierConfig, LiftedClassifier, ReferenceRegression, ReferenceRegressionConfig,
+    RelaxedRegression, RelaxedRegressionConfig, StructuredMlp, StructuredMlpConfig,
 };
 use tch::nn::{ModuleT, VarStore};
 
 /// The model of `cfg` in a line, e.g. `gm axis-product/dihedral t=3 k=196 2x64 ch`. An exact
 /// GM model on a wallpaper group is the G-CNN of that group and is named so
 /// (`g-cnn p4 t=1 k=36 2x16 ch`); a relaxed one says its rank (`relaxed r=1`), a pooled one
-/// where it pools (`pool after 0`).
+/// where it pools (`pool after 0`), the reference regression model its layer
+/// (`error-vector`).
 pub fn describe(cfg: &ExperimentConfig) -> String {
     let m = &cfg.model;
     match m.kind {
@@ -44,6 +46,9 @@ pub fn describe(cfg: &ExperimentConfig) -> String {
             );
             if m.channel_mode == ChannelMode::Full {
                 s.push_str(" full");
+            }
+            if cfg.task == Task::Regression && m.regression_model == RegressionModel::Reference {
+                s.push_str(" error-vector");
             }
             if m.relaxed_rank > 0 {
                 s.push_str(&format!(" relaxed r={}", m.relaxed_rank));
@@ -126,18 +131,30 @@ pub fn classifier(
     }
 }
 
-/// The GM regression model of `cfg` on `height × width` frames with `in_channels`
-/// input channels.
+/// The regression model of `cfg` (`model.regression_model`) for `height × width` frames of
+/// `in_channels` input and `out_channels` output channels, its variables in `vs`. Its GM
+/// layers time their applicable backends once on `vs`'s device and keep the fastest.
 ///
 /// # Errors
-/// A model kind or symmetry the regression model does not support.
-pub fn regression_config(
+/// A model kind or symmetry the regression models do not support; a group the grid does not
+/// carry.
+pub fn regression_model(
     cfg: &ExperimentConfig,
-    in_channels: usize,
-    out_channels: usize,
-    height: usize,
-    width: usize,
-) -> Result<RegressionConfig> {
+    vs: &VarStore,
+    channels: (usize, usize),
+    frame: (usize, usize),
+) -> Result<Box<dyn ModuleT>> {
+    build_regression(cfg, vs, channels, frame, BackendChoice::Timed)
+}
+
+/// [`regression_model`] with the GM layers' backends chosen by `backend`.
+fn build_regression(
+    cfg: &ExperimentConfig,
+    vs: &VarStore,
+    (in_channels, out_channels): (usize, usize),
+    (height, width): (usize, usize),
+    backend: BackendChoice,
+) -> Result<Box<dyn ModuleT>> {
     let m = &cfg.model;
     if m.kind != ModelKind::Gm {
         bail!(
@@ -154,39 +171,55 @@ pub fn regression_config(
             m.symmetry
         );
     }
-    Ok(RegressionConfig {
-        group: group.group(),
-        support: group.support().clone(),
-        in_channels,
-        out_channels,
-        hidden: m.channels,
-        blocks: m.blocks,
-        relaxed_rank: m.relaxed_rank,
-        conv: GMConvConfig {
-            mode: m.channel_mode,
-            backend: BackendChoice::Timed,
-            batch_hint: cfg.train.batch_size,
-            ..GMConvConfig::default()
-        },
+    let conv = GMConvConfig {
+        mode: m.channel_mode,
+        backend,
+        batch_hint: cfg.train.batch_size,
+        ..GMConvConfig::default()
+    };
+    Ok(match m.regression_model {
+        RegressionModel::Reference => {
+            let config = ReferenceRegressionConfig {
+                group: group.group(),
+                support: group.support().clone(),
+                in_channels,
+                out_channels,
+                hidden: m.channels,
+                blocks: m.blocks,
+                conv,
+            };
+            Box::new(ReferenceRegression::new(vs.root(), &config)?)
+        }
+        RegressionModel::RelaxedRank => {
+            let config = RelaxedRegressionConfig {
+                group: group.group(),
+                support: group.support().clone(),
+                in_channels,
+                out_channels,
+                hidden: m.channels,
+                blocks: m.blocks,
+                relaxed_rank: m.relaxed_rank,
+                conv,
+            };
+            Box::new(RelaxedRegression::new(vs.root(), &config)?)
+        }
     })
 }
 
 /// The number of trainable parameters of the model of `cfg`, built on the CPU for the
 /// dataset's image (or frame) shape after `data.image_size`: what `gm list` prints, without
-/// reading any data.
+/// reading any data (and without timing backends: the count does not depend on them).
 ///
 /// # Errors
-/// As [`classifier`] and [`regression_config`].
+/// As [`classifier`] and [`regression_model`].
 pub fn parameter_count(cfg: &ExperimentConfig) -> Result<usize> {
     let (channels, h, w) = cfg.data.dataset.native_shape();
     let (h, w) = cfg.data.image_size.map_or((h, w), |s| (s, s));
     let vs = VarStore::new(tch::Device::Cpu);
     match (cfg.task, &cfg.regression) {
-        (crate::config::Task::Regression, Some(r)) => {
-            let mut config = regression_config(cfg, r.input_frames * channels, channels, h, w)?;
-            // The count does not depend on the backend: skip the timed choice.
-            config.conv.backend = BackendChoice::Auto;
-            gm_nn::model::Regression::new(vs.root(), &config)?;
+        (Task::Regression, Some(r)) => {
+            let frames = (r.input_frames * channels, channels);
+            build_regression(cfg, &vs, frames, (h, w), BackendChoice::Auto)?;
         }
         _ => {
             classifier(cfg, &vs, (channels, h, w))?;

@@ -2,21 +2,23 @@
 //! Walters & Yu (ICML 2022).
 //!
 //! Loads the trajectories, cuts them with [`plume_splits`] (train / validation / future test /
-//! domain test), builds [`Regression`] from the config, trains it with [`fit`] and the
-//! [`Rollout`] objective, then rolls the best-validation weights out over the test windows and
-//! reports the RMSE `√(mean per-step MSE)` on the future and the domain test. The test rollout
-//! has `regression.test_rollout` steps (20), or fewer when the trajectories are too short for
-//! it ([`fit_protocol`]); the run says so and records the steps used. For scale it also
-//! reports the RMSE of persistence (the last input frame repeated) on both tests.
+//! domain test), builds the regression model of `model.regression_model`
+//! ([`gm_nn::model::ReferenceRegression`], the reference's, or
+//! [`gm_nn::model::RelaxedRegression`]), trains it with [`fit`] and the [`Rollout`] objective,
+//! then rolls the best-validation weights out over the test windows and reports the RMSE
+//! `√(mean per-step MSE)` on the future and the domain test. The test rollout has
+//! `regression.test_rollout` steps (20), or fewer when the trajectories are too short for it
+//! ([`fit_protocol`]); the run says so and records the steps used. For scale it also reports
+//! the RMSE of persistence (the last input frame repeated) on both tests.
 //!
 //! The GM layers time their applicable backends once on the device (`BackendChoice::Timed`,
 //! planned for the training batch size) and keep the fastest; they agree to float rounding.
 //!
 //! Besides the common run files it writes [`ROLLOUT_FIELDS`]: the predicted and true fields of
 //! the first domain-test window (the first held-out simulation from frame 0).
-use super::model::{describe, regression_config};
+use super::model::{describe, regression_model};
 use super::{mean_epoch_seconds, tested_val_metric, write_result, RunOptions, RunResult};
-use crate::config::{Dataset, ExperimentConfig};
+use crate::config::{Dataset, ExperimentConfig, RegressionModel};
 use crate::data::{load_trajectories, DataError, TrajectorySet};
 use crate::symmetry::{symmetry_error, ImageGroup, Response};
 use crate::train::{
@@ -25,7 +27,6 @@ use crate::train::{
 };
 use anyhow::{Context, Result};
 use gm_nn::device::device_name;
-use gm_nn::model::Regression;
 use gm_nn::precision::PrecisionPolicy;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -207,12 +208,22 @@ pub fn run(
     }
     let first = &set.trajectories[0];
     let (channels, height, width) = (first.channels, first.height, first.width);
-    let model_cfg = regression_config(cfg, r.input_frames * channels, channels, height, width)?;
     let mut vs = VarStore::new(device);
-    let model = Regression::new(vs.root(), &model_cfg)?;
+    let model = regression_model(
+        cfg,
+        &vs,
+        (r.input_frames * channels, channels),
+        (height, width),
+    )?;
+    let model = model.as_ref();
     let precision = PrecisionPolicy::new(cfg.train.precision, device);
     let parameters = parameter_count(&vs);
-    let model_name = format!("{} rank {}", describe(cfg), cfg.model.relaxed_rank);
+    let model_name = match cfg.model.regression_model {
+        RegressionModel::Reference => describe(cfg),
+        RegressionModel::RelaxedRank => {
+            format!("{} rank {}", describe(cfg), cfg.model.relaxed_rank)
+        }
+    };
     eprintln!(
         "{}: {model_name} ({parameters} parameters) on {}; {} simulations ({} held \
          out), {} frames; windows {} train / {} validation / {} future test / {} domain test; \
@@ -231,7 +242,7 @@ pub fn run(
     let mut settings = TrainSettings::from_config(&cfg.train, cfg.seed);
     settings.resume = opts.resume;
     let summary = fit(
-        &model,
+        model,
         &mut vs,
         &Rollout,
         &splits.train,
@@ -241,7 +252,7 @@ pub fn run(
     )?;
     let test = |data: &TensorData| {
         evaluate(
-            &model,
+            model,
             &Rollout,
             data,
             cfg.train.batch_size,
@@ -268,7 +279,7 @@ pub fn run(
     let rmse_future_persistence = baseline(&splits.test_future)?;
     let rmse_domain_persistence = baseline(&splits.test_domain)?;
     write_rollout_fields(
-        &model,
+        model,
         &splits.test_domain,
         steps,
         device,
@@ -276,9 +287,10 @@ pub fn run(
         &run_dir.join(ROLLOUT_FIELDS),
     )?;
     // One step of the trained model under the pixel group (exactly equivariant when every
-    // relaxed layer's position part is zero; the relaxation makes it measurably not).
+    // relaxed layer's position part is zero, or every error vector of the reference model is
+    // constant; the relaxation makes it measurably not).
     let equivariance = symmetry_error(
-        &model,
+        model,
         &ImageGroup::of(&cfg.model, height, width)?,
         Response::Equivariant,
         &splits.test_domain,

@@ -1,5 +1,6 @@
 //! `symmetry = "axis-product"`, the reference's: `G = G₁ × G₂` with one cyclic or dihedral
-//! group per image axis (`model.axis_group`), and the image *is* a function on `G`.
+//! group per image axis (`model.axis_group` on both, or `model.axis_groups` one per axis),
+//! and the image *is* a function on `G`.
 use super::{ImageGroup, ImageSymmetry};
 use crate::config::{AxisGroup, ConfigError, Dataset, ModelConfig, Symmetry};
 use gm_nn::lowering::{grid_group, Axis, Support};
@@ -8,24 +9,48 @@ use gm_nn::{NnError, Result};
 /// The axis-product symmetry.
 pub(super) struct AxisProduct;
 
+/// The config key that chose the axes' groups (for messages).
+fn groups_key(model: &ModelConfig) -> &'static str {
+    if model.axis_groups.is_some() {
+        "model.axis_groups"
+    } else {
+        "model.axis_group"
+    }
+}
+
+/// The group of `group` on an axis of `side` pixels, or why it cannot act on it.
+fn axis(group: AxisGroup, side: usize) -> std::result::Result<Axis, String> {
+    match group {
+        AxisGroup::Cyclic => Ok(Axis::Cyclic(side)),
+        AxisGroup::Dihedral if side.is_multiple_of(2) => Ok(Axis::Dihedral(side / 2)),
+        AxisGroup::Dihedral => Err(format!(
+            "dihedral on an axis needs an even side (D_n has order 2n), got {side}"
+        )),
+    }
+}
+
+/// The axes' groups of `model` on the `height × width` grid (rows first).
+fn axes(
+    model: &ModelConfig,
+    height: usize,
+    width: usize,
+) -> std::result::Result<[Axis; 2], String> {
+    let [rows, cols] = model.per_axis_groups();
+    Ok([axis(rows, height)?, axis(cols, width)?])
+}
+
 impl ImageSymmetry for AxisProduct {
     fn symmetry(&self) -> Symmetry {
         Symmetry::AxisProduct
     }
 
     fn group(&self, model: &ModelConfig, height: usize, width: usize) -> Result<ImageGroup> {
-        let axes = match model.axis_group {
-            AxisGroup::Cyclic => [Axis::Cyclic(height), Axis::Cyclic(width)],
-            AxisGroup::Dihedral => {
-                if !height.is_multiple_of(2) || !width.is_multiple_of(2) {
-                    return Err(NnError::InvalidConfig(format!(
-                        "model.axis_group = \"dihedral\" needs even image sides, got \
-                         {height}x{width}"
-                    )));
-                }
-                [Axis::Dihedral(height / 2), Axis::Dihedral(width / 2)]
-            }
-        };
+        let axes = axes(model, height, width).map_err(|why| {
+            NnError::InvalidConfig(format!(
+                "{} on the {height}x{width} grid: {why}",
+                groups_key(model)
+            ))
+        })?;
         Ok(ImageGroup::on_group(
             grid_group(&axes)?,
             Support::Radius(model.t),
@@ -34,10 +59,14 @@ impl ImageSymmetry for AxisProduct {
 
     fn support_size(&self, model: &ModelConfig) -> usize {
         let side = 2 * model.t + 1;
-        match model.axis_group {
-            AxisGroup::Cyclic => side * side,
-            AxisGroup::Dihedral => 4 * side * side,
-        }
+        model
+            .per_axis_groups()
+            .iter()
+            .map(|g| match g {
+                AxisGroup::Cyclic => side,
+                AxisGroup::Dihedral => 2 * side,
+            })
+            .product()
     }
 
     fn validate(
@@ -47,20 +76,20 @@ impl ImageSymmetry for AxisProduct {
         w: usize,
         _dataset: Dataset,
     ) -> std::result::Result<(), ConfigError> {
-        if model.axis_group == AxisGroup::Dihedral && (!h.is_multiple_of(2) || !w.is_multiple_of(2))
-        {
-            return Err(ConfigError::key(
-                "model.axis_group",
-                format!(
-                    "dihedral per axis needs even sides (D_n has order 2n); the grid is \
-                     {h}×{w}: use `cyclic` or an even data.image_size"
-                ),
-            ));
-        }
-        let n = match model.axis_group {
-            AxisGroup::Cyclic => h.min(w),
-            AxisGroup::Dihedral => h.min(w) / 2,
-        };
+        let axes = axes(model, h, w).map_err(|why| {
+            ConfigError::key(
+                groups_key(model),
+                format!("{why} on the {h}×{w} grid: use `cyclic` there or an even data.image_size"),
+            )
+        })?;
+        // The radius' rotations r^−t..r^t must be distinct on every axis.
+        let n = axes
+            .iter()
+            .map(|a| match *a {
+                Axis::Cyclic(n) | Axis::Dihedral(n) => n,
+            })
+            .min()
+            .unwrap_or(0);
         if 2 * model.t >= n {
             return Err(ConfigError::key(
                 "model.t",
@@ -74,6 +103,9 @@ impl ImageSymmetry for AxisProduct {
     }
 
     fn describe(&self, model: &ModelConfig) -> String {
-        format!("{}/{}", model.symmetry, model.axis_group)
+        match model.per_axis_groups() {
+            [rows, cols] if rows == cols => format!("{}/{rows}", model.symmetry),
+            [rows, cols] => format!("{}/{rows}×{cols}", model.symmetry),
+        }
     }
 }

@@ -280,14 +280,14 @@ pub fn symmetry_error(
 mod tests {
     use super::*;
     use crate::config::AxisGroup;
-    use gm_nn::model::{Regression, RegressionConfig};
+    use gm_nn::model::{RelaxedRegression, RelaxedRegressionConfig};
     use tch::nn::VarStore;
     use tch::Kind;
 
-    fn regression(rank: usize) -> (VarStore, Regression) {
+    fn regression(rank: usize) -> (VarStore, RelaxedRegression) {
         tch::manual_seed(3);
         let vs = VarStore::new(Device::Cpu);
-        let config = RegressionConfig {
+        let config = RelaxedRegressionConfig {
             group: gm_algebra::group::parse_group("C8xC8").unwrap(),
             in_channels: 4,
             hidden: 6,
@@ -295,7 +295,7 @@ mod tests {
             relaxed_rank: rank,
             ..Default::default()
         };
-        let model = Regression::new(vs.root(), &config).unwrap();
+        let model = RelaxedRegression::new(vs.root(), &config).unwrap();
         (vs, model)
     }
 

@@ -92,10 +92,11 @@ impl ClassifierConfig {
     }
 }
 
-/// The GM regression model for smoke plumes ([`super::Regression`]).
+/// The rank-`r` relaxed GM regression model ([`super::RelaxedRegression`]), this crate's
+/// variant of the reference's regression model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct RegressionConfig {
+pub struct RelaxedRegressionConfig {
     /// The group (the reference: `C64xC64`; a spec in a config file).
     pub group: AnyGroup,
     /// The kernel support (the reference: radius 1).
@@ -114,7 +115,7 @@ pub struct RegressionConfig {
     pub conv: GMConvConfig,
 }
 
-impl Default for RegressionConfig {
+impl Default for RelaxedRegressionConfig {
     fn default() -> Self {
         Self {
             group: square_grid(Axis::Cyclic(64)),
@@ -129,7 +130,60 @@ impl Default for RegressionConfig {
     }
 }
 
-impl RegressionConfig {
+impl RelaxedRegressionConfig {
+    /// The group and support lowered onto `device`.
+    ///
+    /// # Errors
+    /// As [`ClassifierConfig::lowering`].
+    pub fn lowering(&self, device: Device) -> Result<Lowering> {
+        Lowering::new(self.group.clone(), &self.support, device)
+    }
+}
+
+/// The reference's regression model ([`super::ReferenceRegression`]). The default is the
+/// reference's plume config at its last commit (`configs/exp/plume-rotation-config.yaml`:
+/// cyclic 64 per axis, `t = 1`, two blocks of 120 channels): 13,356 parameters.
+///
+/// # Example
+/// ```
+/// use gm_nn::model::ReferenceRegressionConfig;
+/// let c = ReferenceRegressionConfig::default();
+/// assert_eq!((c.hidden, c.blocks, c.in_channels, c.out_channels), (120, 2, 20, 2));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReferenceRegressionConfig {
+    /// The group (the reference: `C64xC64`; a spec in a config file).
+    pub group: AnyGroup,
+    /// The kernel support (the reference: radius 1).
+    pub support: Support,
+    /// Input channels (10 frames × 2 velocity components).
+    pub in_channels: usize,
+    /// Output channels (one velocity frame).
+    pub out_channels: usize,
+    /// Hidden channels `C`.
+    pub hidden: usize,
+    /// Number of residual blocks.
+    pub blocks: usize,
+    /// The GM convolutions' configuration (the reference: shared channel mode, with bias).
+    pub conv: GMConvConfig,
+}
+
+impl Default for ReferenceRegressionConfig {
+    fn default() -> Self {
+        Self {
+            group: square_grid(Axis::Cyclic(64)),
+            support: Support::Radius(1),
+            in_channels: 20,
+            out_channels: 2,
+            hidden: 120,
+            blocks: 2,
+            conv: GMConvConfig::default(),
+        }
+    }
+}
+
+impl ReferenceRegressionConfig {
     /// The group and support lowered onto `device`.
     ///
     /// # Errors

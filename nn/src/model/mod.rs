@@ -1,16 +1,20 @@
 //! Models built from configs: the reference GM-CNN classifier (also behind a lift from the
-//! pixel grid, [`LiftedClassifier`]) and the GM regression model for smoke plumes.
+//! pixel grid, [`LiftedClassifier`]) and the GM regression models for smoke plumes: the
+//! reference's ([`ReferenceRegression`]) and the rank-`r` relaxed variant
+//! ([`RelaxedRegression`]).
 
 mod classifier;
 mod config;
 mod lifted;
-mod regression;
+mod reference_regression;
+mod relaxed_regression;
 mod structured_mlp;
 
 pub use classifier::Classifier;
-pub use config::{ClassifierConfig, RegressionConfig};
+pub use config::{ClassifierConfig, ReferenceRegressionConfig, RelaxedRegressionConfig};
 pub use lifted::LiftedClassifier;
-pub use regression::Regression;
+pub use reference_regression::ReferenceRegression;
+pub use relaxed_regression::RelaxedRegression;
 pub use structured_mlp::{StructuredMlp, StructuredMlpConfig};
 
 use crate::conv::{BackendKind, GMConv, GMConvConfig, RelaxedGMConv};

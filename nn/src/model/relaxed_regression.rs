@@ -1,6 +1,7 @@
-//! The GM regression model for smoke plumes.
+//! The rank-`r` relaxed GM regression model for smoke plumes (this crate's variant of the
+//! reference's regression model).
 
-use super::config::RegressionConfig;
+use super::config::RelaxedRegressionConfig;
 use super::GMLayer;
 use crate::conv::ChannelMode;
 use crate::precision::{param_like, pointwise_conv};
@@ -9,9 +10,14 @@ use std::borrow::Borrow;
 use tch::nn::{self, Module, Path};
 use tch::Tensor;
 
-/// The reference regression model (experiments.md): a 1×1 convolution `in → hidden`, `blocks`
-/// residual blocks `x ← PReLU(GMConv_relaxed(x)) + x` (one shared PReLU parameter), a 1×1
-/// convolution `hidden → out`. With `relaxed_rank = 0` every block is exactly equivariant.
+/// The relaxed regression model: a 1×1 convolution `in → hidden`, `blocks` residual blocks
+/// `x ← PReLU(GMConv_relaxed(x)) + x` (one shared PReLU parameter, rank-`r`
+/// [`crate::conv::RelaxedGMConv`] layers), a 1×1 convolution `hidden → out`. With
+/// `relaxed_rank = 0` every block is exactly equivariant. It differs from the reference's
+/// model ([`super::ReferenceRegression`]) in its layer (`M_f + Σ_i diag(v_i)·M_{u_i}`, one
+/// position vector per output channel, starting at 0, instead of one unit-norm `e` per layer
+/// scaling the whole convolution), its wiring (every block reads the hidden channels and adds
+/// its own input) and its initialisation.
 ///
 /// Parameter paths: `input/…`, `blocks/<i>/…`, `prelu`, `output/…`.
 ///
@@ -24,19 +30,19 @@ use tch::Tensor;
 /// # Shapes
 /// `(B, in, H, W)` → `(B, out, H, W)` (or `(B, in, n)` → `(B, out, n)`).
 #[derive(Debug)]
-pub struct Regression {
+pub struct RelaxedRegression {
     input: nn::Conv1D,
     blocks: Vec<GMLayer>,
     prelu: Tensor,
     output: nn::Conv1D,
 }
 
-impl Regression {
+impl RelaxedRegression {
     /// Builds the model of `config` under `vs`.
     ///
     /// # Errors
-    /// As [`RegressionConfig::lowering`] and [`crate::conv::GMConv::new`].
-    pub fn new<'a, P: Borrow<Path<'a>>>(vs: P, config: &RegressionConfig) -> Result<Self> {
+    /// As [`RelaxedRegressionConfig::lowering`] and [`crate::conv::GMConv::new`].
+    pub fn new<'a, P: Borrow<Path<'a>>>(vs: P, config: &RelaxedRegressionConfig) -> Result<Self> {
         let vs = vs.borrow();
         let lowering = config.lowering(vs.device())?;
         let (cin, h, cout) = (
@@ -108,8 +114,8 @@ fn scale_kernels(layer: &GMLayer, factor: f64) -> Result<()> {
     })
 }
 
-impl Module for Regression {
+impl Module for RelaxedRegression {
     fn forward(&self, xs: &Tensor) -> Tensor {
-        self.f_forward(xs).expect("Regression forward")
+        self.f_forward(xs).expect("RelaxedRegression forward")
     }
 }
