@@ -120,6 +120,27 @@ mod tests {
             "{md}"
         );
         assert!(md.lines().count() == 3);
+
+        // A pooled GM model on the same digits is exactly invariant under the subgroup it
+        // pools onto (not under D14xD14: `ImageGroup::pooled`).
+        let sets: Vec<Override> = [
+            format!("data.dir={}", data.display()),
+            "model.channels=4".into(),
+            "model.t=1".into(),
+            "model.pool_after=[0]".into(),
+        ]
+        .iter()
+        .map(|s| s.parse().unwrap())
+        .collect();
+        let opts = RunOptions {
+            quick: true,
+            resume: false,
+            out: Some(dir.path().join("pooled")),
+        };
+        let r = run("rot-mnist-digits", &sets, &opts, Device::Cpu).unwrap();
+        let inv = r.invariance.unwrap();
+        assert_eq!(inv.group, "D14xD14 ⊇ H(stride 2)");
+        assert!(inv.error < 1e-5, "{inv:?}");
     }
 
     /// Writes `n` 28×28 `.amat` lines (784 floats, then the label): a bright bar whose

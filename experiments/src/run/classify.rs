@@ -6,7 +6,7 @@ use super::model::{classifier, describe, image_shape};
 use super::{
     mean_epoch_seconds, tested_val_metric, write_result, RunOptions, RunResult, INVARIANCE_SAMPLES,
 };
-use crate::config::ExperimentConfig;
+use crate::config::{ExperimentConfig, ModelKind};
 use crate::data::load_images;
 use crate::symmetry::{rotation_agreement, symmetry_error, ImageGroup, Response};
 use crate::train::{evaluate, fit, parameter_count, Classification, TensorData, TrainSettings};
@@ -67,9 +67,13 @@ pub fn run(
         device,
         precision,
     )?;
-    // The GM models' group; the CNN baseline is measured under the group its GM
-    // counterpart would use.
+    // The GM models' group — for a pooled GM model the subgroup it is invariant under; the
+    // baselines are measured under the group their GM counterpart would use.
     let group = ImageGroup::of(&cfg.model, splits.train.height, splits.train.width)?;
+    let group = match (cfg.model.kind, cfg.model.pool_after.len()) {
+        (ModelKind::Gm, levels) if levels > 0 => group.pooled(levels)?,
+        _ => group,
+    };
     let invariance = symmetry_error(
         model.as_ref(),
         &group,

@@ -89,6 +89,9 @@ impl ModelConfig {
 #[derive(Debug, Clone)]
 pub struct ImageGroup {
     group: AnyGroup,
+    /// The generators the actions use, when they generate a subgroup of `group` rather than
+    /// `group` itself (see [`ImageGroup::pooled`]), with that subgroup's name.
+    subgroup: Option<(Vec<usize>, String)>,
     /// The coset of `G/P` each pixel is, when images live on a homogeneous space; `None` when
     /// images are functions on `G` itself.
     pixels: Option<Vec<usize>>,
@@ -118,6 +121,7 @@ impl ImageGroup {
     pub fn on_group(group: AnyGroup, support: Support) -> Self {
         Self {
             group,
+            subgroup: None,
             pixels: None,
             support,
         }
@@ -128,15 +132,69 @@ impl ImageGroup {
     pub fn on_cosets(group: AnyGroup, pixels: Vec<usize>, support: Support) -> Self {
         Self {
             group,
+            subgroup: None,
             pixels: Some(pixels),
             support,
         }
     }
 
     /// The group's name for people (`C28xC28`, `D14xD14`, `p4(28)`, …; also a spec
-    /// `parse_group` reads).
+    /// `parse_group` reads), or the subgroup's of [`ImageGroup::pooled`].
     pub fn spec(&self) -> String {
-        self.group.name()
+        match &self.subgroup {
+            Some((_, name)) => name.clone(),
+            None => self.group.name(),
+        }
+    }
+
+    /// The subgroup `H ≤ G` under which a GM classifier that pools `levels` times with
+    /// stride 2 (`SubgroupPool::stride2` on every axis) is invariant: per axis `⟨2^levels⟩ ≤
+    /// Z_N`, or `⟨r^(2^levels), f⟩ ≤ D_n`; the actions then use its generators. Named like
+    /// `D14xD14 ⊇ H(stride 2)`.
+    ///
+    /// # Errors
+    /// [`NnError::InvalidConfig`] when the group is not a grid of cyclic/dihedral axes or an
+    /// axis is not divisible by `2^levels` (the model could not pool it either).
+    ///
+    /// # Example
+    /// ```
+    /// use gm_experiments::symmetry::ImageGroup;
+    /// let cfg = gm_experiments::config::load_experiment("rot-mnist-digits-pooled", &[]).unwrap();
+    /// let h = ImageGroup::of(&cfg.model, 28, 28).unwrap().pooled(1).unwrap();
+    /// assert_eq!(h.spec(), "D14xD14 ⊇ H(stride 2)");
+    /// ```
+    pub fn pooled(&self, levels: usize) -> Result<Self> {
+        let axes = gm_nn::lowering::detect_axes(&self.group)
+            .filter(|_| self.pixels.is_none())
+            .ok_or_else(|| {
+                NnError::InvalidConfig(format!(
+                    "{} is not a grid of cyclic/dihedral axes: no pooled subgroup",
+                    self.group.name()
+                ))
+            })?;
+        let step = 1usize << levels.min(usize::BITS as usize - 1);
+        let orders: Vec<usize> = axes.iter().map(|a| a.order()).collect();
+        let mut generators = Vec::new();
+        for (i, axis) in axes.iter().enumerate() {
+            let stride: usize = orders[i + 1..].iter().product();
+            let (rotations, own) = match *axis {
+                gm_nn::lowering::Axis::Cyclic(n) => (n, vec![step % n]),
+                gm_nn::lowering::Axis::Dihedral(n) => (n, vec![step % n, n]),
+            };
+            if !rotations.is_multiple_of(step) {
+                return Err(NnError::InvalidConfig(format!(
+                    "{axis:?} cannot be halved {levels} times"
+                )));
+            }
+            generators.extend(own.into_iter().map(|g| g * stride));
+        }
+        Ok(Self {
+            subgroup: Some((
+                generators,
+                format!("{} ⊇ H(stride {step})", self.group.name()),
+            )),
+            ..self.clone()
+        })
     }
 
     /// The group (what a model is built on).
@@ -170,13 +228,18 @@ impl ImageGroup {
             .transpose()
     }
 
-    /// The generators of `G` acting on flattened images `(…, H·W)`.
+    /// The generators of `G` (or of the subgroup of [`ImageGroup::pooled`]) acting on
+    /// flattened images `(…, H·W)`.
     ///
     /// # Errors
     /// [`NnError::Torch`] from the copy to `device`.
     pub fn image_actions(&self, device: Device) -> Result<Vec<Action>> {
         let g = &self.group;
-        g.generator_indices()
+        let generators = match &self.subgroup {
+            Some((h, _)) => h.clone(),
+            None => g.generator_indices(),
+        };
+        generators
             .into_iter()
             .map(|u| match &self.pixels {
                 None => Action::regular(g, u, device),
