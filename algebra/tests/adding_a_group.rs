@@ -2,7 +2,7 @@
 //! and checks that every Rust block of that page appears verbatim in this file.
 
 use gm_algebra::group::{check_group_laws, Group};
-use gm_algebra::{AnyGroup, FiniteGroup};
+use gm_algebra::{AnyGroup, Error, FiniteGroup};
 
 /// An element `i^phase · P` of the one-qubit Pauli group, `P ∈ {I, X, Y, Z}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +103,58 @@ fn everything_else_takes_it_as_is() {
         .filter(|&a| (0..16).all(|b| g.mul_idx(a, b) == g.mul_idx(b, a)))
         .collect();
     assert_eq!(centre, vec![0, 4, 8, 12]);
+}
+
+/// The Heisenberg group mod 3 — `(a, b, c)·(a', b', c') = (a + a', b + b', c + c' + ab')` —
+/// with the inverse written without its `ab` term, a typical slip.
+pub struct SlippedHeisenberg;
+
+impl Group for SlippedHeisenberg {
+    type Element = (u8, u8, u8);
+
+    fn order(&self) -> usize {
+        27
+    }
+
+    fn element(&self, i: usize) -> (u8, u8, u8) {
+        ((i / 9) as u8, (i / 3 % 3) as u8, (i % 3) as u8)
+    }
+
+    fn index(&self, e: &(u8, u8, u8)) -> usize {
+        9 * e.0 as usize + 3 * e.1 as usize + e.2 as usize
+    }
+
+    fn identity(&self) -> (u8, u8, u8) {
+        (0, 0, 0)
+    }
+
+    fn mul(&self, x: &(u8, u8, u8), y: &(u8, u8, u8)) -> (u8, u8, u8) {
+        (
+            (x.0 + y.0) % 3,
+            (x.1 + y.1) % 3,
+            (x.2 + y.2 + x.0 * y.1) % 3,
+        )
+    }
+
+    fn inv(&self, x: &(u8, u8, u8)) -> (u8, u8, u8) {
+        // Wrong: the inverse of (a, b, c) is (−a, −b, ab − c).
+        ((3 - x.0) % 3, (3 - x.1) % 3, (3 - x.2) % 3)
+    }
+}
+
+#[test]
+fn a_wrong_inverse_is_refused_when_the_group_is_wrapped() {
+    let err = AnyGroup::try_cached(SlippedHeisenberg).unwrap_err();
+    assert!(matches!(err, Error::GroupLaws { .. }));
+    assert!(
+        err.to_string().contains("inv((1, 1, 0)) is not an inverse"),
+        "{err}"
+    );
+    // The exhaustive checker words it the same way.
+    assert_eq!(
+        check_group_laws(&SlippedHeisenberg).unwrap_err(),
+        "inv((1, 1, 0)) is not an inverse"
+    );
 }
 
 #[test]
