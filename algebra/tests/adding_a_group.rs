@@ -1,7 +1,7 @@
 //! Runs exactly the code of `docs/adding-a-group.md` — adding the Pauli group on one qubit —
 //! and checks that every Rust block of that page appears verbatim in this file.
 
-use gm_algebra::group::{check_group_laws, Group};
+use gm_algebra::group::{check_group_laws, word_ball, Group};
 use gm_algebra::{AnyGroup, Error, FiniteGroup};
 
 /// An element `i^phase · P` of the one-qubit Pauli group, `P ∈ {I, X, Y, Z}`.
@@ -155,6 +155,17 @@ fn a_wrong_inverse_is_refused_when_the_group_is_wrapped() {
         check_group_laws(&SlippedHeisenberg).unwrap_err(),
         "inv((1, 1, 0)) is not an inverse"
     );
+}
+
+#[test]
+fn a_kernel_support_from_the_generators() {
+    let g = AnyGroup::cached(PauliGroup);
+    // Word length ≤ 1: the identity and X, Y, Z (their own inverses).
+    assert_eq!(word_ball(&g, 1), vec![0, 1, 2, 3]);
+    // Length 2 adds XY = iZ, XZ = −iY, YX = −iZ, YZ = iX, ZX = iY, ZY = −iX.
+    let ball = word_ball(&g, 2);
+    assert_eq!(ball, vec![0, 1, 2, 3, 7, 14, 15, 5, 6, 13]);
+    assert_eq!(g.label(ball[4]), "iZ");
 }
 
 #[test]

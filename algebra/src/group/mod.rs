@@ -32,6 +32,7 @@ mod structure;
 mod subgroup;
 mod symmetric;
 mod wallpaper;
+mod word_ball;
 
 pub use alternating::Alternating;
 pub use cache::{CachedGroup, TABLE_LIMIT};
@@ -58,6 +59,7 @@ pub use structure::Structure;
 pub use subgroup::Subgroup;
 pub use symmetric::{Symmetric, MAX_SYMMETRIC_DEGREE};
 pub use wallpaper::{Wallpaper, WallpaperElement};
+pub use word_ball::word_ball;
 
 use crate::fourier::FourierTransform;
 use crate::Result;
