@@ -1,7 +1,10 @@
 //! Runs exactly the code of `docs/adding-a-group.md` — adding the Pauli group on one qubit —
 //! and checks that every Rust block of that page appears verbatim in this file.
 
+use gm_algebra::fourier::{plan, unitary_fourier_matrix, FourierGm};
 use gm_algebra::group::{check_group_laws, word_ball, Group};
+use gm_algebra::nalgebra::DMatrix;
+use gm_algebra::num_complex::Complex64;
 use gm_algebra::{AnyGroup, Error, FiniteGroup};
 
 /// An element `i^phase · P` of the one-qubit Pauli group, `P ∈ {I, X, Y, Z}`.
@@ -166,6 +169,30 @@ fn a_kernel_support_from_the_generators() {
     let ball = word_ball(&g, 2);
     assert_eq!(ball, vec![0, 1, 2, 3, 7, 14, 15, 5, 6, 13]);
     assert_eq!(g.label(ball[4]), "iZ");
+}
+
+#[test]
+fn the_fourier_basis_block_diagonalises_a_group_matrix() {
+    let g = AnyGroup::cached(PauliGroup);
+    let f: Vec<Complex64> = (0..16).map(|k| Complex64::new(k as f64, 1.0)).collect();
+    let gm = FourierGm::new(plan(&g).unwrap(), &f).unwrap();
+    // Φ[(ρ,i,j), g] = √(d_ρ/16) ρ(g)_ij is unitary ...
+    let phi = unitary_fourier_matrix(&gm.plan().irreps()).unwrap();
+    assert!((&phi * phi.adjoint() - DMatrix::identity(16, 16)).norm() < 1e-12);
+    // ... and Φ M_f Φ* is block diagonal: eight 1×1 blocks and two 4×4 blocks I_2 ⊗ B_ρᵀ.
+    let m = DMatrix::from_fn(16, 16, |a, b| f[g.left_div_idx(a, b)]);
+    let blocks = gm.block_diagonal();
+    let sizes: Vec<usize> = blocks.iter().map(|b| b.nrows()).collect();
+    assert_eq!(sizes.iter().filter(|&&s| s == 1).count(), 8);
+    assert_eq!(sizes.iter().filter(|&&s| s == 4).count(), 2);
+    let dense = &phi * m * phi.adjoint();
+    let mut diagonal = DMatrix::zeros(16, 16);
+    let mut at = 0;
+    for b in &blocks {
+        diagonal.view_mut((at, at), b.shape()).copy_from(b);
+        at += b.nrows();
+    }
+    assert!((dense - diagonal).norm() < 1e-9);
 }
 
 #[test]
