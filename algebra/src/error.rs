@@ -41,6 +41,15 @@ pub enum Error {
         /// The first violated axiom, with the offending elements.
         reason: String,
     },
+    /// A group implementation that breaks a group law (found when it is wrapped by
+    /// `AnyGroup::try_cached` / `AnyGroup::cached`).
+    #[error("{group} is not a group: {reason}")]
+    GroupLaws {
+        /// The group's name.
+        group: String,
+        /// The first violation, as `check_group_laws` words it.
+        reason: String,
+    },
     /// A subset that is not a subgroup.
     #[error("not a subgroup: {reason}")]
     NotASubgroup {

@@ -688,7 +688,7 @@ proptest! {
         prop_assert_eq!(form.parameter_count(), support.len() * (r + 1) + r * n);
         let gens = g.generator_indices();
         let df = form.diagonal_form();
-        prop_assert!(df.displacement_rank(&gens).unwrap() <= r);
+        prop_assert!(df.displacement_rank(&gens, f64::EPSILON).unwrap() <= r);
         let centred = df.values() - DMatrix::from_fn(n, n, |k, _| f[k]);
         // The centring subtracts f from F, so its rounding noise scales with ‖F‖, not with
         // ‖F − f1ᵀ‖ (which may be tiny): the rank tolerance must too.
@@ -782,4 +782,37 @@ proptest! {
         prop_assert!((op.norm_bound() - (col * row).sqrt()).abs() <= 1e-12 * (1.0 + col + row));
         prop_assert!(spectral(&a) <= op.norm_bound() * (1.0 + 1e-12) + 1e-15);
     }
+}
+
+/// Issue 15.5: an `f32` export of a rank-2 form has `f32` rounding noise in every entry; at
+/// `f64` precision that noise counts as rank, at `f32` precision it does not.
+#[test]
+fn an_f32_export_of_a_rank_two_form_has_rank_two_at_f32_precision() {
+    use gm_algebra::group::Dihedral;
+    let g = AnyGroup::cached(Dihedral::new(8).unwrap());
+    let n = g.order();
+    let gens = g.generator_indices();
+    let wave = |k: usize, seed: f64| ((k as f64 + 1.0) * seed).sin();
+    // F = f·1ᵀ + b₁a₁ᵀ + b₂a₂ᵀ: kernels f, b_i on rows (elements), profiles a_i on columns.
+    let exact = DMatrix::from_fn(n, n, |row, col| {
+        wave(row, 0.37) + wave(row, 1.3) * wave(col, 0.71) + wave(row, 2.9) * wave(col, 1.9)
+    });
+    let exported = exact.map(|v| v as f32 as f64);
+    let rank = |values: &DMatrix<f64>, eps: f64| {
+        DiagonalForm::from_values(g.clone(), values.clone())
+            .unwrap()
+            .displacement_rank(&gens, eps)
+            .unwrap()
+    };
+    assert_eq!(rank(&exact, f64::EPSILON), 2);
+    assert_eq!(rank(&exported, f32::EPSILON as f64), 2);
+    assert!(
+        rank(&exported, f64::EPSILON) > 2,
+        "the f64 tolerance sees f32 noise"
+    );
+    let bad = DiagonalForm::from_values(g.clone(), exact).unwrap();
+    assert!(matches!(
+        bad.displacement_rank(&gens, f64::NAN),
+        Err(Error::InvalidParameter { .. })
+    ));
 }

@@ -2,8 +2,8 @@
 
 use gm_algebra::fourier::{
     character_table, fs_indicator, irreps, numerical_irreps, plan, real_irreps,
-    real_orthogonal_form, FourierGm, FourierTransform, FsType, Irreps, NaiveFourier,
-    Representation,
+    real_orthogonal_form, unitary_fourier_matrix, FourierGm, FourierTransform, FsType, Irreps,
+    NaiveFourier, Representation,
 };
 use gm_algebra::group::strategy::small_group;
 use gm_algebra::group::{AnyGroup, ConjugacyClasses, Cyclic, Dihedral, PermutationGroup};
@@ -391,22 +391,15 @@ fn assert_complete_irreps(g: &AnyGroup, irr: &Irreps) {
     let cls = ConjugacyClasses::compute(g);
     assert_eq!(irr.len(), cls.count(), "{g:?}");
     let gens = g.generator_indices();
-    let mut phi = DMatrix::<C>::zeros(n, n);
-    for (k, r) in irr.irreps().iter().enumerate() {
+    for r in irr.irreps() {
         let (rep, d) = (r.rep(), r.dim());
         let id = DMatrix::<C>::identity(d, d);
-        let w = (d as f64 / n as f64).sqrt();
         for a in 0..n {
             let m = rep.matrix(a);
             assert!((m * m.adjoint() - &id).norm() < 1e-10, "{g:?} unitarity");
             for &s in &gens {
                 let err = (m * rep.matrix(s) - rep.matrix(g.mul_idx(a, s))).norm();
                 assert!(err < 1e-10, "{g:?} homomorphism error {err:e}");
-            }
-            for i in 0..d {
-                for j in 0..d {
-                    phi[(irr.offset(k) + i * d + j, a)] = m[(i, j)] * w;
-                }
             }
         }
         let nu = fs_indicator(g, &rep.character());
@@ -415,6 +408,7 @@ fn assert_complete_irreps(g: &AnyGroup, irr: &Irreps) {
             assert!(rep.is_real(0.0), "{g:?}: real type stored complex");
         }
     }
+    let phi = unitary_fourier_matrix(irr).unwrap();
     let err = (&phi * phi.adjoint() - DMatrix::<C>::identity(n, n)).norm();
     assert!(
         err < 1e-9 * n as f64,
@@ -530,43 +524,44 @@ fn planner_sees_families_through_type_erasure() {
     }
 }
 
+/// Checks `Φ Φ* = I` and that `Φ M_f Φ*`, multiplied out densely, is block diagonal with
+/// exactly the blocks of `FourierGm::block_diagonal` (the oracle is the dense product).
+fn assert_block_diagonalises(g: &AnyGroup, f: &[C]) -> Result<(), TestCaseError> {
+    let n = g.order();
+    let tol = 1e-9 * n as f64;
+    let gm = FourierGm::new(plan(g).unwrap(), f).unwrap();
+    let phi = unitary_fourier_matrix(&gm.plan().irreps()).unwrap();
+    let unitarity = (&phi * phi.adjoint() - DMatrix::<C>::identity(n, n)).norm();
+    prop_assert!(unitarity < tol, "{:?}: ΦΦ* − I = {:e}", g, unitarity);
+    let m = DMatrix::<C>::from_fn(n, n, |a, b| f[g.left_div_idx(a, b)]);
+    let mut rest = &phi * &m * phi.adjoint();
+    let blocks = gm.block_diagonal();
+    let layout = gm.plan().layout();
+    prop_assert_eq!(blocks.len(), layout.dims().len());
+    for (k, block) in blocks.iter().enumerate() {
+        let (off, d2) = (layout.offset(k), layout.dims()[k].pow(2));
+        prop_assert_eq!(block.shape(), (d2, d2));
+        let err = (rest.view((off, off), (d2, d2)) - block).norm();
+        prop_assert!(err < tol, "{:?}: block {} differs by {:e}", g, k, err);
+        rest.view_mut((off, off), (d2, d2)).fill(C::default());
+    }
+    prop_assert!(
+        rest.norm() < tol,
+        "{:?}: off-block mass {:e}",
+        g,
+        rest.norm()
+    );
+    Ok(())
+}
+
 #[test]
 fn gm_block_diagonalisation_matches_the_dense_matrix() {
     // Φ M_f Φ* = ⊕_ρ I_d ⊗ B_ρᵀ with B_ρ = f̃̂(ρ), Φ[(ρ,i,j), g] = √(d/n) ρ(g)_ij.
     for g in all_test_groups() {
-        let n = g.order();
-        let irr = irreps_of(&g);
-        let f: Vec<C> = (0..n)
+        let f: Vec<C> = (0..g.order())
             .map(|k| C::new((k as f64 * 1.3).sin(), (k as f64 * 0.7).cos()))
             .collect();
-        let m = DMatrix::<C>::from_fn(n, n, |a, b| f[g.left_div_idx(a, b)]);
-        let mut phi = DMatrix::<C>::zeros(n, n);
-        for (k, r) in irr.irreps().iter().enumerate() {
-            let d = r.dim();
-            for a in 0..n {
-                for i in 0..d {
-                    for j in 0..d {
-                        phi[(irr.offset(k) + i * d + j, a)] =
-                            r.rep().matrix(a)[(i, j)] * (d as f64 / n as f64).sqrt();
-                    }
-                }
-            }
-        }
-        let gm = FourierGm::new(plan(&g).unwrap(), &f).unwrap();
-        let mut want = DMatrix::<C>::zeros(n, n);
-        for (k, &d) in irr.dims().iter().enumerate() {
-            let off = irr.offset(k);
-            let b = &gm.blocks()[off..off + d * d];
-            for i in 0..d {
-                for j in 0..d {
-                    for l in 0..d {
-                        want[(off + i * d + j, off + i * d + l)] = b[l * d + j];
-                    }
-                }
-            }
-        }
-        let got = &phi * &m * phi.adjoint();
-        assert!((got - want).norm() < 1e-9 * n as f64, "{g:?}");
+        assert_block_diagonalises(&g, &f).unwrap();
     }
 }
 
@@ -665,6 +660,12 @@ fn group_and_two_functions(max: usize) -> impl Strategy<Value = (AnyGroup, Vec<f
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn unitary_fourier_matrix_block_diagonalises_every_gm((g, re, im) in group_and_two_functions(48)) {
+        let f: Vec<C> = re.iter().zip(&im).map(|(&a, &b)| C::new(a, b)).collect();
+        assert_block_diagonalises(&g, &f)?;
+    }
 
     #[test]
     fn representation_laws_for_every_family(g in small_group(60)) {

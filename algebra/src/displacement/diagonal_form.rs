@@ -115,14 +115,38 @@ impl<G: FiniteGroup> DiagonalForm<G> {
         Ok(out)
     }
 
-    /// The numerical rank of [`DiagonalForm::stacked_displacement`], with tolerance
-    /// `max(n, |S|n) · ε · 2‖F‖_F`.
+    /// The numerical rank of [`DiagonalForm::stacked_displacement`]: the number of its
+    /// singular values above `max(n, |S|n) · unit_roundoff · 2‖F‖_F`.
+    ///
+    /// `unit_roundoff` is the machine epsilon of the precision `F` was last rounded to:
+    /// `f64::EPSILON` for values computed in `f64`, `f32::EPSILON as f64` for an `f32` layer
+    /// export widened to `f64` — rounding to `f32` leaves noise of relative size `2⁻²⁴` in
+    /// every entry, which an `f64` tolerance counts as rank.
     ///
     /// # Errors
-    /// As [`DiagonalForm::displacement`].
-    pub fn displacement_rank(&self, generators: &[usize]) -> Result<usize> {
+    /// As [`DiagonalForm::displacement`]; [`crate::Error::InvalidParameter`] when
+    /// `unit_roundoff` is negative or not finite.
+    ///
+    /// # Example
+    /// ```
+    /// use gm_algebra::displacement::DiagonalForm;
+    /// use gm_algebra::group::Cyclic;
+    /// use nalgebra::DMatrix;
+    /// let z5 = Cyclic::new(5).unwrap();
+    /// // F = 1·1ᵀ + u vᵀ: one position profile, so displacement rank 1.
+    /// let f = DMatrix::from_fn(5, 5, |g, a| 1.0 + (g as f64 + 1.0) * (a as f64).sin());
+    /// let d = DiagonalForm::from_values(z5, f).unwrap();
+    /// assert_eq!(d.displacement_rank(&[1], f64::EPSILON).unwrap(), 1);
+    /// ```
+    pub fn displacement_rank(&self, generators: &[usize], unit_roundoff: f64) -> Result<usize> {
+        if !(unit_roundoff.is_finite() && unit_roundoff >= 0.0) {
+            return Err(crate::Error::InvalidParameter {
+                family: "DiagonalForm::displacement_rank".into(),
+                reason: format!("unit roundoff {unit_roundoff} is not a finite number ≥ 0"),
+            });
+        }
         let d = self.stacked_displacement(generators)?;
-        let tol = d.nrows().max(d.ncols()) as f64 * f64::EPSILON * 2.0 * self.values.norm();
+        let tol = d.nrows().max(d.ncols()) as f64 * unit_roundoff * 2.0 * self.values.norm();
         Ok(super::numerical_rank_with(&d, tol))
     }
 }

@@ -44,20 +44,13 @@ impl DenseFourier {
                 limit: DENSE_LIMIT,
             });
         }
-        let mut forward = DMatrix::<Complex64>::zeros(n, n);
-        let mut inverse = DMatrix::<Complex64>::zeros(n, n);
-        for (k, irrep) in irreps.irreps().iter().enumerate() {
-            let d = irrep.dim();
-            let off = irreps.offset(k);
+        let forward = super::unitary::fourier_matrix(&irreps);
+        // F⁻¹ = (1/n) F* diag(d_ρ): column (ρ,i,j) of F* scaled by d_ρ/n.
+        let mut inverse = forward.adjoint();
+        for (k, &d) in irreps.dims().iter().enumerate() {
             let w = d as f64 / n as f64;
-            for g in 0..n {
-                let m = irrep.rep().matrix(g);
-                for i in 0..d {
-                    for j in 0..d {
-                        forward[(off + i * d + j, g)] = m[(i, j)];
-                        inverse[(g, off + i * d + j)] = m[(i, j)].conj() * w;
-                    }
-                }
+            for c in irreps.offset(k)..irreps.offset(k) + d * d {
+                inverse.column_mut(c).scale_mut(w);
             }
         }
         Ok(Self {
@@ -67,7 +60,10 @@ impl DenseFourier {
         })
     }
 
-    /// The Fourier matrix `F` (rows: coefficient positions, columns: elements).
+    /// The unnormalised Fourier matrix `F[(ρ,i,j), g] = ρ(g)_{ij}` (rows: coefficient
+    /// positions in the irreps' layout, columns: elements), so `f̂ = F f`. It is not unitary:
+    /// `F F* = n·diag(1/d_ρ)`; the unitary `Φ = diag(√(d_ρ/n)) F` is
+    /// [`super::unitary_fourier_matrix`].
     pub fn matrix(&self) -> &DMatrix<Complex64> {
         &self.forward
     }

@@ -28,6 +28,7 @@ mod real_irreps;
 mod separable;
 mod symmetric;
 mod transform;
+mod unitary;
 
 pub use abelian::AbelianStructure;
 pub use abelian_fft::AbelianFft;
@@ -52,6 +53,7 @@ pub use real_irreps::{real_irreps, RealIrrep};
 pub use separable::SeparableFourier;
 pub use symmetric::{young_orthogonal_irreps, YOUNG_DEGREE_LIMIT};
 pub use transform::{FourierTransform, PlanKind};
+pub use unitary::unitary_fourier_matrix;
 
 use crate::{FiniteGroup, Result};
 use std::sync::Arc;

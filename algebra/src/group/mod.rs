@@ -18,6 +18,7 @@ mod dihedral;
 mod direct_product;
 mod double_coset;
 mod klein;
+mod laws;
 mod modular;
 mod orders;
 mod permutation;
@@ -31,6 +32,7 @@ mod structure;
 mod subgroup;
 mod symmetric;
 mod wallpaper;
+mod word_ball;
 
 pub use alternating::Alternating;
 pub use cache::{CachedGroup, TABLE_LIMIT};
@@ -43,6 +45,10 @@ pub use dihedral::{Dihedral, DihedralElement};
 pub use direct_product::DirectProduct;
 pub use double_coset::DoubleCosets;
 pub use klein::Klein;
+pub use laws::{
+    check_associativity_sample, check_closure_under_generators, check_group_laws,
+    check_identity_and_inverses, check_index_laws, check_wrap_laws, ASSOCIATIVITY_SAMPLE,
+};
 pub use orders::element_orders;
 pub use permutation::Permutation;
 pub use permutation_group::{PermutationGroup, ENUMERATION_LIMIT};
@@ -53,6 +59,7 @@ pub use structure::Structure;
 pub use subgroup::Subgroup;
 pub use symmetric::{Symmetric, MAX_SYMMETRIC_DEGREE};
 pub use wallpaper::{Wallpaper, WallpaperElement};
+pub use word_ball::word_ball;
 
 use crate::fourier::FourierTransform;
 use crate::Result;
@@ -245,56 +252,6 @@ pub fn greedy_generators<G: FiniteGroup + ?Sized>(g: &G) -> Vec<usize> {
     gens
 }
 
-/// Checks the [`Group`] contract and the group axioms exhaustively (`O(n³)` for
-/// associativity, so meant for small groups and tests): index round trip, identity at 0,
-/// closure, identity, inverses, associativity. Returns the first violation.
-pub fn check_group_laws<G: Group + 'static>(g: &G) -> std::result::Result<(), String> {
-    let n = Group::order(g);
-    for i in 0..n {
-        let e = g.element(i);
-        let back = g.index(&e);
-        if back != i {
-            return Err(format!("index(element({i})) = {back}"));
-        }
-    }
-    if g.index(&g.identity()) != 0 {
-        return Err("the identity is not index 0".into());
-    }
-    check_index_laws(g)
-}
-
-/// The group axioms on the index view (closure, identity 0, inverses, associativity),
-/// exhaustively; returns the first violation.
-pub fn check_index_laws<G: FiniteGroup + ?Sized>(g: &G) -> std::result::Result<(), String> {
-    let n = g.order();
-    for a in 0..n {
-        if g.mul_idx(0, a) != a || g.mul_idx(a, 0) != a {
-            return Err(format!("0 is not a two-sided identity for {}", g.label(a)));
-        }
-        let ai = g.inv_idx(a);
-        if ai >= n || g.mul_idx(a, ai) != 0 || g.mul_idx(ai, a) != 0 {
-            return Err(format!("inv({}) is not an inverse", g.label(a)));
-        }
-        for b in 0..n {
-            let ab = g.mul_idx(a, b);
-            if ab >= n {
-                return Err(format!("{}·{} is out of range", g.label(a), g.label(b)));
-            }
-            for c in 0..n {
-                if g.mul_idx(ab, c) != g.mul_idx(a, g.mul_idx(b, c)) {
-                    return Err(format!(
-                        "({0}·{1})·{2} ≠ {0}·({1}·{2})",
-                        g.label(a),
-                        g.label(b),
-                        g.label(c)
-                    ));
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
 /// A shared, type-erased group — what the spec parser, the CLI and random-group strategies
 /// hand out. Derefs to `dyn FiniteGroup`; `Debug` prints the group's name.
 #[derive(Clone)]
@@ -305,9 +262,44 @@ impl AnyGroup {
     pub fn new<G: FiniteGroup + 'static>(g: G) -> Self {
         Self(std::sync::Arc::new(g))
     }
-    /// Type-erases a group behind a [`CachedGroup`] (table precomputed when small enough).
+    /// Type-erases a group behind a [`CachedGroup`] (table precomputed when small enough),
+    /// after the cheap checks of [`AnyGroup::try_cached`].
+    ///
+    /// # Panics
+    /// When the group breaks a law those checks see, with the message of
+    /// [`Error::GroupLaws`](crate::Error::GroupLaws) naming the element (e.g. `inv((1, 1, 0))
+    /// is not an inverse`); use [`AnyGroup::try_cached`] to get it as a value.
+    #[track_caller]
     pub fn cached<G: FiniteGroup + 'static>(g: G) -> Self {
-        Self::new(CachedGroup::new(g))
+        match Self::try_cached(g) {
+            Ok(g) => g,
+            Err(e) => panic!("AnyGroup::cached: {e}"),
+        }
+    }
+
+    /// Type-erases a group behind a [`CachedGroup`] after validating it cheaply with
+    /// [`check_wrap_laws`]: identity at index 0, every inverse (`O(n)`), closure under the
+    /// generators (`O(n·|S|)`) and associativity on [`ASSOCIATIVITY_SAMPLE`] seeded random
+    /// triples. The exhaustive `O(n³)` check stays [`check_index_laws`].
+    ///
+    /// # Errors
+    /// [`Error::GroupLaws`](crate::Error::GroupLaws) with the first violation, worded as
+    /// [`check_group_laws`] words it.
+    ///
+    /// # Example
+    /// ```
+    /// use gm_algebra::group::Dihedral;
+    /// use gm_algebra::{AnyGroup, FiniteGroup};
+    /// let g = AnyGroup::try_cached(Dihedral::new(4).unwrap()).unwrap();
+    /// assert_eq!(g.order(), 8);
+    /// ```
+    pub fn try_cached<G: FiniteGroup + 'static>(g: G) -> Result<Self> {
+        let cached = CachedGroup::new(g);
+        check_wrap_laws(&cached).map_err(|reason| crate::Error::GroupLaws {
+            group: cached.name(),
+            reason,
+        })?;
+        Ok(Self::new(cached))
     }
 }
 

@@ -7,7 +7,8 @@
 //!
 //! Supports come as a list of element indices ([`Support::Elements`]) or as a radius `t`
 //! ([`Support::Radius`]) on a direct product of cyclic and dihedral axes ([`Axis`]), the
-//! reference GM-CNN's `S = S₁×…×S₁`.
+//! reference GM-CNN's `S = S₁×…×S₁`, or as a ball of the word metric in the group's
+//! generators ([`Support::Ball`]) on any group.
 
 mod grid;
 mod support;
@@ -55,6 +56,7 @@ impl Lowering {
                     .ok_or_else(|| NnError::NotAGrid(group.name()))?;
                 radius_support(axes, *t)?
             }
+            Support::Ball(t) => gm_algebra::group::word_ball(&group, *t),
         };
         let table = gather_table(&group, &support, device)?;
         Ok(Self {

@@ -1,5 +1,5 @@
-//! Kernel supports: explicit elements, or the reference's radius-`t` support on a grid of axes
-//! or on a wallpaper group.
+//! Kernel supports: explicit elements, the reference's radius-`t` support on a grid of axes
+//! or on a wallpaper group, or a word-metric ball on any group.
 
 use super::grid::{grid_group, Axis};
 use crate::Result;
@@ -148,7 +148,8 @@ pub fn wallpaper_support(group: &Wallpaper, radius: usize) -> Vec<usize> {
     support
 }
 
-/// A kernel support: explicit element indices or a radius on a grid of axes.
+/// A kernel support: explicit element indices, a radius on a grid of axes, or a ball of the
+/// word metric on any group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Support {
@@ -156,4 +157,8 @@ pub enum Support {
     Elements(Vec<usize>),
     /// The reference's radius-`t` support ([`radius_support`]); needs a grid group.
     Radius(usize),
+    /// The elements of word length at most `t` in the group's generators and their inverses,
+    /// in breadth-first order from the identity ([`gm_algebra::group::word_ball`]); works on
+    /// every group. On a grid it is the L1 diamond inside the square of [`Support::Radius`].
+    Ball(usize),
 }
