@@ -70,6 +70,17 @@ mod tests {
     use super::*;
     use gm_experiments::data::idx;
 
+    /// A `--quick` run of `experiment` with the overrides `sets` into `out`, on the CPU.
+    fn quick_run(experiment: &str, sets: &[String], out: std::path::PathBuf) -> RunResult {
+        let sets: Vec<Override> = sets.iter().map(|s| s.parse().unwrap()).collect();
+        let opts = RunOptions {
+            quick: true,
+            resume: false,
+            out: Some(out),
+        };
+        run(experiment, &sets, &opts, Device::Cpu).unwrap()
+    }
+
     #[test]
     fn quick_run_of_the_baseline_writes_a_complete_run_directory() {
         tch::set_num_threads(1);
@@ -94,20 +105,12 @@ mod tests {
             (&pixels(10), &labels(10)),
         )
         .unwrap();
-        let sets: Vec<Override> = [
+        let sets = [
             "model.kind=cnn".to_string(),
             format!("data.dir={}", data.display()),
             "model.channels=4".into(),
-        ]
-        .iter()
-        .map(|s| s.parse().unwrap())
-        .collect();
-        let opts = RunOptions {
-            quick: true,
-            resume: false,
-            out: Some(dir.path().join("run")),
-        };
-        let r = run("rot-mnist-digits", &sets, &opts, Device::Cpu).unwrap();
+        ];
+        let r = quick_run("rot-mnist-digits", &sets, dir.path().join("run"));
         assert_eq!((r.epochs, r.device.as_str(), r.quick), (1, "cpu", true));
         assert!((0.0..=1.0).contains(&r.test_metric));
         let saved = gm_experiments::run::read_result(&dir.path().join("run")).unwrap();
@@ -123,21 +126,13 @@ mod tests {
 
         // A pooled GM model on the same digits is exactly invariant under the subgroup it
         // pools onto (not under D14xD14: `ImageGroup::pooled`).
-        let sets: Vec<Override> = [
+        let sets = [
             format!("data.dir={}", data.display()),
             "model.channels=4".into(),
             "model.t=1".into(),
             "model.pool_after=[0]".into(),
-        ]
-        .iter()
-        .map(|s| s.parse().unwrap())
-        .collect();
-        let opts = RunOptions {
-            quick: true,
-            resume: false,
-            out: Some(dir.path().join("pooled")),
-        };
-        let r = run("rot-mnist-digits", &sets, &opts, Device::Cpu).unwrap();
+        ];
+        let r = quick_run("rot-mnist-digits", &sets, dir.path().join("pooled"));
         let inv = r.invariance.unwrap();
         assert_eq!(inv.group, "D14xD14 ⊇ H(stride 2)");
         assert!(inv.error < 1e-5, "{inv:?}");
@@ -178,23 +173,15 @@ mod tests {
         std::fs::write(data.join(train), amat_lines(24)).unwrap();
         std::fs::write(data.join(test), amat_lines(8)).unwrap();
         for (symmetry, order) in [("p4", 4 * 64), ("p4m", 8 * 64)] {
-            let sets: Vec<Override> = [
+            let sets = [
                 format!("data.dir={}", data.display()),
                 format!("model.symmetry={symmetry}"),
                 "data.image_size=8".into(),
                 "model.channels=4".into(),
                 "train.batch_size=8".into(),
-            ]
-            .iter()
-            .map(|s| s.parse().unwrap())
-            .collect();
+            ];
             let out = dir.path().join(symmetry);
-            let opts = RunOptions {
-                quick: true,
-                resume: false,
-                out: Some(out.clone()),
-            };
-            let r = run("rot-mnist-p4", &sets, &opts, Device::Cpu).unwrap();
+            let r = quick_run("rot-mnist-p4", &sets, out.clone());
             // An exact GM model on a wallpaper group is that group's G-CNN.
             assert_eq!(
                 r.model,
