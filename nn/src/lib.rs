@@ -26,6 +26,7 @@ pub mod conv;
 pub mod dense;
 pub mod device;
 pub mod error;
+pub mod field;
 pub mod lowering;
 pub mod model;
 pub mod pool;

@@ -5,6 +5,7 @@
 
 mod classifier;
 mod config;
+mod field_net;
 mod lifted;
 mod reference_regression;
 mod relaxed_regression;
@@ -12,6 +13,7 @@ mod structured_mlp;
 
 pub use classifier::Classifier;
 pub use config::{ClassifierConfig, ReferenceRegressionConfig, RelaxedRegressionConfig};
+pub use field_net::{FieldNet, FieldNetConfig};
 pub use lifted::LiftedClassifier;
 pub use reference_regression::ReferenceRegression;
 pub use relaxed_regression::RelaxedRegression;
