@@ -50,10 +50,11 @@ fn text(o: &Output) -> String {
     )
 }
 
-/// A tiny model and a protocol for 12-frame trajectories: 2 input frames, windows
-/// train [0, 3), validation [3, 5), future [5, 7), domain [0, 3); the configured 20-step test
+/// A tiny model and a protocol for 12-frame trajectories: 2 input frames read from frame
+/// `t` (`mid` = 2), windows train [0, 3), validation [3, 5), future [5, 7) of simulations 0
+/// and 1, domain [0, 3) of simulation 2; the configured 20-step test
 /// rollout does not fit, so 12 − 2 − 5 = 5 steps are tested.
-const TINY: [&str; 13] = [
+const TINY: [&str; 15] = [
     "model.channels=4",
     "model.blocks=1",
     "train.epochs=1",
@@ -65,7 +66,9 @@ const TINY: [&str; 13] = [
     "regression.val_end=5",
     "regression.future_end=7",
     "regression.domain_end=3",
-    "regression.held_out=1",
+    "regression.mid=2",
+    "regression.train_sims=[0, 1]",
+    "regression.domain_sims=[2]",
     "seed=7",
 ];
 
@@ -246,7 +249,9 @@ fn regression_run_names_missing_and_too_short_data() {
     // windows that fit.
     write_plumes(&data, 3);
     let sets = vec![
-        "regression.held_out=1".to_string(),
+        "regression.train_sims=[0, 1]".to_string(),
+        "regression.domain_sims=[2]".to_string(),
+        "regression.mid=2".to_string(),
         "regression.input_frames=2".to_string(),
     ];
     let o = gm(&run_args(&data_set, out.to_str().unwrap(), &sets));

@@ -377,7 +377,7 @@ fn windows_follow_the_protocol() {
     use gm_experiments::config::RegressionConfig;
     use gm_experiments::train::{plume_splits, windows};
     let set = ramps(3, 30);
-    let w = windows(&set, &[0], 0..100, 3, 2).unwrap();
+    let w = windows(&set, &[0], 0..100, 0, 3, 2).unwrap();
     assert_eq!(w.x.size(), vec![26, 6, 4, 4]);
     assert_eq!(w.y.size(), vec![26, 2, 2, 4, 4]);
     let x0: Vec<f32> = Vec::try_from(w.x.get(0).mean_dim(
@@ -401,6 +401,9 @@ fn windows_follow_the_protocol() {
         domain_end: 5,
         held_out: 1,
         window_stride: 1,
+        mid: None,
+        train_sims: None,
+        domain_sims: None,
     };
     let s = plume_splits(&set, &r).unwrap();
     let n = |d: &TensorData| d.len();
@@ -438,6 +441,85 @@ fn windows_follow_the_protocol() {
     );
 }
 
+/// The reference protocol's task lists and `mid`: windows read from `mid − input_frames + t`,
+/// training/validation/future come from `train_sims` and the domain test from `domain_sims`,
+/// in the order listed.
+#[test]
+fn task_lists_and_mid_select_the_simulations_and_frames() {
+    use gm_experiments::config::RegressionConfig;
+    use gm_experiments::train::{fit_protocol, plume_splits};
+    let set = ramps(4, 40);
+    let r = RegressionConfig {
+        input_frames: 2,
+        train_rollout: 2,
+        test_rollout: 3,
+        train_end: 10,
+        val_end: 15,
+        future_end: 20,
+        domain_end: 5,
+        held_out: 1,
+        window_stride: 1,
+        mid: Some(6),
+        train_sims: Some(vec![3, 1]),
+        domain_sims: Some(vec![0]),
+    };
+    let s = plume_splits(&set, &r).unwrap();
+    let first_frames = |d: &TensorData, k: i64| {
+        let means: Vec<f32> = Vec::try_from(d.x.get(k).mean_dim(
+            [1i64, 2].as_slice(),
+            false,
+            tch::Kind::Float,
+        ))
+        .unwrap();
+        means[0]
+    };
+    // Simulation 3 first (value 300 + frame), its first window reads frame 6 − 2 + 0 = 4.
+    assert_eq!(first_frames(&s.train, 0), 304.0);
+    assert_eq!(first_frames(&s.train, 10), 104.0, "then simulation 1");
+    assert_eq!(first_frames(&s.val, 0), 314.0);
+    assert_eq!(first_frames(&s.test_future, 0), 319.0);
+    assert_eq!(
+        first_frames(&s.test_domain, 0),
+        4.0,
+        "domain test: simulation 0"
+    );
+    assert_eq!(
+        s.test_domain
+            .y
+            .get(0)
+            .get(0)
+            .mean(tch::Kind::Float)
+            .double_value(&[]),
+        6.0,
+        "targets start at mid"
+    );
+    let n = |d: &TensorData| d.len();
+    assert_eq!(
+        (n(&s.train), n(&s.val), n(&s.test_future), n(&s.test_domain)),
+        (20, 10, 10, 5)
+    );
+    // The future test fits 40 − (15 + 6) = 19 steps; a longer rollout is shortened to it.
+    let long = RegressionConfig {
+        test_rollout: 25,
+        ..r.clone()
+    };
+    assert_eq!(fit_protocol(&set, &long).unwrap().test_rollout, 19);
+    // An index beyond the data is named.
+    let e = plume_splits(
+        &set,
+        &RegressionConfig {
+            domain_sims: Some(vec![7]),
+            ..r
+        },
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("simulation 7") && e.contains("there are 4"),
+        "{e}"
+    );
+}
+
 #[test]
 fn the_protocol_is_fitted_to_the_trajectory_length() {
     use gm_experiments::config::RegressionConfig;
@@ -452,6 +534,9 @@ fn the_protocol_is_fitted_to_the_trajectory_length() {
         domain_end: 5,
         held_out: 1,
         window_stride: 1,
+        mid: None,
+        train_sims: None,
+        domain_sims: None,
     };
     // Long enough: the configured 20 steps.
     let fit = fit_protocol(&ramps(3, 40), &r).unwrap();
@@ -502,7 +587,7 @@ fn rollout_feeds_predictions_back_and_scores_rmse() {
     use gm_experiments::train::{evaluate, windows, Objective, Rollout};
     use gm_nn::precision::PrecisionPolicy;
     let set = ramps(1, 40);
-    let data = windows(&set, &[0], 0..10, 3, 20).unwrap();
+    let data = windows(&set, &[0], 0..10, 0, 3, 20).unwrap();
     let (loss, rmse) = evaluate(
         &NextRamp,
         &Rollout,

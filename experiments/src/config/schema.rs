@@ -410,8 +410,24 @@ pub struct RegressionConfig {
     pub future_end: usize,
     /// Domain-test windows start in `[0, domain_end)` (held-out simulations).
     pub domain_end: usize,
-    /// The last this many simulations are held out for the domain test.
+    /// The last this many simulations are held out for the domain test (unless `domain_sims`
+    /// names them).
     pub held_out: usize,
+    /// The frame where the targets of the window starting at `t = 0` begin (the reference's
+    /// `mid`): a window starting at `t` reads frames `[mid − input_frames + t, mid + t)` and
+    /// predicts from `mid + t`. The reference configs use 22 (the first 12 frames, the plume
+    /// filling the domain, are never targets); `None` means `input_frames` (windows read from
+    /// frame `t`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mid: Option<usize>,
+    /// The simulations (indices of `sim_NNN.npy`, in file order) of training, validation and
+    /// the future test: the reference's `train_task` list. With `domain_sims`, replaces
+    /// `held_out`; `None`: all but the last `held_out`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub train_sims: Option<Vec<usize>>,
+    /// The held-out simulations of the domain test: the reference's `test_domain_task` list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain_sims: Option<Vec<usize>>,
     /// Training and validation windows start every `window_stride` frames (1, every frame, is
     /// the protocol; more makes cheap runs: neighbouring windows share all but one frame).
     /// The tests always use every start.
@@ -425,6 +441,51 @@ fn is_shared(mode: &ChannelMode) -> bool {
 
 fn is_relaxed_rank(model: &RegressionModel) -> bool {
     *model == RegressionModel::RelaxedRank
+}
+
+impl RegressionConfig {
+    /// The frame where the targets of the window starting at 0 begin (`mid`, by default
+    /// `input_frames`).
+    pub fn mid(&self) -> usize {
+        self.mid.unwrap_or(self.input_frames)
+    }
+
+    /// Frames skipped before the first window's input: `mid − input_frames`.
+    pub fn offset(&self) -> usize {
+        self.mid().saturating_sub(self.input_frames)
+    }
+
+    /// The training and the domain-test simulations among `n`: the configured lists, or all
+    /// but the last `held_out` and those.
+    ///
+    /// # Errors
+    /// A message naming what does not fit: an index beyond `n`, or too few simulations for
+    /// `held_out`.
+    pub fn partition(&self, n: usize) -> Result<(Vec<usize>, Vec<usize>), String> {
+        match (&self.train_sims, &self.domain_sims) {
+            (Some(train), Some(domain)) => {
+                if let Some(&k) = train.iter().chain(domain).find(|&&k| k >= n) {
+                    return Err(format!(
+                        "regression.train_sims / domain_sims name simulation {k}, but there are \
+                         {n} (sim_000 ... sim_{:03}): generate the whole set, or name existing \
+                         ones (--set regression.train_sims=[...] --set \
+                         regression.domain_sims=[...])",
+                        n.saturating_sub(1)
+                    ));
+                }
+                Ok((train.clone(), domain.clone()))
+            }
+            _ if n <= self.held_out => Err(format!(
+                "{n} simulation(s) cannot leave {} held out for the domain test: set \
+                 regression.held_out below {n} or generate more simulations",
+                self.held_out
+            )),
+            _ => Ok((
+                (0..n - self.held_out).collect(),
+                (n - self.held_out..n).collect(),
+            )),
+        }
+    }
 }
 
 fn one() -> usize {

@@ -1,7 +1,7 @@
 //! Range and consistency checks of a typed config; each failure names its key.
 use super::schema::{
-    ChannelMode, Dataset, ExperimentConfig, ModelKind, RegressionModel, Symmetry, Task,
-    NOISE_LEVELS,
+    ChannelMode, Dataset, ExperimentConfig, ModelKind, RegressionConfig, RegressionModel, Symmetry,
+    Task, NOISE_LEVELS,
 };
 use super::ConfigError;
 use crate::symmetry::image_symmetry;
@@ -111,7 +111,14 @@ impl ExperimentConfig {
                 })?;
                 check(r.held_out >= 1, "regression.held_out", || {
                     "must be at least 1 (the domain test needs held-out simulations)".into()
-                })
+                })?;
+                check(r.mid() >= r.input_frames, "regression.mid", || {
+                    format!(
+                        "must be at least input_frames = {} (a window's input ends at mid)",
+                        r.input_frames
+                    )
+                })?;
+                validate_sim_lists(r)
             }
             (Task::Classification, None) => Ok(()),
         }
@@ -303,4 +310,41 @@ impl ExperimentConfig {
     pub fn make_quick(&mut self) {
         self.train.epochs = self.train.epochs.min(self.quick.epochs);
     }
+}
+
+/// The task lists: both or neither, each non-empty and without repeats, and disjoint (a
+/// domain-test simulation must be unseen in training).
+fn validate_sim_lists(r: &RegressionConfig) -> Result<(), ConfigError> {
+    let (train, domain) = match (&r.train_sims, &r.domain_sims) {
+        (None, None) => return Ok(()),
+        (Some(t), Some(d)) => (t, d),
+        _ => {
+            return check(false, "regression.train_sims", || {
+                "give both train_sims and domain_sims, or neither (then the last held_out \
+                 simulations are the domain test)"
+                    .into()
+            })
+        }
+    };
+    for (key, list) in [
+        ("regression.train_sims", train),
+        ("regression.domain_sims", domain),
+    ] {
+        check(!list.is_empty(), key, || {
+            "must name at least one simulation".into()
+        })?;
+        let mut sorted = list.clone();
+        sorted.sort_unstable();
+        let repeat = sorted.windows(2).find(|w| w[0] == w[1]).map(|w| w[0]);
+        check(repeat.is_none(), key, || {
+            format!("names simulation {} twice", repeat.unwrap_or_default())
+        })?;
+    }
+    let shared = train.iter().find(|k| domain.contains(k));
+    check(shared.is_none(), "regression.domain_sims", || {
+        format!(
+            "simulation {} is in both lists: the domain test must be held out of training",
+            shared.copied().unwrap_or_default()
+        )
+    })
 }

@@ -199,6 +199,9 @@ pub fn run(
     let mut r = protocol.clone();
     r.test_rollout = steps;
     let mut splits = plume_splits(&set, &r)?;
+    let (_, domain_sims) = r
+        .partition(set.trajectories.len())
+        .map_err(anyhow::Error::msg)?;
     if opts.quick {
         let q = &cfg.quick;
         splits.train = splits.train.truncate(q.max_train)?;
@@ -231,7 +234,7 @@ pub fn run(
         cfg.name,
         device_name(device),
         set.trajectories.len(),
-        r.held_out,
+        domain_sims.len(),
         fitted.train_frames.min(fitted.held_out_frames),
         splits.train.len(),
         splits.val.len(),
@@ -298,7 +301,7 @@ pub fn run(
         cfg.train.batch_size,
         device,
     )?;
-    let held_file = set.files.get(set.trajectories.len() - r.held_out);
+    let held_file = domain_sims.first().and_then(|&k| set.files.get(k));
     let rollout_window = format!(
         "domain test window 0: {}, input frames 0..{}, predicted frames {}..{}",
         held_file.map_or("the first held-out simulation".into(), |f| f
@@ -345,7 +348,7 @@ pub fn run(
             windows,
             frames: fitted.train_frames.min(fitted.held_out_frames),
             simulations: set.trajectories.len(),
-            held_out: r.held_out,
+            held_out: domain_sims.len(),
             rollout_fields: ROLLOUT_FIELDS.into(),
             rollout_window,
         }),

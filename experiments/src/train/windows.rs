@@ -8,7 +8,9 @@ use std::ops::Range;
 use tch::Tensor;
 
 /// Windows starting at every `t` in `starts` (ascending; those that fit in the trajectory) of
-/// the trajectories `sims`: inputs `[N, 2·input_frames, H, W]`, targets
+/// the trajectories `sims`, `offset` frames in (the protocol's `mid − input_frames`): the
+/// window `t` reads frames `[offset + t, offset + t + input_frames)` as input
+/// `[N, 2·input_frames, H, W]` and the `rollout` frames after them as targets
 /// `[N, rollout, 2, H, W]`.
 ///
 /// # Errors
@@ -17,6 +19,7 @@ pub fn windows<I>(
     set: &TrajectorySet,
     sims: &[usize],
     starts: I,
+    offset: usize,
     input_frames: usize,
     rollout: usize,
 ) -> Result<TensorData>
@@ -29,7 +32,7 @@ where
         let traj = &set.trajectories[s];
         shape = Some((traj.channels, traj.height, traj.width));
         let f = traj.frame_len();
-        for t in starts.clone() {
+        for t in starts.clone().map(|t| t + offset) {
             if t + input_frames + rollout > traj.steps {
                 break;
             }
@@ -42,7 +45,8 @@ where
     }
     let Some((c, h, w)) = shape.filter(|_| n > 0) else {
         return Err(TrainError::Invalid(format!(
-            "no window of {input_frames}+{rollout} frames starting in {starts:?} fits the trajectories"
+            "no window of {input_frames}+{rollout} frames starting in {starts:?} (+ {offset}) fits \
+             the trajectories"
         )));
     };
     let (c, h, w) = (c as i64, h as i64, w as i64);
@@ -86,34 +90,30 @@ impl ProtocolFit {
 /// Checks that the protocol `r` fits the trajectories of `set` and chooses the test rollout:
 /// the configured `test_rollout`, shortened to the longest rollout the first future-test
 /// window (start `val_end`, training simulations) and the first domain-test window (start 0,
-/// held-out simulations) allow.
+/// domain-test simulations) allow. Windows start `r.offset()` frames in (the reference's
+/// `mid`).
 ///
 /// # Errors
-/// [`TrainError::Invalid`] when there are not more simulations than `held_out`, or the
-/// trajectories are too short for a validation window or a one-step test rollout; the message
-/// suggests window overrides for the trajectories' length (see [`suggest_windows`]).
+/// [`TrainError::Invalid`] when the simulations cannot be split ([`RegressionConfig::partition`])
+/// or the trajectories are too short for a validation window or a one-step test rollout; the
+/// message suggests window overrides for the trajectories' length (see [`suggest_windows`]).
 pub fn fit_protocol(set: &TrajectorySet, r: &RegressionConfig) -> Result<ProtocolFit> {
-    let n = set.trajectories.len();
-    if n <= r.held_out {
-        return Err(TrainError::Invalid(format!(
-            "{n} simulation(s) cannot leave {} held out for the domain test: set \
-             regression.held_out below {n} or generate more simulations",
-            r.held_out
-        )));
-    }
-    let shortest = |sims: std::ops::Range<usize>| {
-        set.trajectories[sims]
-            .iter()
-            .map(|t| t.steps)
+    let (train, domain_sims) = r
+        .partition(set.trajectories.len())
+        .map_err(TrainError::Invalid)?;
+    let shortest = |sims: &[usize]| {
+        sims.iter()
+            .map(|&k| set.trajectories[k].steps)
             .min()
             .unwrap_or(0)
     };
-    let train_frames = shortest(0..n - r.held_out);
-    let held_out_frames = shortest(n - r.held_out..n);
-    let future = train_frames.saturating_sub(r.val_end + r.input_frames);
-    let domain = held_out_frames.saturating_sub(r.input_frames);
+    let train_frames = shortest(&train);
+    let held_out_frames = shortest(&domain_sims);
+    let mid = r.mid();
+    let future = train_frames.saturating_sub(r.val_end + mid);
+    let domain = held_out_frames.saturating_sub(mid);
     let test_rollout = r.test_rollout.min(future).min(domain);
-    let val_fits = r.train_end + r.input_frames + r.train_rollout <= train_frames;
+    let val_fits = r.train_end + mid + r.train_rollout <= train_frames;
     if !val_fits || test_rollout == 0 {
         let frames = train_frames.min(held_out_frames);
         let advice = match suggest_windows(frames, r) {
@@ -122,20 +122,20 @@ pub fn fit_protocol(set: &TrajectorySet, r: &RegressionConfig) -> Result<Protoco
                 override_args(r, &s)
             ),
             None => format!(
-                "{frames} frames are too few for {} input frames: generate longer trajectories",
-                r.input_frames
+                "{frames} frames are too few for windows whose targets start at frame mid = \
+                 {mid}: generate longer trajectories"
             ),
         };
         return Err(TrainError::Invalid(format!(
             "the trajectories are too short for the protocol's windows: the shortest training \
-             one has {train_frames} frames, the shortest held-out one {held_out_frames}; the \
-             validation windows need train_end + input_frames + train_rollout = {} frames and \
-             a test rollout needs val_end + input_frames + 1 = {} (the full protocol: \
-             future_end - 1 + input_frames + test_rollout = {}). Generate longer trajectories \
-             (`gm data plume --steps`) or shrink the windows: {advice}",
-            r.train_end + r.input_frames + r.train_rollout,
-            r.val_end + r.input_frames + 1,
-            r.future_end - 1 + r.input_frames + r.test_rollout,
+             one has {train_frames} frames, the shortest domain-test one {held_out_frames}; the \
+             validation windows need train_end + mid + train_rollout = {} frames and a test \
+             rollout needs val_end + mid + 1 = {} (the full protocol: future_end - 1 + mid + \
+             test_rollout = {}; mid = {mid}). Generate longer trajectories (`gm data plume \
+             --steps`) or shrink the windows: {advice}",
+            r.train_end + mid + r.train_rollout,
+            r.val_end + mid + 1,
+            r.future_end - 1 + mid + r.test_rollout,
         )));
     }
     Ok(ProtocolFit {
@@ -147,7 +147,7 @@ pub fn fit_protocol(set: &TrajectorySet, r: &RegressionConfig) -> Result<Protoco
 
 /// Windows for trajectories of `frames` frames keeping the proportions of `r`: the test
 /// rollout (at most half of the frames after the input) is kept, every future-test start that
-/// fits is used (`future_end = frames − input_frames − test_rollout + 1`), `train_end` and
+/// fits is used (`future_end = frames − mid − test_rollout + 1`), `train_end` and
 /// `val_end` are scaled by `future_end / r.future_end`, `domain_end` is capped at the new
 /// `future_end`. `None` when fewer than three window starts fit.
 ///
@@ -160,11 +160,11 @@ pub fn fit_protocol(set: &TrajectorySet, r: &RegressionConfig) -> Result<Protoco
 /// let s = gm_experiments::train::suggest_windows(59, &r).unwrap();
 /// assert_eq!(
 ///     (s.train_end, s.val_end, s.future_end, s.domain_end, s.test_rollout),
-///     (19, 24, 30, 30, 20)
+///     (13, 16, 20, 20, 18)
 /// );
 /// ```
 pub fn suggest_windows(frames: usize, r: &RegressionConfig) -> Option<RegressionConfig> {
-    let avail = frames.checked_sub(r.input_frames)?;
+    let avail = frames.checked_sub(r.mid())?;
     let test_rollout = r.test_rollout.min(avail / 2).max(1);
     let train_rollout = r.train_rollout.min(test_rollout);
     let future_end = (avail + 1).checked_sub(test_rollout)?;
@@ -202,25 +202,28 @@ fn override_args(from: &RegressionConfig, to: &RegressionConfig) -> String {
         .join(" ")
 }
 
-/// Splits trajectories by the protocol: the last `held_out` simulations form the domain test;
-/// training and validation windows start every `window_stride` frames.
+/// Splits trajectories by the protocol: the training simulations (`train_sims`, or all but
+/// the last `held_out`) give the training, validation and future-test windows, the others
+/// (`domain_sims`, or the last `held_out`) the domain test; training and validation windows
+/// start every `window_stride` frames, all of them `r.offset()` frames in.
 ///
 /// # Errors
-/// [`TrainError::Invalid`] when there are not more simulations than `held_out`, or a part is
-/// empty.
+/// [`TrainError::Invalid`] when the simulations cannot be split
+/// ([`RegressionConfig::partition`]) or a part is empty.
 pub fn plume_splits(set: &TrajectorySet, r: &RegressionConfig) -> Result<PlumeSplits> {
-    let n = set.trajectories.len();
-    if n <= r.held_out {
-        return Err(TrainError::Invalid(format!(
-            "{n} simulation(s) cannot leave {} held out for the domain test",
-            r.held_out
-        )));
-    }
-    let train_sims: Vec<usize> = (0..n - r.held_out).collect();
-    let held: Vec<usize> = (n - r.held_out..n).collect();
+    let (train_sims, held) = r
+        .partition(set.trajectories.len())
+        .map_err(TrainError::Invalid)?;
     let stride = r.window_stride.max(1);
     let part = |sims: &[usize], starts: Range<usize>, stride, rollout| {
-        windows(set, sims, starts.step_by(stride), r.input_frames, rollout)
+        windows(
+            set,
+            sims,
+            starts.step_by(stride),
+            r.offset(),
+            r.input_frames,
+            rollout,
+        )
     };
     Ok(PlumeSplits {
         train: part(&train_sims, 0..r.train_end, stride, r.train_rollout)?,
