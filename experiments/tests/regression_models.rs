@@ -307,3 +307,36 @@ fn every_regression_model_builds_and_is_counted() {
         assert!(n > 8 * 9, "{model}: {n}");
     }
 }
+
+#[test]
+fn field_baseline_and_p4_field_keys_are_validated() {
+    let c = load_experiment("plume-rotation-baseline", &[]).unwrap();
+    assert_eq!(c.model.baseline, Some(gm_experiments::config::FieldBaseline::RSteer));
+    assert_eq!((c.model.channels, c.model.blocks, c.model.alpha), (92, 5, Some(1e-5)));
+    let e = err("plume-rotation-baseline", &["model.banks=0"]);
+    assert!(e.contains("model.banks"), "{e}");
+    let e = err("plume-rotation-baseline", &["model.alpha=-1.0"]);
+    assert!(e.contains("model.alpha"), "{e}");
+    let e = err("plume-rotation-baseline", &["model.blocks=1"]);
+    assert!(e.contains("model.blocks"), "{e}");
+    let e = err("plume-rotation-baseline", &["model.baseline=e2cnn"]);
+    assert!(e.contains("e2cnn"), "{e}");
+    // A GM model takes none of the baseline keys; a classifier cannot be a field baseline.
+    let e = err("plume-rotation", &["model.baseline=equiv"]);
+    assert!(e.contains("model.baseline") && e.contains("field-baseline"), "{e}");
+    let e = err("rot-mnist", &["model.kind=field-baseline"]);
+    assert!(e.contains("regression experiments only"), "{e}");
+    // JetFlow's 62 × 23 grid cannot be turned by quarter turns.
+    let e = err(
+        "jetflow",
+        &["model.kind=field-baseline", "model.baseline=r-group"],
+    );
+    assert!(e.contains("square"), "{e}");
+    // p4-field is the exact GM model on p4.
+    let p4 = load_experiment("plume-rotation-p4", &[]).unwrap();
+    assert_eq!(p4.model.regression_model, RegressionModel::P4Field);
+    let e = err("plume-rotation-p4", &["model.symmetry=axis-product"]);
+    assert!(e.contains("p4-field"), "{e}");
+    let e = err("plume-rotation-p4", &["model.relaxed_rank=1"]);
+    assert!(e.contains("p4-field"), "{e}");
+}

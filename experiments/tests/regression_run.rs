@@ -293,3 +293,54 @@ fn jetflow_runs_on_its_62_by_23_grid() {
         assert_eq!(t.size(), [5, 2, 62, 23], "{name}");
     }
 }
+
+/// Every model on velocity fields runs through `gm run` (the baselines of Wang et al. and the
+/// GM model on p4), reports its parameters and its equivariance error under quarter turns of
+/// the plume, which is float rounding for the exactly equivariant ones and not for the CNN.
+#[test]
+fn every_field_model_runs_and_reports_its_rotation_equivariance() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("plume-rotation");
+    write_plumes(&data, 3);
+    let data_set = format!("data.dir={}", data.display());
+    let baselines = [
+        "conv-net", "mlp", "equiv", "rpp", "lift", "r-group", "r-steer",
+    ];
+    let runs = baselines
+        .iter()
+        .map(|b| ("plume-rotation-baseline", Some(*b)))
+        .chain([("plume-rotation-p4", None)]);
+    for (experiment, baseline) in runs {
+        let name = baseline.unwrap_or("p4-field");
+        let out = tmp.path().join(name);
+        let sets: Vec<String> = TINY
+            .iter()
+            .map(|s| s.to_string())
+            .chain(["model.channels=2".into(), "model.blocks=2".into()])
+            .chain(baseline.map(|b| format!("model.baseline={b}")))
+            .collect();
+        let o = gm(&exp_args(
+            experiment,
+            &data_set,
+            out.to_str().unwrap(),
+            &sets,
+        ));
+        assert!(o.status.success(), "{name}: {}", text(&o));
+        let json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("result.json")).unwrap()).unwrap();
+        assert!(json["parameters"].as_u64().unwrap() > 0, "{name}: {json}");
+        let r = &json["regression"];
+        assert!(
+            r["rmse_domain"].as_f64().unwrap().is_finite(),
+            "{name}: {json}"
+        );
+        let turns = &r["rotation_equivariance"];
+        assert_eq!(turns["group"], "C4 on vector fields", "{name}: {json}");
+        let e = turns["error"].as_f64().unwrap();
+        match name {
+            "equiv" | "p4-field" => assert!(e < 1e-4, "{name}: {e}"),
+            "conv-net" | "mlp" => assert!(e > 1e-3, "{name}: {e}"),
+            _ => assert!(e.is_finite(), "{name}: {e}"),
+        }
+    }
+}

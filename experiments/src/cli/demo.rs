@@ -168,6 +168,7 @@ mod tests {
             rotation: None,
             validation: val.map(|v| Summary::of(v).unwrap()),
             wall_seconds: 1.0,
+            regression: None,
         }
     }
 

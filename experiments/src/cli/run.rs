@@ -37,31 +37,36 @@ fn summary(r: &RunResult, run_dir: &Path) -> String {
             r.best_epoch,
             run_dir.display()
         ),
-        Some(g) => format!(
-            "{}: RMSE future {:.4} / domain {:.4} ({}-step rollouts{}; persistence {:.4} / \
+        Some(g) => {
+            let turns = g.rotation_equivariance.as_ref().map_or(String::new(), |c| {
+                format!(", {:.1e} under {}", c.error, c.group)
+            });
+            format!(
+                "{}: RMSE future {:.4} / domain {:.4} ({}-step rollouts{}; persistence {:.4} / \
              {:.4}), {} parameters, {} epochs in {:.1} s ({:.1} s per epoch, best epoch {}), \
-             one-step equivariance error {error:.1e} under {group} -> {}",
-            r.experiment,
-            g.rmse_future,
-            g.rmse_domain,
-            g.test_rollout,
-            if g.test_rollout < g.configured_test_rollout {
-                format!(
-                    ", shortened from {}: trajectories too short",
-                    g.configured_test_rollout
-                )
-            } else {
-                String::new()
-            },
-            g.rmse_future_persistence,
-            g.rmse_domain_persistence,
-            r.parameters,
-            r.epochs,
-            r.train_seconds,
-            r.seconds_per_epoch.unwrap_or(0.0),
-            r.best_epoch,
-            run_dir.display()
-        ),
+             one-step equivariance error {error:.1e} under {group}{turns} -> {}",
+                r.experiment,
+                g.rmse_future,
+                g.rmse_domain,
+                g.test_rollout,
+                if g.test_rollout < g.configured_test_rollout {
+                    format!(
+                        ", shortened from {}: trajectories too short",
+                        g.configured_test_rollout
+                    )
+                } else {
+                    String::new()
+                },
+                g.rmse_future_persistence,
+                g.rmse_domain_persistence,
+                r.parameters,
+                r.epochs,
+                r.train_seconds,
+                r.seconds_per_epoch.unwrap_or(0.0),
+                r.best_epoch,
+                run_dir.display()
+            )
+        }
     }
 }
 

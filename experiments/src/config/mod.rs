@@ -14,7 +14,7 @@ mod validate;
 pub use error::ConfigError;
 pub use registry::{experiment_names, load_experiment, raw_experiment, raw_experiment_from_text};
 pub use schema::{
-    AxisGroup, ChannelMode, DataConfig, Dataset, EvaluateWeights, ExperimentConfig, ModelConfig,
-    ModelKind, Precision, QuickConfig, RegressionConfig, RegressionModel, StructuredFamily,
-    Symmetry, Task, TrainConfig, NOISE_LEVELS,
+    AxisGroup, ChannelMode, DataConfig, Dataset, EvaluateWeights, ExperimentConfig, FieldBaseline,
+    ModelConfig, ModelKind, Precision, QuickConfig, RegressionConfig, RegressionModel,
+    StructuredFamily, Symmetry, Task, TrainConfig, NOISE_LEVELS,
 };

@@ -104,6 +104,14 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../configs/plume-rotation-relaxed.toml"),
     ),
     (
+        "plume-rotation-p4",
+        include_str!("../../configs/plume-rotation-p4.toml"),
+    ),
+    (
+        "plume-rotation-baseline",
+        include_str!("../../configs/plume-rotation-baseline.toml"),
+    ),
+    (
         "plume-scale",
         include_str!("../../configs/plume-scale.toml"),
     ),

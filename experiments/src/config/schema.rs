@@ -28,6 +28,7 @@ display_config_name!(
     Symmetry,
     AxisGroup,
     RegressionModel,
+    FieldBaseline,
     EvaluateWeights
 );
 
@@ -269,6 +270,18 @@ pub struct ModelConfig {
     /// `circulant`, which have none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rank: Option<usize>,
+    /// The regression baseline of `model.kind = "field-baseline"` (Wang, Walters & Yu, 2022):
+    /// its hidden width is `channels`, its layers `blocks`, its kernels `2t + 1` square.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<FieldBaseline>,
+    /// Filter banks of the relaxed group convolution (`baseline = "r-group"`; default 2, the
+    /// reference's `num_filter_banks`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub banks: Option<usize>,
+    /// Weight of a relaxed baseline's soft constraint in the training loss (the reference's
+    /// `alpha`; default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alpha: Option<f64>,
 }
 
 impl ModelConfig {
@@ -290,11 +303,49 @@ pub enum RegressionModel {
     /// The reference's model (`gm_nn::model::ReferenceRegression`): residual blocks of GM
     /// convolutions scaled by one learned unit-norm position vector per layer.
     Reference,
+    /// GM layers on `p4 = Z_N² ⋊ C4` acting on the velocity fields (`gm_nn::model::GmP4Field`):
+    /// the frames lifted to regular fields of `p4`, exactly equivariant under translations
+    /// and quarter turns of the plume (grid and velocity components together).
+    P4Field,
 }
 
 impl RegressionModel {
     /// Every regression model, in the order they are listed to users.
-    pub const ALL: [RegressionModel; 2] = [Self::Reference, Self::RelaxedRank];
+    pub const ALL: [RegressionModel; 3] = [Self::Reference, Self::RelaxedRank, Self::P4Field];
+}
+
+/// The baselines of Wang, Walters & Yu, "Approximately Equivariant Networks for Imperfectly
+/// Symmetric Dynamics" (ICML 2022), for the rotation plumes (`model.kind = "field-baseline"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FieldBaseline {
+    /// Plain CNN (conv–BN–ReLU layers).
+    ConvNet,
+    /// Multilayer perceptron on the flattened fields.
+    Mlp,
+    /// Exactly rotation-equivariant steerable CNN (the reference's E2CNN).
+    Equiv,
+    /// Residual pathway priors: an equivariant and an unconstrained convolution per layer.
+    Rpp,
+    /// Lift expansion: an unconstrained encoder feeding an equivariant backbone.
+    Lift,
+    /// Relaxed group convolution on `p4` (filter banks mixed per rotation).
+    RGroup,
+    /// Relaxed steerable convolution (basis coefficients per kernel position).
+    RSteer,
+}
+
+impl FieldBaseline {
+    /// Every baseline, in the order they are listed to users.
+    pub const ALL: [FieldBaseline; 7] = [
+        Self::ConvNet,
+        Self::Mlp,
+        Self::Equiv,
+        Self::Rpp,
+        Self::Lift,
+        Self::RGroup,
+        Self::RSteer,
+    ];
 }
 
 /// The kind of network.
@@ -312,11 +363,19 @@ pub enum ModelKind {
     /// A single-hidden-layer network with a structured `n × n` hidden layer
     /// (`gm_nn::model::StructuredMlp`, `model.family` at rank `model.rank`).
     Structured,
+    /// A regression baseline on velocity fields (`model.baseline`, [`FieldBaseline`]).
+    FieldBaseline,
 }
 
 impl ModelKind {
     /// Every kind, in the order they are listed to users.
-    pub const ALL: [ModelKind; 4] = [Self::Gm, Self::Cnn, Self::Mlp, Self::Structured];
+    pub const ALL: [ModelKind; 5] = [
+        Self::Gm,
+        Self::Cnn,
+        Self::Mlp,
+        Self::Structured,
+        Self::FieldBaseline,
+    ];
 }
 
 /// How the symmetry group acts on the image grid.

@@ -1,7 +1,7 @@
 //! Range and consistency checks of a typed config; each failure names its key.
 use super::schema::{
-    ChannelMode, Dataset, ExperimentConfig, ModelKind, RegressionConfig, RegressionModel, Symmetry,
-    Task, NOISE_LEVELS,
+    ChannelMode, Dataset, ExperimentConfig, FieldBaseline, ModelKind, RegressionConfig,
+    RegressionModel, Symmetry, Task, NOISE_LEVELS,
 };
 use super::ConfigError;
 use crate::symmetry::image_symmetry;
@@ -144,17 +144,25 @@ impl ExperimentConfig {
         check((0.0..1.0).contains(&m.dropout), "model.dropout", || {
             format!("must lie in [0, 1), got {}", m.dropout)
         })?;
+        let regression_kind = matches!(m.kind, ModelKind::Gm | ModelKind::FieldBaseline);
         check(
-            self.task == Task::Classification || m.kind == ModelKind::Gm,
+            self.task == Task::Classification || regression_kind,
             "model.kind",
             || {
                 format!(
-                    "\"{}\" is a classification baseline; regression experiments train the GM \
-                     regression model (\"gm\")",
+                    "\"{}\" is a classification baseline; regression experiments train a GM \
+                     regression model (\"gm\") or a baseline on velocity fields \
+                     (\"field-baseline\")",
                     m.kind
                 )
             },
         )?;
+        check(
+            self.task == Task::Regression || m.kind != ModelKind::FieldBaseline,
+            "model.kind",
+            || "\"field-baseline\" predicts velocity fields: regression experiments only".into(),
+        )?;
+        self.validate_field_baseline(h, w)?;
         self.validate_structure()?;
         self.validate_gm_options()?;
         self.validate_regression_model()?;
@@ -197,10 +205,68 @@ impl ExperimentConfig {
         )
     }
 
+    /// `model.baseline`, `model.banks`, `model.alpha`: required by (`baseline`) and only for
+    /// the field baselines, which rotate square grids.
+    fn validate_field_baseline(&self, h: usize, w: usize) -> Result<(), ConfigError> {
+        let m = &self.model;
+        if m.kind != ModelKind::FieldBaseline {
+            for (key, given) in [
+                ("model.baseline", m.baseline.is_some()),
+                ("model.banks", m.banks.is_some()),
+                ("model.alpha", m.alpha.is_some()),
+            ] {
+                check(!given, key, || {
+                    format!(
+                        "applies to model.kind = \"field-baseline\" only (this model is \"{}\"); \
+                         remove the key",
+                        m.kind
+                    )
+                })?;
+            }
+            return Ok(());
+        }
+        check(m.baseline.is_some(), "model.baseline", || {
+            let all: Vec<String> = FieldBaseline::ALL.iter().map(|b| b.to_string()).collect();
+            format!("field baselines need one of {}", all.join(", "))
+        })?;
+        check(m.banks.is_none_or(|b| b >= 1), "model.banks", || {
+            "must be at least 1".into()
+        })?;
+        check(
+            m.alpha.is_none_or(|a| a.is_finite() && a >= 0.0),
+            "model.alpha",
+            || format!("must be finite and at least 0, got {:?}", m.alpha),
+        )?;
+        check(m.blocks >= 2, "model.blocks", || {
+            "a field baseline has an input and an output layer: at least 2".into()
+        })?;
+        check(h == w, "model.baseline", || {
+            format!("the rotation baselines turn the grid by quarter turns: it must be square, got {h}×{w}")
+        })
+    }
+
     /// `model.regression_model`: the reference model serves GM regression experiments, and
-    /// its relaxation is its error vector, so it takes no `relaxed_rank`.
+    /// its relaxation is its error vector, so it takes no `relaxed_rank`; `p4-field` is exact
+    /// and on p4. Field baselines ignore the key (so a variant of a GM config can name one).
     fn validate_regression_model(&self) -> Result<(), ConfigError> {
         let m = &self.model;
+        if m.kind == ModelKind::FieldBaseline {
+            return Ok(());
+        }
+        if m.regression_model == RegressionModel::P4Field {
+            return check(
+                self.task == Task::Regression
+                    && m.kind == ModelKind::Gm
+                    && m.symmetry == Symmetry::P4
+                    && m.relaxed_rank == 0,
+                "model.regression_model",
+                || {
+                    "\"p4-field\" is an exact GM regression model on p4: model.kind = \"gm\", \
+                     model.symmetry = \"p4\", model.relaxed_rank = 0"
+                        .into()
+                },
+            );
+        }
         if m.regression_model != RegressionModel::Reference {
             return Ok(());
         }

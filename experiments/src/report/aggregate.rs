@@ -1,7 +1,7 @@
 //! Seeds of one configuration aggregated ([`aggregate`]): the test metric as mean ± sample
 //! standard deviation, the mean invariance error and wall time, as a markdown table sorted by
 //! family then parameters, and as the series of the metric-against-parameters figure.
-use super::{ReportedRun, Summary};
+use super::{RegressionSummary, ReportedRun, Summary};
 use crate::plots::scaling::{metric_vs_parameters, ErrorPoint, Series};
 use crate::plots::PlotError;
 use crate::slug::slug;
@@ -37,6 +37,8 @@ pub struct Aggregate {
     pub validation: Option<Summary>,
     /// Mean training wall seconds.
     pub wall_seconds: f64,
+    /// Domain-test RMSE, persistence and rotation equivariance (regression runs).
+    pub regression: Option<RegressionSummary>,
 }
 
 /// Groups `runs` by family and configuration (see [`ReportedRun::configuration`]) and
@@ -89,6 +91,7 @@ pub fn aggregate(runs: &[ReportedRun]) -> Vec<Aggregate> {
                 validation: Summary::of(&validation),
                 wall_seconds: group.iter().map(|r| r.result.train_seconds).sum::<f64>()
                     / group.len() as f64,
+                regression: RegressionSummary::of(&group),
             }
         })
         .collect();

@@ -3,6 +3,7 @@
 //! ([`aggregate()`], [`aggregate_table`]) with the metric-against-parameters figure
 //! ([`scaling_figures`]), and the report of a suite ([`write_suite_report`]).
 pub mod aggregate;
+pub mod regression_summary;
 pub mod reported;
 pub mod stats;
 pub mod suite;
@@ -11,6 +12,7 @@ pub mod table;
 pub use aggregate::{
     aggregate, aggregate_table, has_repeats, metrics, scaling_figures, scaling_series, Aggregate,
 };
+pub use regression_summary::{regression_table, RegressionSummary};
 pub use reported::ReportedRun;
 pub use stats::Summary;
 pub use suite::{write_suite_report, SuiteReport};

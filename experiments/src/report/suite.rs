@@ -1,7 +1,9 @@
 //! The report of a suite (`OUT/<suite>/report.md`): how many planned runs finished, the
 //! aggregated table (mean ± std over seeds per configuration), the metric-against-parameters
 //! figure and the per-run table. Partial suites are reported too, naming the missing runs.
-use super::{aggregate, aggregate_table, runs_table, scaling_figures, ReportedRun};
+use super::{
+    aggregate, aggregate_table, regression_table, runs_table, scaling_figures, ReportedRun,
+};
 use crate::suite::Plan;
 use crate::train::checkpoint;
 use anyhow::{Context, Result};
@@ -90,6 +92,11 @@ pub fn write_suite_report(plan: &Plan, root: &Path, plots: bool) -> Result<Suite
     if !runs.is_empty() {
         md.push_str("## Mean ± std over seeds\n\n");
         md.push_str(&aggregate_table(&aggregates));
+        let regression = regression_table(&aggregates);
+        if !regression.is_empty() {
+            md.push_str("\n## Regression: RMSE over seeds\n\n");
+            md.push_str(&regression);
+        }
         if plots {
             let stem = Path::new(REPORT_FILE)
                 .file_stem()

@@ -2,6 +2,7 @@
 //! checkpoints, `result.json`; regression runs also `rollout_fields.safetensors`), and the
 //! protocol of each task: [`classify`] and [`regression`].
 pub mod classify;
+pub mod field_models;
 pub mod model;
 pub mod regression;
 pub mod result;

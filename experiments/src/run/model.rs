@@ -2,6 +2,7 @@
 //! how it is built for a classification or a regression experiment. A new kind of model is
 //! its own file (e.g. [`crate::baseline`]), a [`ModelKind`] variant, and its arms here; a
 //! new regression model, a [`RegressionModel`] variant and its arm in [`regression_model`].
+use super::field_models::{field_baseline, field_net_config, p4_field};
 use crate::baseline::{Mlp, PlainCnn};
 use crate::config::{ChannelMode, ExperimentConfig, ModelKind, RegressionModel, Symmetry, Task};
 use crate::data::ImageSet;
@@ -9,8 +10,9 @@ use crate::symmetry::{image_symmetry, ImageGroup};
 use anyhow::{bail, Context, Result};
 use gm_nn::conv::{BackendChoice, GMConvConfig};
 use gm_nn::model::{
-    Classifier, ClassifierConfig, LiftedClassifier, ReferenceRegression, ReferenceRegressionConfig,
-    RelaxedRegression, RelaxedRegressionConfig, StructuredMlp, StructuredMlpConfig,
+    Classifier, ClassifierConfig, FieldNet, LiftedClassifier, ReferenceRegression,
+    ReferenceRegressionConfig, RelaxedRegression, RelaxedRegressionConfig, StructuredMlp,
+    StructuredMlpConfig,
 };
 use tch::nn::{ModuleT, VarStore};
 
@@ -24,6 +26,10 @@ pub fn describe(cfg: &ExperimentConfig) -> String {
     match m.kind {
         ModelKind::Cnn => format!("cnn {}x{} ch", m.blocks, m.channels),
         ModelKind::Mlp => format!("mlp {}x{}", m.blocks, m.channels),
+        ModelKind::FieldBaseline => match m.baseline {
+            Some(b) => format!("{b} {}x{} ch k={}", m.blocks, m.channels, 2 * m.t + 1),
+            None => "field-baseline (no baseline)".into(),
+        },
         ModelKind::Structured => match (m.family, m.rank) {
             (Some(f), Some(r)) if f.has_rank() => format!("shl {f} r={r}"),
             (Some(f), _) => format!("shl {f}"),
@@ -47,8 +53,12 @@ pub fn describe(cfg: &ExperimentConfig) -> String {
             if m.channel_mode == ChannelMode::Full {
                 s.push_str(" full");
             }
-            if cfg.task == Task::Regression && m.regression_model == RegressionModel::Reference {
-                s.push_str(" error-vector");
+            if cfg.task == Task::Regression {
+                match m.regression_model {
+                    RegressionModel::Reference => s.push_str(" error-vector"),
+                    RegressionModel::P4Field => s.push_str(" on velocity fields"),
+                    RegressionModel::RelaxedRank => {}
+                }
             }
             if m.relaxed_rank > 0 {
                 s.push_str(&format!(" relaxed r={}", m.relaxed_rank));
@@ -83,6 +93,10 @@ pub fn classifier(
         .classes
         .context("classification configs have model.classes")?;
     match m.kind {
+        ModelKind::FieldBaseline => bail!(
+            "model.kind = \"field-baseline\" predicts velocity fields: regression experiments \
+             only"
+        ),
         ModelKind::Cnn => Ok(Box::new(PlainCnn::new(
             &vs.root(),
             in_channels,
@@ -131,9 +145,10 @@ pub fn classifier(
     }
 }
 
-/// The regression model of `cfg` (`model.regression_model`) for `height × width` frames of
-/// `in_channels` input and `out_channels` output channels, its variables in `vs`. Its GM
-/// layers time their applicable backends once on `vs`'s device and keep the fastest.
+/// The regression model of `cfg` (`model.regression_model`, or the field baseline of
+/// `model.baseline`) for `height × width` frames of `in_channels` input and `out_channels`
+/// output channels, its variables in `vs`. Its GM layers time their applicable backends once
+/// on `vs`'s device and keep the fastest.
 ///
 /// # Errors
 /// A model kind or symmetry the regression models do not support; a group the grid does not
@@ -143,7 +158,7 @@ pub fn regression_model(
     vs: &VarStore,
     channels: (usize, usize),
     frame: (usize, usize),
-) -> Result<Box<dyn ModuleT>> {
+) -> Result<Box<dyn FieldNet>> {
     build_regression(cfg, vs, channels, frame, BackendChoice::Timed)
 }
 
@@ -154,31 +169,45 @@ fn build_regression(
     (in_channels, out_channels): (usize, usize),
     (height, width): (usize, usize),
     backend: BackendChoice,
-) -> Result<Box<dyn ModuleT>> {
+) -> Result<Box<dyn FieldNet>> {
     let m = &cfg.model;
-    if m.kind != ModelKind::Gm {
-        bail!(
+    let sizes = || field_net_config(cfg, (in_channels, out_channels), (height, width));
+    match (m.kind, m.baseline) {
+        (ModelKind::FieldBaseline, Some(baseline)) => {
+            return field_baseline(baseline, vs, &sizes())
+        }
+        (ModelKind::Gm, _) => {}
+        _ => bail!(
             "model.kind = \"{}\" is a classification baseline; regression experiments train \
-             the GM regression model (model.kind = \"gm\")",
+             a GM regression model (model.kind = \"gm\") or a field baseline \
+             (\"field-baseline\" with model.baseline)",
             m.kind
-        );
+        ),
     }
-    let group = ImageGroup::of(m, height, width)?;
-    if !group.images_on_group() {
-        bail!(
-            "model.symmetry = \"{}\" needs a lift from the pixel grid, which the regression \
-             model does not have yet; use model.symmetry = \"axis-product\"",
-            m.symmetry
-        );
-    }
-    let conv = GMConvConfig {
-        mode: m.channel_mode,
-        backend,
-        batch_hint: cfg.train.batch_size,
-        ..GMConvConfig::default()
+    // The GM models on the pixel grid's group: its group and their layers' settings.
+    let on_grid = || -> Result<(ImageGroup, GMConvConfig)> {
+        let group = ImageGroup::of(m, height, width)?;
+        if !group.images_on_group() {
+            bail!(
+                "model.symmetry = \"{}\" needs a lift from the pixel grid, which the {} \
+                 regression model does not have; use model.symmetry = \"axis-product\", or \
+                 model.regression_model = \"p4-field\" on p4",
+                m.symmetry,
+                m.regression_model
+            );
+        }
+        let conv = GMConvConfig {
+            mode: m.channel_mode,
+            backend,
+            batch_hint: cfg.train.batch_size,
+            ..GMConvConfig::default()
+        };
+        Ok((group, conv))
     };
     Ok(match m.regression_model {
+        RegressionModel::P4Field => p4_field(vs, &sizes())?,
         RegressionModel::Reference => {
+            let (group, conv) = on_grid()?;
             let config = ReferenceRegressionConfig {
                 group: group.group(),
                 support: group.support().clone(),
@@ -191,6 +220,7 @@ fn build_regression(
             Box::new(ReferenceRegression::new(vs.root(), &config)?)
         }
         RegressionModel::RelaxedRank => {
+            let (group, conv) = on_grid()?;
             let config = RelaxedRegressionConfig {
                 group: group.group(),
                 support: group.support().clone(),

@@ -18,12 +18,14 @@
 //! the first domain-test window (the first held-out simulation from frame 0).
 use super::model::{describe, regression_model};
 use super::{mean_epoch_seconds, tested_val_metric, write_result, RunOptions, RunResult};
-use crate::config::{Dataset, ExperimentConfig, RegressionModel};
+use crate::config::{Dataset, ExperimentConfig, ModelKind, RegressionModel};
 use crate::data::{load_trajectories, DataError, TrajectorySet};
-use crate::symmetry::{symmetry_error, ImageGroup, Response};
+use crate::symmetry::{
+    symmetry_error, vector_rotation_error, ImageGroup, InvarianceCheck, Response,
+};
 use crate::train::{
-    atomic_write, evaluate, fit, fit_protocol, parameter_count, plume_splits, Rollout, TensorData,
-    TrainSettings,
+    atomic_write, evaluate, fit, fit_protocol, parameter_count, plume_splits, PenalisedRollout,
+    Rollout, TensorData, TrainSettings,
 };
 use anyhow::{Context, Result};
 use gm_nn::device::device_name;
@@ -76,6 +78,11 @@ pub struct RegressionResult {
     pub rollout_fields: String,
     /// Which window it shows.
     pub rollout_window: String,
+    /// The trained model's equivariance error under quarter turns of the plume (grid and
+    /// velocities turned together; [`crate::symmetry::vector_rotation_error`]) on the domain
+    /// test; `None` on a non-square grid (and in results written before it was measured).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotation_equivariance: Option<InvarianceCheck>,
 }
 
 /// The persistence forecast: the next frame is the last input frame (`channels` channels).
@@ -218,14 +225,15 @@ pub fn run(
         (r.input_frames * channels, channels),
         (height, width),
     )?;
-    let model = model.as_ref();
+    let net = model.as_ref();
+    let model: &dyn ModuleT = net;
     let precision = PrecisionPolicy::new(cfg.train.precision, device);
     let parameters = parameter_count(&vs);
-    let model_name = match cfg.model.regression_model {
-        RegressionModel::Reference => describe(cfg),
-        RegressionModel::RelaxedRank => {
+    let model_name = match (cfg.model.kind, cfg.model.regression_model) {
+        (ModelKind::Gm, RegressionModel::RelaxedRank) => {
             format!("{} rank {}", describe(cfg), cfg.model.relaxed_rank)
         }
+        _ => describe(cfg),
     };
     eprintln!(
         "{}: {model_name} ({parameters} parameters) on {}; {} simulations ({} held \
@@ -247,7 +255,7 @@ pub fn run(
     let summary = fit(
         model,
         &mut vs,
-        &Rollout,
+        &PenalisedRollout { net },
         &splits.train,
         &splits.val,
         &settings,
@@ -291,16 +299,34 @@ pub fn run(
     )?;
     // One step of the trained model under the pixel group (exactly equivariant when every
     // relaxed layer's position part is zero, or every error vector of the reference model is
-    // constant; the relaxation makes it measurably not).
-    let equivariance = symmetry_error(
-        model,
-        &ImageGroup::of(&cfg.model, height, width)?,
-        Response::Equivariant,
-        &splits.test_domain,
-        EQUIVARIANCE_SAMPLES,
-        cfg.train.batch_size,
-        device,
-    )?;
+    // constant; the relaxation makes it measurably not), for the models whose group acts on
+    // the pixel grid (not p4-field's p4).
+    let group = ImageGroup::of(&cfg.model, height, width)?;
+    let equivariance = if group.images_on_group() {
+        Some(symmetry_error(
+            model,
+            &group,
+            Response::Equivariant,
+            &splits.test_domain,
+            EQUIVARIANCE_SAMPLES,
+            cfg.train.batch_size,
+            device,
+        )?)
+    } else {
+        None
+    };
+    // Quarter turns of the plume, velocities turned with the grid (square grids only).
+    let rotation_equivariance = if height == width {
+        Some(vector_rotation_error(
+            model,
+            &splits.test_domain,
+            EQUIVARIANCE_SAMPLES,
+            cfg.train.batch_size,
+            device,
+        )?)
+    } else {
+        None
+    };
     let held_file = domain_sims.first().and_then(|&k| set.files.get(k));
     let rollout_window = format!(
         "domain test window 0: {}, input frames 0..{}, predicted frames {}..{}",
@@ -334,7 +360,7 @@ pub fn run(
         device: device_name(device),
         quick: opts.quick,
         seconds_per_epoch: mean_epoch_seconds(&summary),
-        invariance: Some(equivariance.clone()),
+        invariance: equivariance,
         rotation: None,
         regression: Some(RegressionResult {
             rmse_future,
@@ -351,6 +377,7 @@ pub fn run(
             held_out: domain_sims.len(),
             rollout_fields: ROLLOUT_FIELDS.into(),
             rollout_window,
+            rotation_equivariance,
         }),
     };
     write_result(run_dir, &result)?;

@@ -13,9 +13,11 @@
 //! (and, for field-to-field models, from equivariance).
 mod axis_product;
 mod rotation;
+mod vector_rotation;
 mod wallpaper;
 
 pub use rotation::{rotation_agreement, RotationAgreement};
+pub use vector_rotation::{vector_rotation_error, VECTOR_ROTATIONS};
 
 use crate::config::{ConfigError, Dataset, ModelConfig, Symmetry};
 use crate::train::TensorData;

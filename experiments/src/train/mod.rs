@@ -23,7 +23,7 @@ pub use error::{Result, TrainError};
 pub use gm_nn::model::parameter_count;
 pub use metrics_log::EpochMetrics;
 pub use objective::{Classification, Objective};
-pub use rollout::Rollout;
+pub use rollout::{PenalisedRollout, Rollout};
 pub use run_lock::RunLock;
 pub use tensors::TensorData;
 pub use trainer::{evaluate, fit, FitSummary, TrainSettings};

@@ -151,3 +151,6 @@ impl ModuleT for ReferenceRegression {
             .expect("ReferenceRegression forward")
     }
 }
+
+/// No soft constraint: the relaxation is part of the model.
+impl super::FieldNet for ReferenceRegression {}

@@ -119,3 +119,6 @@ impl Module for RelaxedRegression {
         self.f_forward(xs).expect("RelaxedRegression forward")
     }
 }
+
+/// No soft constraint: the relaxation is part of the model.
+impl super::FieldNet for RelaxedRegression {}
