@@ -1,6 +1,7 @@
-//! Runs every step of the walkthrough (each checks its own results), checks that the page
-//! `docs/adding-a-group.md` shows exactly this crate's code, and property-tests the
-//! Heisenberg group with the `proptest-support` strategies of `gm-algebra`.
+//! Runs every step of the walkthrough (each checks its own results), checks that the pages
+//! `docs/adding-a-group.md` and `docs/property-testing.md` show exactly this crate's code,
+//! and property-tests the Heisenberg group with the `proptest-support` strategies of
+//! `gm-algebra`.
 
 use gm_algebra::fourier::plan;
 use gm_algebra::group::strategy::{
@@ -63,27 +64,49 @@ fn step_8_a_model_trains_on_the_users_group() {
     assert!(String::from_utf8(out).unwrap().contains("test accuracy"));
 }
 
+/// The fenced `rust` and `toml` blocks of a page.
+fn code_blocks(page: &str) -> Vec<&str> {
+    ["```rust\n", "```toml\n"]
+        .iter()
+        .flat_map(|fence| page.split(fence).skip(1))
+        .map(|block| block.split("```").next().unwrap())
+        .collect()
+}
+
 #[test]
-fn the_page_shows_exactly_the_code_of_this_crate() {
-    let page = include_str!("../../../docs/adding-a-group.md");
+fn the_pages_show_exactly_the_code_of_this_crate() {
     let sources = [
         include_str!("../Cargo.toml"),
         include_str!("../src/lib.rs"),
         include_str!("../src/main.rs"),
         include_str!("walkthrough.rs"),
     ];
-    let mut blocks = 0;
-    for fence in ["```rust\n", "```toml\n"] {
-        for block in page.split(fence).skip(1) {
-            let code = block.split("```").next().unwrap();
+    let pages = [
+        (
+            "adding-a-group.md",
+            include_str!("../../../docs/adding-a-group.md"),
+            10,
+        ),
+        (
+            "property-testing.md",
+            include_str!("../../../docs/property-testing.md"),
+            3,
+        ),
+    ];
+    for (name, page, at_least) in pages {
+        let blocks = code_blocks(page);
+        assert!(
+            blocks.len() >= at_least,
+            "{name}: only {} code blocks",
+            blocks.len()
+        );
+        for code in blocks {
             assert!(
                 sources.iter().any(|s| s.contains(code)),
-                "a block of the page is not in the example crate:\n{code}"
+                "a block of {name} is not in the example crate:\n{code}"
             );
-            blocks += 1;
         }
     }
-    assert!(blocks >= 10, "only {blocks} code blocks on the page");
 }
 
 proptest! {
