@@ -28,7 +28,10 @@ fn relative_gap(a: &Tensor, b: &Tensor) -> f64 {
 #[test]
 fn a_turned_plume_matches_the_simulation_with_the_turned_inflow() {
     let (base, ccw, cw) = (frame("base"), frame("ccw"), frame("cw"));
-    assert!(base.abs().max().double_value(&[]) > 0.1, "the plume has risen");
+    assert!(
+        base.abs().max().double_value(&[]) > 0.1,
+        "the plume has risen"
+    );
     let turned = rotate_vector_field(&base, 1).unwrap();
     // The staggered grid's half-cell offsets (u on x-faces, v on y-faces) do not turn onto
     // themselves, so the match is close, not exact (0.16 measured); the other hand is as far
