@@ -9,7 +9,10 @@ use std::path::Path;
 
 fn main() {
     println!("cargo:rerun-if-env-changed=LIBTORCH");
-    println!("cargo:rerun-if-changed=../build/link_torch.rs");
+    // A path every package using this script has (paths are relative to the package, which
+    // may sit at any depth: `nn/`, `examples/heisenberg/`); an edit of this script rebuilds
+    // and reruns it anyway, and naming a file stops the default rerun on every source change.
+    println!("cargo:rerun-if-changed=Cargo.toml");
     let Ok(dir) = std::env::var("LIBTORCH") else {
         return;
     };

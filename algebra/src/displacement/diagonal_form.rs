@@ -115,8 +115,11 @@ impl<G: FiniteGroup> DiagonalForm<G> {
         Ok(out)
     }
 
-    /// The numerical rank of [`DiagonalForm::stacked_displacement`]: the number of its
-    /// singular values above `max(n, |S|n) · unit_roundoff · 2‖F‖_F`.
+    /// The diagonal-form displacement rank: the numerical rank of
+    /// [`DiagonalForm::stacked_displacement`], the number of its singular values above
+    /// `max(n, |S|n) · unit_roundoff · 2‖F‖_F`. A rank-`r` relaxation
+    /// ([`super::RankRForm`]) has it `≤ r`. It is not the group displacement rank of the
+    /// matrix ([`super::group_displacement_rank`]), which can be `n` for `r = 1`.
     ///
     /// `unit_roundoff` is the machine epsilon of the precision `F` was last rounded to:
     /// `f64::EPSILON` for values computed in `f64`, `f32::EPSILON as f64` for an `f32` layer

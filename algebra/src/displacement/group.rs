@@ -73,8 +73,10 @@ pub fn stacked_group_displacement<G: FiniteGroup + ?Sized>(
 }
 
 /// The group displacement rank of `M` with respect to `S`: the numerical rank of the stacked
-/// displacement, with tolerance `max(|S|n, n) · ε · 2‖M‖_F` (the rounding level of a
-/// difference of two permuted copies of `M`; `‖L_s‖₂ = 1`).
+/// displacement `[∇_s(M)]_{s∈S}`, with tolerance `max(|S|n, n) · ε · 2‖M‖_F` (the rounding
+/// level of a difference of two permuted copies of `M`; `‖L_s‖₂ = 1`). Not the
+/// diagonal-form displacement rank of [`super::DiagonalForm::displacement_rank`], which the
+/// relaxed layers' `r` bounds.
 ///
 /// # Errors
 /// As [`group_displacement`].

@@ -1,10 +1,19 @@
-//! Displacement structure: the Sylvester and Stein displacement maps and numerical
+//! Displacement structure: the Sylvester and Stein displacement maps and the numerical (LDR)
 //! displacement rank, the classical low-displacement-rank (LDR) families with their
 //! generators, Krylov reconstructions and fast products, the group displacement of a matrix
 //! with respect to a generating set, and the diagonal form with the rank-`r` relaxation of
 //! group matrices used by approximately equivariant layers.
 //!
 //! Theory and the test of each fact: `docs/theory/displacement.md`.
+//!
+//! Three numbers here are called a displacement rank: the *LDR displacement rank*
+//! ([`Displacement::rank`], the rank of `AM − MB` or `M − AMB` for fixed operators), the
+//! *group displacement rank* ([`group_displacement_rank`], the rank of the stack of
+//! `∇_s(M) = L_sM − ML_s` over the generators) and the *diagonal-form displacement rank*
+//! ([`DiagonalForm::displacement_rank`], the rank of the stack of `F − F_s` of the diagonal
+//! form), which the rank-`r` relaxation ([`RankRForm`], the relaxed layers of `gm-nn`)
+//! bounds by `r`. The last two vanish exactly on group matrices but differ otherwise: a
+//! rank-1 form on a group of order 27 can have group displacement rank 27.
 //!
 //! | family | displacement | reconstruction | product |
 //! |---|---|---|---|

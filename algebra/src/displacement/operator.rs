@@ -409,7 +409,7 @@ impl Displacement {
         m.nrows().max(m.ncols()) as f64 * f64::EPSILON * scale
     }
 
-    /// The displacement rank of `m`: the number of singular values of the displacement above
+    /// The (LDR) displacement rank of `m`: the number of singular values of the displacement above
     /// [`Displacement::tolerance`].
     ///
     /// # Errors

@@ -1,9 +1,18 @@
 //! proptest strategies for random groups, kernels and vectors (feature `proptest-support`),
-//! shared by every crate's property tests.
+//! shared by every crate's property tests, downstream crates' included
+//! (`docs/property-testing.md`).
+//!
+//! - Groups: [`small_group`] (every family of the crate), and [`mixed_groups`] to draw a
+//!   user's own groups among them at a chosen share of the cases.
+//! - Functions on a group: [`real_vector`], and the couplings [`group_and_vector`],
+//!   [`group_with_two_kernels`] (a group with two kernels on it) and
+//!   [`group_with_class_function`] (a group with a function constant on its conjugacy
+//!   classes), each taking any group strategy.
 
 use super::{
-    Alternating, AnyGroup, Cyclic, Dicyclic, Dihedral, DirectProduct, FiniteGroup, Klein,
-    Permutation, PermutationGroup, SemidirectProduct, Symmetric, TableGroup, Wallpaper,
+    Alternating, AnyGroup, ConjugacyClasses, Cyclic, Dicyclic, Dihedral, DirectProduct,
+    FiniteGroup, Klein, Permutation, PermutationGroup, SemidirectProduct, Symmetric, TableGroup,
+    Wallpaper,
 };
 use proptest::prelude::*;
 use proptest::strategy::Union;
@@ -194,4 +203,73 @@ pub fn group_and_vector(max_order: usize) -> impl Strategy<Value = (AnyGroup, Ve
         let n = g.0.order();
         (Just(g), real_vector(n))
     })
+}
+
+/// A user's own groups mixed into a group strategy: each case draws from `user` with
+/// probability `user_percent`/100 and from `builtin` otherwise (a weighted
+/// [`Union`]; shrinking moves towards `builtin`'s draws).
+///
+/// # Panics
+/// When `user_percent > 100`.
+///
+/// # Example
+/// ```
+/// use gm_algebra::group::strategy::{mixed_groups, small_group};
+/// use gm_algebra::group::Cyclic;
+/// use gm_algebra::{AnyGroup, FiniteGroup};
+/// use proptest::prelude::*;
+/// use proptest::strategy::ValueTree;
+/// use proptest::test_runner::TestRunner;
+/// // Z_97 stands for a user's group: no built-in draw of order ≤ 12 has order 97.
+/// let groups = mixed_groups(small_group(12), Just(AnyGroup::cached(Cyclic::new(97).unwrap())), 100);
+/// let g = groups.new_tree(&mut TestRunner::deterministic()).unwrap().current();
+/// assert_eq!(g.order(), 97);
+/// ```
+#[track_caller]
+pub fn mixed_groups<B, U>(builtin: B, user: U, user_percent: u32) -> BoxedStrategy<AnyGroup>
+where
+    B: Strategy<Value = AnyGroup> + 'static,
+    U: Strategy<Value = AnyGroup> + 'static,
+{
+    assert!(
+        user_percent <= 100,
+        "mixed_groups: user_percent {user_percent} is not a percentage"
+    );
+    let arms: Vec<(u32, BoxedStrategy<AnyGroup>)> = [
+        (100 - user_percent, builtin.boxed()),
+        (user_percent, user.boxed()),
+    ]
+    .into_iter()
+    .filter(|(weight, _)| *weight > 0)
+    .collect();
+    Union::new_weighted(arms).boxed()
+}
+
+/// A group from `groups` with two random real kernels `f`, `h` on it (entries in [−1, 1]),
+/// e.g. for the convolution law `M_f M_h = M_{f∗h}`.
+pub fn group_with_two_kernels(
+    groups: impl Strategy<Value = AnyGroup>,
+) -> impl Strategy<Value = (AnyGroup, Vec<f64>, Vec<f64>)> {
+    groups.prop_flat_map(|g| {
+        let n = g.order();
+        (Just(g), real_vector(n), real_vector(n))
+    })
+}
+
+/// A group from `groups` with a random real class function on it: one value in [−1, 1] per
+/// conjugacy class, so `c(y x y⁻¹) = c(x)`; its group matrix commutes with every group
+/// matrix. The classes are computed once per drawn group.
+pub fn group_with_class_function(
+    groups: impl Strategy<Value = AnyGroup>,
+) -> impl Strategy<Value = (AnyGroup, Vec<f64>)> {
+    groups
+        .prop_flat_map(|g| {
+            let classes = ConjugacyClasses::compute(&g);
+            let values = real_vector(classes.count());
+            (Just(g), Just(classes.labels().to_vec()), values)
+        })
+        .prop_map(|(g, labels, values)| {
+            let c = labels.iter().map(|&class| values[class]).collect();
+            (g, c)
+        })
 }

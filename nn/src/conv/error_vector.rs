@@ -22,7 +22,7 @@ use tch::Tensor;
 /// the scaling. The reference multiplies the gathered input `x[…, g_a·s_k⁻¹]` by `e[a]`
 /// before contracting with the kernel, which is the same map (`e[a]` depends on neither `k`
 /// nor the input channel). A constant `e` gives an exactly equivariant layer; a general `e`
-/// gives a matrix of displacement rank at most 1 (the rank-1 case of
+/// gives a matrix of diagonal-form displacement rank at most 1 (the rank-1 case of
 /// [`super::RelaxedGMConv`]'s diagonal form, with no exact part).
 ///
 /// # The unit-norm projection

@@ -1,4 +1,5 @@
-//! The relaxed (approximately equivariant) GM convolution of displacement rank `r`.
+//! The relaxed (approximately equivariant) GM convolution of rank `r` (its diagonal-form
+//! displacement rank is at most `r`).
 
 use super::config::GMConvConfig;
 use super::exact::GMConv;
@@ -9,10 +10,11 @@ use std::borrow::Borrow;
 use tch::nn::{Init, Module, Path};
 use tch::Tensor;
 
-/// The rank-`r` relaxed GM convolution (math.md, "Diagonal form").
+/// The rank-`r` relaxed GM convolution.
 ///
-/// Every matrix is `M = Σ_g diag(d_g)·B_g` with `B_g[a,b] = [g_a⁻¹g_b = g]`; a GM has every
-/// `d_g` constant. This layer takes the coefficient table
+/// Every `n×n` matrix indexed by the group is uniquely `M = Σ_g diag(d_g)·B_g` with
+/// `B_g[a,b] = [g_a⁻¹g_b = g]` and `d_g[a] = M[a, index(g_a g)]` (the diagonal form: the
+/// supports of the `B_g` partition the entries); a GM has every `d_g` constant. This layer takes the coefficient table
 /// `F[g][a] = f(g) + Σ_{i<r} u_i(g)·v_i(a)` (kernel `f` plus a rank-`r` position-dependent
 /// part), so that
 ///
@@ -20,6 +22,13 @@ use tch::Tensor;
 ///
 /// `r + 1` GM convolutions (run as one, with `(r+1)·O` output channels) and `r` diagonal
 /// scalings. Per channel pair it has `K·(r+1) + r·n` parameters; `r = 0` is [`GMConv`].
+///
+/// "Rank `r`" is the bound on the *diagonal-form displacement rank*: with `F[g][a]` the
+/// table above and `F_s[g][a] = F[g][index(s⁻¹g_a)]` (the table of `L_sML_s⁻¹`), the stack
+/// `[F − F_s]_{s∈S}` has rank `≤ r`, since `f(g)` does not depend on the position `a`
+/// (`gm_algebra::displacement::DiagonalForm::displacement_rank` measures it on an export).
+/// It is neither the group displacement rank of `M` (the rank of `[L_sM − ML_s]_{s∈S}`,
+/// which can reach `n` for `r = 1`) nor the LDR rank of the structured layers.
 ///
 /// Parameters: those of [`GMConv`] (`weight` = `f`, `bias`), `relax_kernel` `(r, O, 1|C, K)`
 /// (the `u_i`, initialised like `weight`) and `relax_position` `(r, O, n)` (the `v_i`, one per
@@ -75,7 +84,7 @@ impl RelaxedGMConv {
         })
     }
 
-    /// The displacement rank bound `r`.
+    /// The bound `r` on the diagonal-form displacement rank.
     pub fn rank(&self) -> usize {
         self.rank
     }
