@@ -37,7 +37,8 @@ pub struct ClassifierConfig {
     pub dropout: f64,
     /// Number of classes.
     pub classes: usize,
-    /// Displacement rank of the relaxed layers (0: exact GM convolutions).
+    /// Rank `r` of the relaxed layers' relaxation, a bound on their diagonal-form displacement
+    /// rank (docs/theory/displacement.md; 0: exact GM convolutions).
     pub relaxed_rank: usize,
     /// The blocks (0-based) after which a stride-2 subgroup pool
     /// ([`crate::pool::SubgroupPool::stride2`], max) halves every axis of the grid, the
@@ -109,7 +110,8 @@ pub struct RelaxedRegressionConfig {
     pub hidden: usize,
     /// Number of residual GM blocks.
     pub blocks: usize,
-    /// Displacement rank of the relaxed layers (0: exact).
+    /// Rank `r` of the relaxed layers' relaxation, a bound on their diagonal-form displacement
+    /// rank (0: exact).
     pub relaxed_rank: usize,
     /// The GM convolutions' configuration.
     pub conv: GMConvConfig,
