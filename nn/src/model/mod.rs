@@ -9,6 +9,7 @@ mod field_net;
 mod lifted;
 mod reference_regression;
 mod relaxed_regression;
+pub mod relaxed_rotation;
 mod structured_mlp;
 
 pub use classifier::Classifier;
@@ -17,6 +18,7 @@ pub use field_net::{FieldNet, FieldNetConfig};
 pub use lifted::LiftedClassifier;
 pub use reference_regression::ReferenceRegression;
 pub use relaxed_regression::RelaxedRegression;
+pub use relaxed_rotation::{GmP4Field, RGroup};
 pub use structured_mlp::{StructuredMlp, StructuredMlpConfig};
 
 use crate::conv::{BackendKind, GMConv, GMConvConfig, RelaxedGMConv};
