@@ -1,7 +1,9 @@
 //! Models built from configs: the reference GM-CNN classifier (also behind a lift from the
-//! pixel grid, [`LiftedClassifier`]) and the GM regression models for smoke plumes: the
-//! reference's ([`ReferenceRegression`]) and the rank-`r` relaxed variant
-//! ([`RelaxedRegression`]).
+//! pixel grid, [`LiftedClassifier`]), the GM regression models for smoke plumes — the
+//! reference's ([`ReferenceRegression`]), the rank-`r` relaxed variant
+//! ([`RelaxedRegression`]) and GM layers on p4 acting on velocity fields ([`GmP4Field`]) — and
+//! the plume baselines of Wang, Walters & Yu (2022) ([`rotation_baselines`],
+//! [`relaxed_rotation`]).
 
 mod classifier;
 mod config;
@@ -9,6 +11,7 @@ mod field_net;
 mod lifted;
 mod reference_regression;
 mod relaxed_regression;
+pub mod relaxed_rotation;
 pub mod rotation_baselines;
 mod structured_mlp;
 
@@ -18,6 +21,7 @@ pub use field_net::{FieldNet, FieldNetConfig};
 pub use lifted::LiftedClassifier;
 pub use reference_regression::ReferenceRegression;
 pub use relaxed_regression::RelaxedRegression;
+pub use relaxed_rotation::{GmP4Field, RGroup};
 pub use rotation_baselines::{ConvNet, Equiv, FieldMlp, Lift, RSteer, Rpp};
 pub use structured_mlp::{StructuredMlp, StructuredMlpConfig};
 

@@ -64,7 +64,7 @@ pub struct ReferenceRegression {
 
 /// A 1×1 convolution `cin → cout` initialised as PyTorch's `nn.Conv2d` (weight and bias
 /// `U(±1/√cin)`), as the reference's `conv1x1` and `out_conv`.
-fn torch_pointwise(vs: Path, cin: i64, cout: i64) -> nn::Conv1D {
+pub(crate) fn torch_pointwise(vs: Path, cin: i64, cout: i64) -> nn::Conv1D {
     let bound = 1.0 / (cin as f64).sqrt();
     let init = Init::Uniform {
         lo: -bound,
