@@ -55,10 +55,16 @@ pub fn field_baseline(
     })
 }
 
-/// The GM model on `p4` acting on velocity fields, with the sizes of `config`.
+/// The GM model on `p4` acting on velocity fields, with the sizes of `config`: its
+/// `config.layers` count residual GM blocks (`model.blocks`, as the reference regression
+/// model's), to which [`GmP4Field`] adds its input and output mixing layers.
 ///
 /// # Errors
 /// The model's own checks (sizes, a square grid).
 pub fn p4_field(vs: &VarStore, config: &FieldNetConfig) -> Result<Box<dyn FieldNet>> {
-    Ok(Box::new(GmP4Field::new(&vs.root(), config)?))
+    let layers = FieldNetConfig {
+        layers: config.layers + 2,
+        ..config.clone()
+    };
+    Ok(Box::new(GmP4Field::new(vs.root(), &layers)?))
 }
