@@ -339,6 +339,30 @@ fn rgroup_with_uniform_combination_weights_is_exactly_equivariant() {
     }
 }
 
+/// `relu = false` is the released reference (its `Relaxed_GroupConv` ignores `activation`): a
+/// linear map; the default is not.
+#[test]
+fn rgroup_without_relu_is_linear_and_with_relu_is_not() {
+    tch::manual_seed(4);
+    let x = randn(&[2, 6, 8, 8]);
+    for relu in [false, true] {
+        let vs = double_store();
+        let options = RGroupOptions {
+            relu,
+            ..Default::default()
+        };
+        let model = RGroup::with_options(vs.root(), &small_config(3, 2), options).unwrap();
+        let (y, y_neg) = tch::no_grad(|| {
+            (
+                model.f_forward(&x).unwrap(),
+                model.f_forward(&(-&x)).unwrap(),
+            )
+        });
+        let odd = max_abs(&(&y + &y_neg)) < 1e-12 * max_abs(&y);
+        assert_eq!(odd, !relu, "relu {relu}");
+    }
+}
+
 #[test]
 fn rgroup_with_perturbed_combination_weights_is_not_equivariant() {
     tch::manual_seed(8);

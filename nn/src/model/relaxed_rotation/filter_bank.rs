@@ -124,6 +124,18 @@ pub fn p4_filter_bank(weight: &Tensor) -> Result<Tensor> {
 /// [`NnError::ShapeMismatch`] when the bank is not `(O, 4, C, 4, k, k)` with `k` odd;
 /// [`NnError::Torch`] when `x` does not have `4C` channels (or is smaller than the circular
 /// padding).
+///
+/// # Example
+/// ```
+/// use gm_nn::model::relaxed_rotation::{p4_conv2d, p4_filter_bank, Padding};
+/// use tch::{Device, Kind, Tensor};
+/// // The identity kernel (centre tap, orientation 0 → 0) maps every field to itself.
+/// let w = Tensor::zeros([1, 1, 4, 3, 3], (Kind::Float, Device::Cpu));
+/// let _ = w.get(0).get(0).get(0).get(1).get(1).fill_(1.0);
+/// let x = Tensor::randn([2, 4, 5, 5], (Kind::Float, Device::Cpu));
+/// let bank = p4_filter_bank(&w).unwrap();
+/// assert!(p4_conv2d(&x, &bank, None, Padding::Circular).unwrap().equal(&x));
+/// ```
 pub fn p4_conv2d(
     x: &Tensor,
     bank: &Tensor,

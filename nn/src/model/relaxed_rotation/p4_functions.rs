@@ -33,6 +33,18 @@ fn negated_orientations(like: &Tensor) -> Result<Tensor> {
 ///
 /// # Errors
 /// [`NnError::ShapeMismatch`] when `x` is not `(B, 4C, N, N)` with a square grid.
+///
+/// # Example
+/// ```
+/// use gm_nn::model::relaxed_rotation::{p4_to_regular_field, regular_field_to_p4};
+/// use tch::{Device, Kind, Tensor};
+/// let x = Tensor::randn([2, 8, 5, 5], (Kind::Float, Device::Cpu));
+/// let f = regular_field_to_p4(&x).unwrap();
+/// assert_eq!(f.size(), vec![2, 2, 100]);
+/// // Element 1 = (t = (0, 0), R_w¹) holds orientation 3 at the pixel (0, 0).
+/// assert!(f.get(0).get(0).get(1).equal(&x.get(0).get(3).get(0).get(0)));
+/// assert!(p4_to_regular_field(&f, 5).unwrap().equal(&x));
+/// ```
 pub fn regular_field_to_p4(x: &Tensor) -> Result<Tensor> {
     let size = x.size();
     match size.as_slice() {
@@ -78,6 +90,19 @@ pub fn p4_to_regular_field(x: &Tensor, n: i64) -> Result<Tensor> {
 ///
 /// # Errors
 /// [`NnError::ShapeMismatch`] for a kernel that is not `(O, C, 4, k, k)`.
+///
+/// # Example
+/// ```
+/// use gm_algebra::group::Wallpaper;
+/// use gm_nn::lowering::wallpaper_support;
+/// use gm_nn::model::relaxed_rotation::p4_kernel_to_gm_weight;
+/// use tch::{Device, Kind, Tensor};
+/// let w = Tensor::randn([3, 2, 4, 3, 3], (Kind::Float, Device::Cpu));
+/// let gm = p4_kernel_to_gm_weight(&w).unwrap();
+/// assert_eq!(gm.size()[2] as usize, wallpaper_support(&Wallpaper::p4(6).unwrap(), 1).len());
+/// // Support element 1 (translation (−1, −1), R_w¹) is orientation 3 at the kernel's corner.
+/// assert!(gm.get(0).get(0).get(1).equal(&w.get(0).get(0).get(3).get(0).get(0)));
+/// ```
 pub fn p4_kernel_to_gm_weight(weight: &Tensor) -> Result<Tensor> {
     let size = weight.size();
     match size.as_slice() {
