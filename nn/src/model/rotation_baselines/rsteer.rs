@@ -11,6 +11,7 @@ use tch::Tensor;
 /// vector fields, with ReLU after every layer but the last. The reference builds an
 /// `InnerBatchNorm` per hidden layer but leaves it out of its forward pass
 /// (`self.relu(…)#self.norm(`), so there is no norm here either.
+/// Padding is `(k − 1)/2` (the reference hard-codes 1, the same for its 3 × 3 kernels).
 ///
 /// [`FieldNet::penalty`] is `alpha · Σ_layers constraint` (the reference's
 /// `get_weight_constraint`; the training loop squares it).
