@@ -105,8 +105,22 @@ fn equiv_is_equivariant_to_every_quarter_turn() {
     let (vs, model) = build(Equiv::new, &config, 1);
     randomise_affine(&vs, 2);
     warm_norms(&model, &input(3, &config, 4));
-    let error = equivariance_error(&model, &input(4, &config, 2));
+    let x = input(4, &config, 2);
+    let error = equivariance_error(&model, &x);
     assert!(error < EXACT, "Equiv error {error}");
+    // Training mode too: a field's batch statistics pool its orientations and the grid, so
+    // they are the same for a rotated batch.
+    let _guard = tch::no_grad_guard();
+    let y = model.forward_t(&x, true);
+    for r in 1..4 {
+        let turned = model.forward_t(&rotate_vector_field(&x, r).unwrap(), true);
+        let diff = turned - rotate_vector_field(&y, r).unwrap();
+        let error = f64::try_from(diff.abs().max()).unwrap();
+        assert!(
+            error < EXACT,
+            "Equiv in training mode, r = {r}: error {error}"
+        );
+    }
 }
 
 /// Position-constant relaxed weights and an equivariant bias (one value per regular field,

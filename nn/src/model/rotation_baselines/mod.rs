@@ -24,9 +24,17 @@
 //! | `ConvNet` | 247,850 | 247,850 |
 //! | `FieldMlp` | 8,324,992 | 8,324,992 |
 //! | `Equiv` | 933,432 | 622,656 |
-//! | `Rpp` | 4,666,426 | 4,355,658 |
-//! | `Lift` | 8,563,820 | 3,314,852 (encoder on its hard-coded 62 × 23 grid) |
-//! | `RSteer` | 8,392,426 | 5,596,178 |
+//! | `Rpp` | 4,666,426 | 4,355,658¹ |
+//! | `Lift` | 8,563,820 | 3,314,852² |
+//! | `RSteer` | 8,392,426 | 5,596,178¹ |
+//!
+//! With the reference's basis sizes (12, 24, 12) the formulas of the tests give its counts
+//! exactly, up to: ¹ modules it builds but never calls (`Rot_RPPNet`'s output block builds a
+//! `BatchNorm2d(4)`, 8 parameters; `Relaxed_Rot_SteerConv` builds an `InnerBatchNorm` per
+//! hidden layer and leaves it out of `forward`, 736) — they are not built here; ² its encoder
+//! reads a hard-coded 62 × 23 grid (JetFlow's), here `height × width`. The exact grid basis
+//! is larger because e2cnn's band limit drops the highest angular frequencies a 3 × 3 grid
+//! carries (see [`SteerableBasis`]).
 //!
 //! The counts are asserted, from formulas written in the tests, in
 //! `nn/tests/rotation_baselines.rs`.

@@ -1,7 +1,8 @@
 //! `Rpp`: residual pathway priors (Wang et al.'s `Rot_RPPNet`, after Finzi et al. 2021).
 use super::plan::{equivariant_stack, torch_batch_norm};
-use super::steerable_conv::{plain_conv, SteerableConv};
+use super::steerable_conv::{conv_same, SteerableConv};
 use crate::model::{FieldNet, FieldNetConfig};
+use crate::precision::param_like;
 use crate::Result;
 use tch::nn::{self, ModuleT, Path};
 use tch::Tensor;
@@ -17,11 +18,34 @@ struct RppBlock {
     norm: Option<nn::BatchNorm>,
 }
 
+impl RppBlock {
+    /// Both pathways, as one convolution: they read the same input with kernels of the same
+    /// size, so the sum of their outputs is the convolution with the sum of their filters
+    /// (and of their biases).
+    fn f_forward(&self, xs: &Tensor, padding: i64) -> Result<Tensor> {
+        let filter = self
+            .equiv
+            .filter(xs)?
+            .f_add(&param_like(&self.free.ws, xs)?)?;
+        let free_bias = self
+            .free
+            .bs
+            .as_ref()
+            .map(|b| param_like(b, xs))
+            .transpose()?;
+        let bias = match (self.equiv.channel_bias(xs)?, free_bias) {
+            (Some(a), Some(b)) => Some(a.f_add(&b)?),
+            (a, b) => a.or(b),
+        };
+        conv_same(xs, &filter, bias.as_ref(), padding)
+    }
+}
+
 /// Residual pathway prior network (`models/model_rotation.py`, `Rot_RPPNet`): every layer is
 /// a [`SteerableConv`] plus an ordinary `conv2d` with the same input and output channels
 /// (PyTorch's default initialisation, a bias per channel), summed; the hidden layers follow
 /// with a per-channel `BatchNorm2d` over the `4·hidden` channels and ReLU, the output layer
-/// with nothing.
+/// with nothing. The two pathways run as one `conv2d` with the sum of their filters.
 ///
 /// The prior is the reference's `get_weight_constraint`: [`FieldNet::penalty`] returns
 /// `conv_wd · Σ θ²` over the unconstrained pathway's weights and biases, with
@@ -93,8 +117,7 @@ impl Rpp {
     pub fn f_forward_t(&self, xs: &Tensor, train: bool) -> Result<Tensor> {
         let mut x = xs.shallow_clone();
         for block in &self.blocks {
-            let free = plain_conv(&block.free, &x, self.padding)?;
-            let sum = block.equiv.f_forward(&x)?.f_add(&free)?;
+            let sum = block.f_forward(&x, self.padding)?;
             x = match &block.norm {
                 Some(norm) => norm.forward_t(&sum, train).f_relu()?,
                 None => sum,
@@ -122,5 +145,48 @@ impl FieldNet for Rpp {
         squares
             .reduce(|a, b| a + b)
             .map(|total| total * RPP_CONV_WEIGHT_DECAY)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::steerable_conv::plain_conv;
+    use super::*;
+    use tch::nn::VarStore;
+    use tch::{Device, Kind};
+
+    /// The fused convolution against the two pathways run separately and summed.
+    #[test]
+    fn a_block_is_the_sum_of_its_two_pathways() {
+        let config = FieldNetConfig {
+            in_frames: 2,
+            out_frames: 1,
+            hidden: 3,
+            layers: 3,
+            kernel_size: 3,
+            height: 6,
+            width: 6,
+            banks: 1,
+            alpha: 0.0,
+        };
+        tch::manual_seed(4);
+        let vs = VarStore::new(Device::Cpu);
+        let model = Rpp::new(&vs.root(), &config).unwrap();
+        {
+            let _guard = tch::no_grad_guard();
+            for (_, mut v) in vs.variables() {
+                let _ = v.normal_(0.0, 1.0);
+            }
+        }
+        let mut x = Tensor::randn([2, 4, 6, 6], (Kind::Float, Device::Cpu));
+        for block in &model.blocks {
+            let fused = block.f_forward(&x, 1).unwrap();
+            let apart =
+                block.equiv.f_forward(&x).unwrap() + plain_conv(&block.free, &x, 1).unwrap();
+            let error = f64::try_from((&fused - &apart).abs().max()).unwrap();
+            let scale = f64::try_from(apart.abs().max()).unwrap();
+            assert!(error < 1e-5 * scale, "{error} at scale {scale}");
+            x = fused.relu();
+        }
     }
 }

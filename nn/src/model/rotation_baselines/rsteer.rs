@@ -2,7 +2,7 @@
 use super::plan::equivariant_stack;
 use super::relaxed_steerable_conv::RelaxedSteerableConv;
 use crate::model::{FieldNet, FieldNetConfig};
-use crate::Result;
+use crate::{NnError, Result};
 use tch::nn::{ModuleT, Path};
 use tch::Tensor;
 
@@ -11,6 +11,7 @@ use tch::Tensor;
 /// vector fields, with ReLU after every layer but the last. The reference builds an
 /// `InnerBatchNorm` per hidden layer but leaves it out of its forward pass
 /// (`self.relu(…)#self.norm(`), so there is no norm here either.
+/// Padding is `(k − 1)/2` (the reference hard-codes 1, the same for its 3 × 3 kernels).
 ///
 /// [`FieldNet::penalty`] is `alpha · Σ_layers constraint` (the reference's
 /// `get_weight_constraint`; the training loop squares it).
@@ -78,10 +79,15 @@ impl RSteer {
     /// # Errors
     /// [`crate::NnError::Torch`] from libtorch.
     pub fn f_penalty(&self) -> Result<Tensor> {
-        let mut total = Tensor::from(0f32);
+        let mut total: Option<Tensor> = None;
         for layer in &self.layers {
-            total = total.f_add(&layer.constraint()?)?;
+            let term = layer.constraint()?;
+            total = Some(match total {
+                Some(sum) => sum.f_add(&term)?,
+                None => term,
+            });
         }
+        let total = total.ok_or_else(|| NnError::InvalidConfig("RSteer without layers".into()))?;
         Ok(total.f_mul_scalar(self.alpha)?)
     }
 }
