@@ -316,7 +316,9 @@ fn every_field_model_runs_and_reports_its_rotation_equivariance() {
         let sets: Vec<String> = TINY
             .iter()
             .map(|s| s.to_string())
-            .chain(["model.channels=2".into(), "model.blocks=2".into()])
+            // Lift needs 4 layers and a width divisible by 4; p4-field's blocks are residual.
+            .chain(["model.channels=4".into()])
+            .chain([format!("model.blocks={}", if baseline.is_some() { 4 } else { 1 })])
             .chain(baseline.map(|b| format!("model.baseline={b}")))
             .collect();
         let o = gm(&exp_args(
