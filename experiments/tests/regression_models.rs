@@ -311,8 +311,14 @@ fn every_regression_model_builds_and_is_counted() {
 #[test]
 fn field_baseline_and_p4_field_keys_are_validated() {
     let c = load_experiment("plume-rotation-baseline", &[]).unwrap();
-    assert_eq!(c.model.baseline, Some(gm_experiments::config::FieldBaseline::RSteer));
-    assert_eq!((c.model.channels, c.model.blocks, c.model.alpha), (92, 5, Some(1e-5)));
+    assert_eq!(
+        c.model.baseline,
+        Some(gm_experiments::config::FieldBaseline::RSteer)
+    );
+    assert_eq!(
+        (c.model.channels, c.model.blocks, c.model.alpha),
+        (92, 5, Some(1e-5))
+    );
     let e = err("plume-rotation-baseline", &["model.banks=0"]);
     assert!(e.contains("model.banks"), "{e}");
     let e = err("plume-rotation-baseline", &["model.alpha=-1.0"]);
@@ -323,7 +329,10 @@ fn field_baseline_and_p4_field_keys_are_validated() {
     assert!(e.contains("e2cnn"), "{e}");
     // A GM model takes none of the baseline keys; a classifier cannot be a field baseline.
     let e = err("plume-rotation", &["model.baseline=equiv"]);
-    assert!(e.contains("model.baseline") && e.contains("field-baseline"), "{e}");
+    assert!(
+        e.contains("model.baseline") && e.contains("field-baseline"),
+        "{e}"
+    );
     let e = err("rot-mnist", &["model.kind=field-baseline"]);
     assert!(e.contains("regression experiments only"), "{e}");
     // JetFlow's 62 × 23 grid cannot be turned by quarter turns.

@@ -318,7 +318,10 @@ fn every_field_model_runs_and_reports_its_rotation_equivariance() {
             .map(|s| s.to_string())
             // Lift needs 4 layers and a width divisible by 4; p4-field's blocks are residual.
             .chain(["model.channels=4".into()])
-            .chain([format!("model.blocks={}", if baseline.is_some() { 4 } else { 1 })])
+            .chain([format!(
+                "model.blocks={}",
+                if baseline.is_some() { 4 } else { 1 }
+            )])
             .chain(baseline.map(|b| format!("model.baseline={b}")))
             .collect();
         let o = gm(&exp_args(

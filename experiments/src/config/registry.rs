@@ -112,6 +112,14 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../configs/plume-rotation-baseline.toml"),
     ),
     (
+        "plume-translation-p4",
+        include_str!("../../configs/plume-translation-p4.toml"),
+    ),
+    (
+        "plume-translation-baseline",
+        include_str!("../../configs/plume-translation-baseline.toml"),
+    ),
+    (
         "plume-scale",
         include_str!("../../configs/plume-scale.toml"),
     ),

@@ -14,6 +14,22 @@ const EMBEDDED: &[(&str, &str)] = &[
         "paper-classification",
         include_str!("../../suites/paper-classification.toml"),
     ),
+    (
+        "plume-rotation-comparison",
+        include_str!("../../suites/plume-rotation-comparison.toml"),
+    ),
+    (
+        "plume-rotation-smoke",
+        include_str!("../../suites/plume-rotation-smoke.toml"),
+    ),
+    (
+        "plume-translation-comparison",
+        include_str!("../../suites/plume-translation-comparison.toml"),
+    ),
+    (
+        "plume-translation-smoke",
+        include_str!("../../suites/plume-translation-smoke.toml"),
+    ),
 ];
 
 /// Names of the embedded suites, in listing order.
