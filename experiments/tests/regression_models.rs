@@ -293,10 +293,16 @@ fn a_resumed_reference_run_equals_the_uninterrupted_one_bit_for_bit() {
 #[test]
 fn every_regression_model_builds_and_is_counted() {
     for model in RegressionModel::ALL {
+        // The p4 model lives on p4; the others on the pixel grid's group.
+        let symmetry = match model {
+            RegressionModel::P4Field => "p4",
+            _ => "axis-product",
+        };
         let c = load_experiment(
             "plume-rotation",
             &[
                 ov(&format!("model.regression_model={model}")),
+                ov(&format!("model.symmetry={symmetry}")),
                 ov("model.relaxed_rank=0"),
                 ov("model.channels=8"),
             ],
@@ -305,6 +311,19 @@ fn every_regression_model_builds_and_is_counted() {
         assert_eq!(c.model.regression_model, model);
         let n = parameter_count(&c).unwrap_or_else(|e| panic!("{model}: {e}"));
         assert!(n > 8 * 9, "{model}: {n}");
+    }
+    for baseline in gm_experiments::config::FieldBaseline::ALL {
+        let c = load_experiment(
+            "plume-rotation-baseline",
+            &[
+                ov(&format!("model.baseline={baseline}")),
+                ov("model.channels=4"),
+                ov("model.blocks=4"),
+            ],
+        )
+        .unwrap();
+        let n = parameter_count(&c).unwrap_or_else(|e| panic!("{baseline}: {e}"));
+        assert!(n > 4 * 9, "{baseline}: {n}");
     }
 }
 
@@ -341,6 +360,11 @@ fn field_baseline_and_p4_field_keys_are_validated() {
         &["model.kind=field-baseline", "model.baseline=r-group"],
     );
     assert!(e.contains("square"), "{e}");
+    let translation = [
+        ov("model.kind=field-baseline"),
+        ov("model.baseline=r-group-translation"),
+    ];
+    assert!(load_experiment("jetflow", &translation).is_ok());
     // p4-field is the exact GM model on p4.
     let p4 = load_experiment("plume-rotation-p4", &[]).unwrap();
     assert_eq!(p4.model.regression_model, RegressionModel::P4Field);

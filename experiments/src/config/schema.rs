@@ -315,7 +315,8 @@ impl RegressionModel {
 }
 
 /// The baselines of Wang, Walters & Yu, "Approximately Equivariant Networks for Imperfectly
-/// Symmetric Dynamics" (ICML 2022), for the rotation plumes (`model.kind = "field-baseline"`).
+/// Symmetric Dynamics" (ICML 2022), for the plumes (`model.kind = "field-baseline"`): their
+/// rotation models and their relaxed translation model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FieldBaseline {
@@ -333,11 +334,14 @@ pub enum FieldBaseline {
     RGroup,
     /// Relaxed steerable convolution (basis coefficients per kernel position).
     RSteer,
+    /// RGroup on the translations (the reference's `Relaxed_ConvNet`): filter banks mixed by
+    /// weights that vary over the grid.
+    RGroupTranslation,
 }
 
 impl FieldBaseline {
     /// Every baseline, in the order they are listed to users.
-    pub const ALL: [FieldBaseline; 7] = [
+    pub const ALL: [FieldBaseline; 8] = [
         Self::ConvNet,
         Self::Mlp,
         Self::Equiv,
@@ -345,6 +349,7 @@ impl FieldBaseline {
         Self::Lift,
         Self::RGroup,
         Self::RSteer,
+        Self::RGroupTranslation,
     ];
 }
 

@@ -206,7 +206,7 @@ impl ExperimentConfig {
     }
 
     /// `model.baseline`, `model.banks`, `model.alpha`: required by (`baseline`) and only for
-    /// the field baselines, which rotate square grids.
+    /// the field baselines; the rotation ones turn the grid, which must be square.
     fn validate_field_baseline(&self, h: usize, w: usize) -> Result<(), ConfigError> {
         let m = &self.model;
         if m.kind != ModelKind::FieldBaseline {
@@ -240,8 +240,15 @@ impl ExperimentConfig {
         check(m.blocks >= 2, "model.blocks", || {
             "a field baseline has an input and an output layer: at least 2".into()
         })?;
-        check(h == w, "model.baseline", || {
-            format!("the rotation baselines turn the grid by quarter turns: it must be square, got {h}×{w}")
+        let turns_the_grid = !matches!(
+            m.baseline,
+            Some(FieldBaseline::ConvNet | FieldBaseline::Mlp | FieldBaseline::RGroupTranslation)
+        );
+        check(h == w || !turns_the_grid, "model.baseline", || {
+            format!(
+                "the rotation baselines turn the grid by quarter turns: it must be square, got \
+                 {h}×{w} (conv-net, mlp and r-group-translation take any grid)"
+            )
         })
     }
 

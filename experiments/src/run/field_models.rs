@@ -4,7 +4,8 @@
 use crate::config::{ExperimentConfig, FieldBaseline};
 use anyhow::Result;
 use gm_nn::model::{
-    ConvNet, Equiv, FieldMlp, FieldNet, FieldNetConfig, GmP4Field, Lift, RGroup, RSteer, Rpp,
+    ConvNet, Equiv, FieldMlp, FieldNet, FieldNetConfig, GmP4Field, Lift, RGroup, RSteer,
+    RelaxedConvNet, Rpp,
 };
 use tch::nn::VarStore;
 
@@ -52,6 +53,7 @@ pub fn field_baseline(
         FieldBaseline::Lift => Box::new(Lift::new(&root, config)?),
         FieldBaseline::RGroup => Box::new(RGroup::new(&root, config)?),
         FieldBaseline::RSteer => Box::new(RSteer::new(&root, config)?),
+        FieldBaseline::RGroupTranslation => Box::new(RelaxedConvNet::new(&root, config)?),
     })
 }
 

@@ -302,31 +302,26 @@ pub fn run(
     // constant; the relaxation makes it measurably not), for the models whose group acts on
     // the pixel grid (not p4-field's p4).
     let group = ImageGroup::of(&cfg.model, height, width)?;
-    let equivariance = if group.images_on_group() {
-        Some(symmetry_error(
-            model,
-            &group,
-            Response::Equivariant,
-            &splits.test_domain,
-            EQUIVARIANCE_SAMPLES,
-            cfg.train.batch_size,
-            device,
-        )?)
-    } else {
-        None
-    };
+    let (probe, batch) = (&splits.test_domain, cfg.train.batch_size);
+    let equivariance = group
+        .images_on_group()
+        .then(|| {
+            let response = Response::Equivariant;
+            symmetry_error(
+                model,
+                &group,
+                response,
+                probe,
+                EQUIVARIANCE_SAMPLES,
+                batch,
+                device,
+            )
+        })
+        .transpose()?;
     // Quarter turns of the plume, velocities turned with the grid (square grids only).
-    let rotation_equivariance = if height == width {
-        Some(vector_rotation_error(
-            model,
-            &splits.test_domain,
-            EQUIVARIANCE_SAMPLES,
-            cfg.train.batch_size,
-            device,
-        )?)
-    } else {
-        None
-    };
+    let rotation_equivariance = (height == width)
+        .then(|| vector_rotation_error(model, probe, EQUIVARIANCE_SAMPLES, batch, device))
+        .transpose()?;
     let held_file = domain_sims.first().and_then(|&k| set.files.get(k));
     let rollout_window = format!(
         "domain test window 0: {}, input frames 0..{}, predicted frames {}..{}",

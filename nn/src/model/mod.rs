@@ -12,6 +12,7 @@ mod lifted;
 mod reference_regression;
 mod relaxed_regression;
 pub mod relaxed_rotation;
+mod relaxed_translation;
 pub mod rotation_baselines;
 mod structured_mlp;
 
@@ -22,6 +23,7 @@ pub use lifted::LiftedClassifier;
 pub use reference_regression::ReferenceRegression;
 pub use relaxed_regression::RelaxedRegression;
 pub use relaxed_rotation::{GmP4Field, RGroup};
+pub use relaxed_translation::RelaxedConvNet;
 pub use rotation_baselines::{ConvNet, Equiv, FieldMlp, Lift, RSteer, Rpp};
 pub use structured_mlp::{StructuredMlp, StructuredMlpConfig};
 

@@ -162,12 +162,26 @@ pub fn p4_conv2d(
                 .f_reshape([ORIENTATIONS * o])?)
         })
         .transpose()?;
-    let p = (k - 1) / 2;
+    conv2d_padded(x, &weight, bias.as_ref(), padding)
+}
+
+/// A stride-1 `conv2d` of `x` with the odd square `weight` `(O, C, k, k)`, the output the
+/// size of the input: zeros or the torus (`padding`) outside the grid.
+///
+/// # Errors
+/// [`NnError::Torch`] on a shape mismatch (or a grid smaller than the circular padding).
+pub fn conv2d_padded(
+    x: &Tensor,
+    weight: &Tensor,
+    bias: Option<&Tensor>,
+    padding: Padding,
+) -> Result<Tensor> {
+    let p = (weight.size().last().copied().unwrap_or(1) - 1) / 2;
     Ok(match padding {
-        Padding::Zeros => x.f_conv2d(&weight, bias.as_ref(), [1, 1], [p, p], [1, 1], 1)?,
+        Padding::Zeros => x.f_conv2d(weight, bias, [1, 1], [p, p], [1, 1], 1)?,
         Padding::Circular => x.f_pad([p, p, p, p], "circular", None::<f64>)?.f_conv2d(
-            &weight,
-            bias.as_ref(),
+            weight,
+            bias,
             [1, 1],
             [0, 0],
             [1, 1],

@@ -18,7 +18,7 @@ mod regular;
 mod relaxed_group_conv;
 mod rgroup;
 
-pub use filter_bank::{p4_conv2d, p4_filter_bank, Padding};
+pub use filter_bank::{conv2d_padded, p4_conv2d, p4_filter_bank, Padding};
 pub use gm_p4_field::GmP4Field;
 pub use group_conv::{P4ConvConfig, P4GroupConv};
 pub use p4_functions::{p4_kernel_to_gm_weight, p4_to_regular_field, regular_field_to_p4};
