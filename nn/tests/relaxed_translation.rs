@@ -83,7 +83,7 @@ fn randomise_mixing(vs: &VarStore, seed: i64) {
     tch::no_grad(|| {
         for (name, mut t) in vs.variables() {
             if name.ends_with("combination_weights") {
-                let _ = t.copy_(&Tensor::rand_like(&t));
+                t.copy_(&Tensor::rand_like(&t));
             }
         }
     });

@@ -114,7 +114,7 @@ impl RelaxedConvNet {
         let c = config;
         if c.layers < 2
             || c.banks == 0
-            || c.kernel_size % 2 == 0
+            || c.kernel_size.is_multiple_of(2)
             || [c.in_frames, c.out_frames, c.hidden].contains(&0)
             || c.height < 2
             || c.width < 2
