@@ -1,9 +1,9 @@
 //! The relaxed steerable convolution of Wang et al.: steerable basis kernels combined with
 //! weights that may change from one kernel position to the next.
-use super::steerable::{FieldRep, SteerableBasis};
+use super::steerable::{check_fields, FieldRep, SteerableBasis};
 use super::steerable_conv::conv_same;
 use crate::precision::param_like;
-use crate::{NnError, Result};
+use crate::Result;
 use tch::nn::{Init, Path};
 use tch::Tensor;
 
@@ -42,11 +42,7 @@ impl RelaxedSteerableConv {
         (output, out_fields): (FieldRep, usize),
         kernel_size: usize,
     ) -> Result<Self> {
-        if in_fields == 0 || out_fields == 0 {
-            return Err(NnError::InvalidConfig(format!(
-                "a relaxed steerable convolution needs fields on both sides, got {in_fields} → {out_fields}"
-            )));
-        }
+        check_fields("a relaxed steerable convolution", in_fields, out_fields)?;
         let basis = SteerableBasis::new(input, output, kernel_size)?;
         let k2 = (kernel_size * kernel_size) as i64;
         let bound = 1.0 / ((in_fields as i64 * k2) as f64).sqrt();

@@ -222,6 +222,16 @@ impl SteerableBasis {
     }
 }
 
+/// Refuses a steerable layer (`what`) without fields on both sides.
+pub(super) fn check_fields(what: &str, in_fields: usize, out_fields: usize) -> Result<()> {
+    if in_fields == 0 || out_fields == 0 {
+        return Err(NnError::InvalidConfig(format!(
+            "{what} needs fields on both sides, got {in_fields} → {out_fields}"
+        )));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

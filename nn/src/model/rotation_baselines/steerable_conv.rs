@@ -1,8 +1,8 @@
 //! The exactly equivariant steerable convolution: a filter in the span of
 //! [`SteerableBasis`], built once per forward and applied by one `conv2d`.
-use super::steerable::{FieldRep, SteerableBasis};
+use super::steerable::{check_fields, FieldRep, SteerableBasis};
 use crate::precision::param_like;
-use crate::{NnError, Result};
+use crate::Result;
 use tch::nn::{Init, Path};
 use tch::Tensor;
 
@@ -42,11 +42,7 @@ impl SteerableConv {
         (output, out_fields): (FieldRep, usize),
         kernel_size: usize,
     ) -> Result<Self> {
-        if in_fields == 0 || out_fields == 0 {
-            return Err(NnError::InvalidConfig(format!(
-                "a steerable convolution needs fields on both sides, got {in_fields} → {out_fields}"
-            )));
-        }
+        check_fields("a steerable convolution", in_fields, out_fields)?;
         let basis = SteerableBasis::new(input, output, kernel_size)?;
         let stdev = (2.0 * output.dim() as f64 / (in_fields * basis.len()) as f64).sqrt();
         let weight = vs.var(
