@@ -372,6 +372,25 @@ impl ModuleT for NextRamp {
     }
 }
 
+/// A protocol for the 30–40-frame ramps: 2 input frames, windows train [0, 10), validation
+/// [10, 15), future [15, 20), domain [0, 5) of the last simulation, `test_rollout` test steps.
+fn small_protocol(test_rollout: usize) -> gm_experiments::config::RegressionConfig {
+    gm_experiments::config::RegressionConfig {
+        input_frames: 2,
+        train_rollout: 2,
+        test_rollout,
+        train_end: 10,
+        val_end: 15,
+        future_end: 20,
+        domain_end: 5,
+        held_out: 1,
+        window_stride: 1,
+        mid: None,
+        train_sims: None,
+        domain_sims: None,
+    }
+}
+
 #[test]
 fn windows_follow_the_protocol() {
     use gm_experiments::config::RegressionConfig;
@@ -391,20 +410,7 @@ fn windows_follow_the_protocol() {
         w.y.get(5).get(1).mean(tch::Kind::Float).double_value(&[]),
         5.0 + 3.0 + 1.0
     );
-    let r = RegressionConfig {
-        input_frames: 2,
-        train_rollout: 2,
-        test_rollout: 3,
-        train_end: 10,
-        val_end: 15,
-        future_end: 20,
-        domain_end: 5,
-        held_out: 1,
-        window_stride: 1,
-        mid: None,
-        train_sims: None,
-        domain_sims: None,
-    };
+    let r = small_protocol(3);
     let s = plume_splits(&set, &r).unwrap();
     let n = |d: &TensorData| d.len();
     assert_eq!(
@@ -450,18 +456,10 @@ fn task_lists_and_mid_select_the_simulations_and_frames() {
     use gm_experiments::train::{fit_protocol, plume_splits};
     let set = ramps(4, 40);
     let r = RegressionConfig {
-        input_frames: 2,
-        train_rollout: 2,
-        test_rollout: 3,
-        train_end: 10,
-        val_end: 15,
-        future_end: 20,
-        domain_end: 5,
-        held_out: 1,
-        window_stride: 1,
         mid: Some(6),
         train_sims: Some(vec![3, 1]),
         domain_sims: Some(vec![0]),
+        ..small_protocol(3)
     };
     let s = plume_splits(&set, &r).unwrap();
     let first_frames = |d: &TensorData, k: i64| {
@@ -524,20 +522,7 @@ fn task_lists_and_mid_select_the_simulations_and_frames() {
 fn the_protocol_is_fitted_to_the_trajectory_length() {
     use gm_experiments::config::RegressionConfig;
     use gm_experiments::train::{fit_protocol, plume_splits, suggest_windows};
-    let r = RegressionConfig {
-        input_frames: 2,
-        train_rollout: 2,
-        test_rollout: 20,
-        train_end: 10,
-        val_end: 15,
-        future_end: 20,
-        domain_end: 5,
-        held_out: 1,
-        window_stride: 1,
-        mid: None,
-        train_sims: None,
-        domain_sims: None,
-    };
+    let r = small_protocol(20);
     // Long enough: the configured 20 steps.
     let fit = fit_protocol(&ramps(3, 40), &r).unwrap();
     assert_eq!((fit.train_frames, fit.test_rollout), (40, 20));

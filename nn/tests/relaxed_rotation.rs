@@ -12,6 +12,7 @@ use gm_nn::model::relaxed_rotation::{
     regular_field_to_p4, GmP4Field, P4ConvConfig, P4GroupConv, Padding, RGroup, RGroupOptions,
     RelaxedP4GroupConv,
 };
+use gm_nn::model::rotation_baselines::protocol_config;
 use gm_nn::model::{parameter_count, FieldNet, FieldNetConfig};
 use gm_nn::pool::{wallpaper_pixel_labels, Lift};
 use gm_nn::testing::Action;
@@ -43,18 +44,12 @@ fn small_config(layers: usize, banks: usize) -> FieldNetConfig {
     }
 }
 
-/// The `run.sh` Rotation row: `hidden_dim = 92`, `num_layers = 5`, `num_banks = 2`, `k = 3`.
+/// The `run.sh` Rotation row (`rotation_baselines::protocol_config`) with the reference's
+/// default `num_banks = 2`.
 fn run_sh_config() -> FieldNetConfig {
     FieldNetConfig {
-        in_frames: 10,
-        out_frames: 1,
-        hidden: 92,
-        layers: 5,
-        kernel_size: 3,
-        height: 64,
-        width: 64,
         banks: 2,
-        alpha: 1e-5,
+        ..protocol_config()
     }
 }
 

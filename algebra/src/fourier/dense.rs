@@ -10,6 +10,18 @@ use std::sync::Arc;
 /// Largest order for which a dense plan is built (two `n×n` complex matrices: 128 MiB).
 pub const DENSE_LIMIT: usize = 2048;
 
+/// Refuses a dense `n × n` Fourier matrix above [`DENSE_LIMIT`].
+pub(super) fn check_dense_order(n: usize) -> Result<()> {
+    if n > DENSE_LIMIT {
+        return Err(Error::TooLarge {
+            order: n,
+            operation: "a dense Fourier matrix".into(),
+            limit: DENSE_LIMIT,
+        });
+    }
+    Ok(())
+}
+
 /// The transform as two matrix–vector products: `f̂ = F f` with `F[(ρ,i,j), g] = ρ(g)_{ij}`,
 /// and `f = F⁻¹ f̂` with `F⁻¹ = (1/n) F* diag(d_ρ)`. `O(n²)` per call, `O(n²)` memory.
 ///
@@ -37,13 +49,7 @@ impl DenseFourier {
     /// [`Error::TooLarge`] above [`DENSE_LIMIT`].
     pub fn new(irreps: Arc<Irreps>) -> Result<Self> {
         let n = irreps.order();
-        if n > DENSE_LIMIT {
-            return Err(Error::TooLarge {
-                order: n,
-                operation: "a dense Fourier matrix".into(),
-                limit: DENSE_LIMIT,
-            });
-        }
+        check_dense_order(n)?;
         let forward = super::unitary::fourier_matrix(&irreps);
         // F⁻¹ = (1/n) F* diag(d_ρ): column (ρ,i,j) of F* scaled by d_ρ/n.
         let mut inverse = forward.adjoint();

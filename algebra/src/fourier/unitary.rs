@@ -1,7 +1,7 @@
 //! The unitary Fourier matrix `Φ` and the block-diagonal form `Φ M_f Φ*` of a group matrix.
 
-use super::{FourierGm, Irreps, DENSE_LIMIT};
-use crate::{Error, Result};
+use super::{FourierGm, Irreps};
+use crate::Result;
 use nalgebra::{DMatrix, DMatrixView};
 use num_complex::Complex64;
 
@@ -32,7 +32,7 @@ pub(crate) fn fourier_matrix(irreps: &Irreps) -> DMatrix<Complex64> {
 /// `√(d_ρ/n)`. See `docs/theory/fourier.md`, fact 8.
 ///
 /// # Errors
-/// [`Error::TooLarge`] above [`DENSE_LIMIT`].
+/// [`crate::Error::TooLarge`] above [`super::DENSE_LIMIT`].
 ///
 /// # Example
 /// ```
@@ -44,13 +44,7 @@ pub(crate) fn fourier_matrix(irreps: &Irreps) -> DMatrix<Complex64> {
 /// ```
 pub fn unitary_fourier_matrix(irreps: &Irreps) -> Result<DMatrix<Complex64>> {
     let n = irreps.order();
-    if n > DENSE_LIMIT {
-        return Err(Error::TooLarge {
-            order: n,
-            operation: "a dense Fourier matrix".into(),
-            limit: DENSE_LIMIT,
-        });
-    }
+    super::dense::check_dense_order(n)?;
     let mut phi = fourier_matrix(irreps);
     for (k, &d) in irreps.dims().iter().enumerate() {
         let w = (d as f64 / n as f64).sqrt();
