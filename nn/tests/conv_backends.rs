@@ -64,40 +64,79 @@ fn applicable(l: &Lowering) -> Vec<BackendKind> {
 fn every_backend_equals_the_dense_group_matrix_on_every_family() {
     tch::manual_seed(1);
     for spec in common::FAMILIES.iter().chain(&["C6xC5"]) {
-        let g = common::group(spec);
-        let n = g.order();
-        let l =
-            Lowering::new(g.clone(), &Support::Elements(mixed_support(n)), Device::Cpu).unwrap();
-        for mode in [ChannelMode::Shared, ChannelMode::Full] {
-            let vs = double_store();
-            let x = randn(&[2, 2, n as i64]);
-            let mut outputs: Vec<(BackendKind, Tensor, Tensor)> = Vec::new();
-            for kind in applicable(&l) {
-                let c = conv(&vs, &l, 2, 3, mode, kind);
-                let w = if outputs.is_empty() {
-                    c.weight.shallow_clone()
-                } else {
-                    let w = outputs[0].1.shallow_clone();
-                    tch::no_grad(|| c.weight.shallow_clone().copy_(&w));
-                    w
-                };
-                let oracle = dense_oracle(&g, l.support(), &w, 2);
-                let dense = c.export_dense().unwrap();
-                let err = max_abs(&(dense - &oracle));
-                assert!(err < 1e-12 * n as f64, "{spec} {mode:?} {kind:?}: {err}");
-                let y = c.f_forward(&x).unwrap() - c.bias.as_ref().unwrap().view([-1, 1]);
-                outputs.push((kind, w, y));
+        every_backend_equals_the_dense_group_matrix(common::group(spec), spec);
+    }
+}
+
+/// `Z_5 ⋊ Z_4` (the Frobenius group of order 20, `x ↦ 2x`) and `(Z_3 × Z_4) ⋊ Z_2`
+/// (`(y, x) ↦ (−y, −x)`): semidirect products over a grid, where the convolution backend
+/// applies through [`gm_algebra::group::Structure::TranslationGrid`].
+#[test]
+fn every_backend_equals_the_dense_group_matrix_on_semidirect_products_over_a_grid() {
+    use gm_algebra::group::{parse_group, SemidirectProduct};
+    use gm_algebra::AnyGroup;
+    tch::manual_seed(2);
+    let frobenius = SemidirectProduct::new(
+        parse_group("C5").unwrap(),
+        parse_group("C4").unwrap(),
+        |h, n| n * 2usize.pow(h as u32) % 5,
+    )
+    .unwrap();
+    let negate = |c: usize, m: usize| (m - c) % m;
+    let grid = SemidirectProduct::new(
+        parse_group("C3xC4").unwrap(),
+        parse_group("C2").unwrap(),
+        |h, n| {
+            if h == 0 {
+                n
+            } else {
+                negate(n / 4, 3) * 4 + negate(n % 4, 4)
             }
-            for (kind, _, y) in &outputs[1..] {
-                let err = max_abs(&(y - &outputs[0].2));
-                assert!(err < 1e-10, "{spec} {mode:?} {kind:?} vs gather: {err}");
-            }
+        },
+    )
+    .unwrap();
+    for (g, label) in [(frobenius, "C5⋊C4"), (grid, "(C3xC4)⋊C2")] {
+        let g = AnyGroup::new(g);
+        let l = Lowering::new(g.clone(), &Support::Elements(vec![0]), Device::Cpu).unwrap();
+        assert!(applicable(&l).contains(&BackendKind::Cudnn), "{label}");
+        every_backend_equals_the_dense_group_matrix(g, label);
+    }
+}
+
+/// Every applicable backend of a lowering of `g` with [`mixed_support`], in both channel
+/// modes, equals the dense group-matrix expansion and the gather backend's output.
+fn every_backend_equals_the_dense_group_matrix(g: gm_algebra::AnyGroup, spec: &str) {
+    let n = g.order();
+    let l = Lowering::new(g.clone(), &Support::Elements(mixed_support(n)), Device::Cpu).unwrap();
+    for mode in [ChannelMode::Shared, ChannelMode::Full] {
+        let vs = double_store();
+        let x = randn(&[2, 2, n as i64]);
+        let mut outputs: Vec<(BackendKind, Tensor, Tensor)> = Vec::new();
+        for kind in applicable(&l) {
+            let c = conv(&vs, &l, 2, 3, mode, kind);
+            let w = if outputs.is_empty() {
+                c.weight.shallow_clone()
+            } else {
+                let w = outputs[0].1.shallow_clone();
+                tch::no_grad(|| c.weight.shallow_clone().copy_(&w));
+                w
+            };
+            let oracle = dense_oracle(&g, l.support(), &w, 2);
+            let dense = c.export_dense().unwrap();
+            let err = max_abs(&(dense - &oracle));
+            assert!(err < 1e-12 * n as f64, "{spec} {mode:?} {kind:?}: {err}");
+            let y = c.f_forward(&x).unwrap() - c.bias.as_ref().unwrap().view([-1, 1]);
+            outputs.push((kind, w, y));
+        }
+        for (kind, _, y) in &outputs[1..] {
+            let err = max_abs(&(y - &outputs[0].2));
+            assert!(err < 1e-10, "{spec} {mode:?} {kind:?} vs gather: {err}");
         }
     }
 }
 
 #[test]
-fn grid_backends_apply_exactly_to_cyclic_grids() {
+fn grid_backends_apply_exactly_to_their_grids() {
     let on = |spec: &str| {
         let g = common::group(spec);
         applicable(&Lowering::new(g, &Support::Elements(vec![0]), Device::Cpu).unwrap())
@@ -105,9 +144,12 @@ fn grid_backends_apply_exactly_to_cyclic_grids() {
     use BackendKind::*;
     assert_eq!(on("C5xC4"), vec![Gather, Cudnn, Fourier, Irreps, Reference]);
     assert_eq!(on("C9"), vec![Gather, Cudnn, Fourier, Irreps, Reference]);
-    assert_eq!(on("D4xC2"), vec![Gather, Irreps, Reference]);
+    // The convolution backend takes translations times a point group; the Fourier backend
+    // abelian grids only.
+    assert_eq!(on("D4xC2"), vec![Gather, Cudnn, Irreps, Reference]);
     assert_eq!(on("C2xC2xC2"), vec![Gather, Irreps, Reference]);
-    assert_eq!(on("p4(17)"), vec![Gather, Reference]);
+    assert_eq!(on("p4(17)"), vec![Gather, Cudnn, Reference]);
+    assert_eq!(on("S4"), vec![Gather, Irreps, Reference]);
     assert!(matches!(
         backend::build(
             Cudnn,

@@ -1,6 +1,6 @@
 //! The semidirect product `N ⋊_φ H` of two groups under an action `φ: H → Aut(N)`.
 
-use super::{AnyGroup, FiniteGroup};
+use super::{AnyGroup, FiniteGroup, Structure};
 use crate::{Error, Result};
 
 /// The (outer) semidirect product `N ⋊_φ H`, an index-native [`FiniteGroup`].
@@ -192,5 +192,30 @@ impl FiniteGroup for SemidirectProduct {
     }
     fn name(&self) -> String {
         format!("{}⋊{}", self.normal.name(), self.acting.name())
+    }
+    /// [`Structure::TranslationGrid`] when the normal factor declares itself `Z_w` or
+    /// `Z_h × Z_w` (its index is then the grid position `y·w + x`), [`Structure::Opaque`]
+    /// otherwise.
+    fn structure(&self) -> Structure<'_> {
+        let cyclic = |g: &AnyGroup| match g.structure() {
+            Structure::Cyclic(n) => Some(n),
+            _ => None,
+        };
+        let grid = match self.normal.structure() {
+            Structure::Cyclic(w) => Some((1, w)),
+            Structure::DirectProduct(p) => match p.factors() {
+                [a, b] => cyclic(a).zip(cyclic(b)),
+                _ => None,
+            },
+            _ => None,
+        };
+        match grid {
+            Some((height, width)) => Structure::TranslationGrid {
+                height,
+                width,
+                points: self.acting.order(),
+            },
+            None => Structure::Opaque,
+        }
     }
 }

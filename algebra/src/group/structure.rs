@@ -31,6 +31,19 @@ pub enum Structure<'a> {
     /// The direct product of [`DirectProduct::factors`], indexed mixed-radix, last factor
     /// fastest.
     DirectProduct(&'a DirectProduct),
+    /// Translations of a `height × width` torus extended by a point group `P` of order
+    /// `points`, `(Z_height × Z_width) ⋊ P`, translations first: element
+    /// `(y·width + x)·points + p` is the translation by `(y, x)` times the point element of
+    /// index `p`, and translations add coordinate-wise. [`super::Wallpaper`] declares it, and
+    /// a [`super::SemidirectProduct`] whose normal factor is `Z_w` or `Z_h × Z_w`.
+    TranslationGrid {
+        /// Rows of the torus (1 for a one-dimensional grid).
+        height: usize,
+        /// Columns of the torus.
+        width: usize,
+        /// `|P|`.
+        points: usize,
+    },
     /// Nothing declared.
     Opaque,
 }

@@ -1,7 +1,7 @@
 //! The wallpaper groups `p4 = Z_N² ⋊ C4` and `p4m = Z_N² ⋊ D4` of the periodic `N×N` grid.
 
 use super::modular::{add_mod, family_order};
-use super::Group;
+use super::{Group, Structure};
 use crate::fourier::{FourierTransform, InducedFft};
 use crate::{Error, Result};
 use std::sync::Arc;
@@ -196,6 +196,14 @@ impl Group for Wallpaper {
     }
     fn name(&self) -> String {
         format!("p4{}({})", if self.mirrors { "m" } else { "" }, self.n)
+    }
+    /// `Z_N² ⋊ P`, translations first ([`Structure::TranslationGrid`]).
+    fn structure(&self) -> Structure<'_> {
+        Structure::TranslationGrid {
+            height: self.n,
+            width: self.n,
+            points: self.point_group_order(),
+        }
     }
     fn fast_fourier(&self) -> Option<Result<Arc<dyn FourierTransform>>> {
         Some(Ok(Arc::new(InducedFft::new(*self))))

@@ -73,6 +73,11 @@ pub struct CostTerms {
     pub p: Prices,
     /// The price of shared mode's channel sum `B·C·n` (0 in full mode).
     pub channel_sum: f64,
+    /// The kernel entries per output channel pair of the convolution form on a
+    /// [`TranslationGrid`](crate::lowering::TranslationGrid)
+    /// ([`box_taps`](crate::lowering::TranslationGrid::box_taps) over `|P|`: the block row
+    /// one output point sums over); `K` for other groups.
+    pub box_taps: f64,
 }
 
 impl CostTerms {
@@ -94,6 +99,9 @@ impl CostTerms {
             Prices::CPU
         };
         let channel_sum = if ci == 1.0 { p.moved * b * c * n } else { 0.0 };
+        let box_taps = lowering
+            .translation_grid()
+            .map_or(k, |g| (g.box_taps() / g.point_count()) as f64);
         Self {
             b,
             c,
@@ -103,6 +111,7 @@ impl CostTerms {
             ci,
             p,
             channel_sum,
+            box_taps,
         }
     }
 }

@@ -13,10 +13,12 @@
 mod grid;
 mod support;
 mod table;
+mod translation_grid;
 
 pub use grid::{detect_axes, grid_group, Axis};
 pub use support::{legacy_radius_order, radius_support, wallpaper_support, Support};
 pub use table::{gather_table, index_tensor, left_action};
+pub use translation_grid::TranslationGrid;
 
 use crate::{NnError, Result};
 use gm_algebra::{AnyGroup, FiniteGroup};
@@ -27,6 +29,7 @@ use tch::{Device, Tensor};
 pub struct Lowering {
     group: AnyGroup,
     axes: Option<Vec<Axis>>,
+    translation_grid: Option<TranslationGrid>,
     support: Vec<usize>,
     table: Tensor,
 }
@@ -59,9 +62,11 @@ impl Lowering {
             Support::Ball(t) => gm_algebra::group::word_ball(&group, *t),
         };
         let table = gather_table(&group, &support, device)?;
+        let translation_grid = TranslationGrid::of(&group, axes.as_deref(), &support);
         Ok(Self {
             group,
             axes,
+            translation_grid,
             support,
             table,
         })
@@ -75,6 +80,12 @@ impl Lowering {
     /// The group's axes when it is a grid of cyclic/dihedral axes in grid order.
     pub fn axes(&self) -> Option<&[Axis]> {
         self.axes.as_deref()
+    }
+
+    /// The group as translations of a torus times a point group, when it is one (at most
+    /// two cyclic/dihedral axes, `p4`, `p4m`, a semidirect product over a grid).
+    pub fn translation_grid(&self) -> Option<&TranslationGrid> {
+        self.translation_grid.as_ref()
     }
 
     /// The support `s_0, …, s_{K−1}` as element indices.

@@ -1,8 +1,9 @@
 //! The Fourier backend for abelian grids: torch FFT.
 
-use super::{is_shared, BackendKind, ConvBackend, CyclicGrid, Registration};
-use crate::lowering::Lowering;
-use crate::Result;
+use super::{is_shared, BackendKind, ConvBackend, Registration};
+use crate::lowering::{Lowering, TranslationGrid};
+use crate::{NnError, Result};
+use gm_algebra::FiniteGroup;
 use tch::{Kind, Tensor};
 
 /// The GM convolution on `Z_W` or `Z_H×Z_W` by the convolution theorem.
@@ -27,7 +28,7 @@ impl FourierBackend {
     /// [`crate::NnError::BackendUnavailable`] unless the group is `Z_W` or `Z_H×Z_W` in grid
     /// order.
     pub fn new(lowering: &Lowering) -> Result<Self> {
-        let grid = CyclicGrid::of(lowering, BackendKind::Fourier)?;
+        let grid = abelian_grid(lowering)?;
         // One-hot (K, n): support element k at its grid index s_k.
         let n = lowering.order();
         let mut p = vec![0f64; lowering.kernel_size() * n];
@@ -39,11 +40,26 @@ impl FourierBackend {
             .to_kind(Kind::Float)
             .to_device(lowering.device());
         Ok(Self {
-            height: grid.height,
-            width: grid.width,
+            height: grid.height as i64,
+            width: grid.width as i64,
             placement,
         })
     }
+}
+
+/// The torus of `lowering` when its group is `Z_W` or `Z_H×Z_W` in grid order (a
+/// [`TranslationGrid`] without point elements), or why not.
+fn abelian_grid(lowering: &Lowering) -> Result<&TranslationGrid> {
+    lowering
+        .translation_grid()
+        .filter(|g| g.point_count() == 1)
+        .ok_or_else(|| NnError::BackendUnavailable {
+            backend: BackendKind::Fourier.name().into(),
+            reason: format!(
+                "the group {} is not Z_W or Z_H×Z_W",
+                lowering.group().name()
+            ),
+        })
 }
 
 /// The abelian FFT applies to `Z_W`/`Z_H×Z_W` grids. Cost: the channel sum,
@@ -51,7 +67,7 @@ impl FourierBackend {
 pub(super) const REGISTRATION: Registration = Registration {
     kind: BackendKind::Fourier,
     name: "fourier",
-    applies: |l| CyclicGrid::of(l, BackendKind::Fourier).is_ok(),
+    applies: |l| abelian_grid(l).is_ok(),
     cost: |t| {
         let transform = t.p.fft * t.n * t.n.log2().max(1.0);
         t.channel_sum

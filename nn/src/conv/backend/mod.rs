@@ -23,7 +23,7 @@ pub use reference::ReferenceBackend;
 
 use super::cost::CostTerms;
 use crate::lowering::Lowering;
-use crate::{NnError, Result};
+use crate::Result;
 use serde::{Deserialize, Serialize};
 use tch::Tensor;
 
@@ -36,7 +36,8 @@ pub enum BackendKind {
     Gather,
     /// The reference's formulation: gather `B×C×K×n`, then contract ([`ReferenceBackend`]).
     Reference,
-    /// Circularly padded `conv2d` (cuDNN on CUDA) on a `Z_H×Z_W` grid ([`CudnnBackend`]).
+    /// Circularly padded `conv2d` (cuDNN on CUDA) on translations of a grid times a point
+    /// group: cyclic and dihedral axes, `p4`, `p4m` ([`CudnnBackend`]).
     Cudnn,
     /// Torch FFT on an abelian grid `Z_H×Z_W` ([`FourierBackend`]).
     Fourier,
@@ -114,81 +115,17 @@ pub trait ConvBackend: std::fmt::Debug + Send {
     /// channel): `x` is `(B, C, n)`, `w` is `(O, C, K)` or `(O, 1, K)`, `y` is `(B, O, n)`.
     ///
     /// # Errors
-    /// [`NnError::Torch`] on a shape or device mismatch.
+    /// [`crate::NnError::Torch`] on a shape or device mismatch.
     fn forward(&self, x: &Tensor, weight: &Tensor) -> Result<Tensor>;
 }
 
 /// Builds the backend `kind` for `lowering`.
 ///
 /// # Errors
-/// [`NnError::BackendUnavailable`] when the backend does not apply to the group (cuDNN and
-/// Fourier need a grid of at most two cyclic axes).
+/// [`crate::NnError::BackendUnavailable`] when the backend does not apply to the group (cuDNN needs
+/// translations of a grid times a point group, Fourier a grid of at most two cyclic axes).
 pub fn build(kind: BackendKind, lowering: &Lowering) -> Result<Box<dyn ConvBackend>> {
     (kind.registration().build)(lowering)
-}
-
-/// The `(H, W)` grid of a group that is `Z_W` or `Z_H×Z_W` in grid order, with the signed
-/// offsets `(dh_k, dw_k) ∈ (−H/2, H/2] × (−W/2, W/2]` of each support element.
-pub(crate) struct CyclicGrid {
-    pub height: i64,
-    pub width: i64,
-    pub offsets: Vec<(i64, i64)>,
-}
-
-impl CyclicGrid {
-    /// The grid of `lowering`, or why there is none (for the error of `backend`).
-    pub fn of(lowering: &Lowering, backend: BackendKind) -> Result<Self> {
-        use crate::lowering::Axis;
-        use gm_algebra::FiniteGroup;
-        let unavailable = |reason: &str| NnError::BackendUnavailable {
-            backend: backend.name().into(),
-            reason: format!("{reason} (group {})", lowering.group().name()),
-        };
-        let axes = lowering
-            .axes()
-            .ok_or_else(|| unavailable("the group is not a grid of cyclic axes"))?;
-        let sizes = axes
-            .iter()
-            .map(|a| match *a {
-                Axis::Cyclic(n) => Ok(n as i64),
-                Axis::Dihedral(_) => Err(unavailable("a dihedral axis is not abelian")),
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let (height, width) = match sizes[..] {
-            [w] => (1, w),
-            [h, w] => (h, w),
-            _ => return Err(unavailable("more than two axes")),
-        };
-        let signed = |c: i64, n: i64| if 2 * c > n { c - n } else { c };
-        let offsets = lowering
-            .support()
-            .iter()
-            .map(|&s| {
-                let s = s as i64;
-                (signed(s / width, height), signed(s % width, width))
-            })
-            .collect();
-        Ok(Self {
-            height,
-            width,
-            offsets,
-        })
-    }
-
-    /// The one-hot placement `(K, kh·kw)` of the support in a box of half-sizes `(th, tw)`
-    /// (offset `(dh, dw)` at `(dh + th, dw + tw)`), in `kind` on `device`.
-    pub fn placement(&self, th: i64, tw: i64, kind: tch::Kind, device: tch::Device) -> Tensor {
-        let (kh, kw) = (2 * th + 1, 2 * tw + 1);
-        let k = self.offsets.len() as i64;
-        let mut p = vec![0f64; (k * kh * kw) as usize];
-        for (row, &(dh, dw)) in self.offsets.iter().enumerate() {
-            p[row * (kh * kw) as usize + ((dh + th) * kw + dw + tw) as usize] += 1.0;
-        }
-        Tensor::from_slice(&p)
-            .view([k, kh * kw])
-            .to_kind(kind)
-            .to_device(device)
-    }
 }
 
 /// Whether `w` is a shared-mode weight (one input channel).
