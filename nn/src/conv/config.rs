@@ -23,7 +23,8 @@ pub enum BackendChoice {
     /// The planner's cost model.
     #[default]
     Auto,
-    /// The planner times every applicable backend once on a probe input and keeps the fastest.
+    /// The planner times every applicable backend on a probe input (the median of
+    /// [`crate::conv::planner::TIMED_REPEATS`] passes) and keeps the fastest.
     Timed,
     /// This backend (an error at construction when it does not apply).
     Fixed(BackendKind),

@@ -1,4 +1,5 @@
-//! The backend planner: a cost model, optionally replaced by timing the candidates once.
+//! The backend planner: a cost model, optionally replaced by timing the candidates (the median
+//! of a few passes each).
 
 use super::backend::{self, BackendKind, ConvBackend, REGISTRY};
 use super::config::{BackendChoice, ChannelMode};
@@ -66,7 +67,7 @@ pub fn plan(
         BackendChoice::Timed => {
             let mut best: Option<(f64, Box<dyn ConvBackend>)> = None;
             for candidate in candidates(lowering)? {
-                let seconds = time_once(candidate.as_ref(), lowering, shape)?;
+                let seconds = time_median(candidate.as_ref(), lowering, shape)?;
                 if best.as_ref().is_none_or(|(t, _)| seconds < *t) {
                     best = Some((seconds, candidate));
                 }
@@ -74,6 +75,27 @@ pub fn plan(
             Ok(best.expect("gather always applies").1)
         }
     }
+}
+
+/// How many timed passes [`BackendChoice::Timed`] takes the median of, per candidate.
+pub const TIMED_REPEATS: usize = 3;
+
+/// The median of [`TIMED_REPEATS`] calls of [`time_once`] (each a warm-up pass and a timed
+/// forward + backward pass of `backend` on a random input of `shape`): what
+/// [`BackendChoice::Timed`] compares.
+///
+/// # Errors
+/// [`crate::NnError::Torch`] from libtorch.
+pub fn time_median(
+    backend: &dyn ConvBackend,
+    lowering: &Lowering,
+    shape: &ConvShape,
+) -> Result<f64> {
+    let mut times = (0..TIMED_REPEATS)
+        .map(|_| time_once(backend, lowering, shape))
+        .collect::<Result<Vec<f64>>>()?;
+    times.sort_by(f64::total_cmp);
+    Ok(times[TIMED_REPEATS / 2])
 }
 
 /// Seconds of one forward + backward pass of `backend` on a random input of `shape` (after

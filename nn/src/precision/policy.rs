@@ -65,7 +65,7 @@ impl std::str::FromStr for Precision {
 /// | precision | CUDA | CPU |
 /// |---|---|---|
 /// | `fp16` | autocast, dynamic loss scaling | fp32 |
-/// | `bf16` | bf16 activations, fp32 weights, no loss scaling | fp32 |
+/// | `bf16` | bf16 activations, fp32 weights, no loss scaling | the same (oneDNN's bf16 kernels: fast where the processor has AVX512-BF16 or AMX) |
 /// | `fp32` | fp32 | fp32 |
 ///
 /// # Example
@@ -78,6 +78,7 @@ impl std::str::FromStr for Precision {
 /// assert!(fp16.autocast() && fp16.loss_scaling());
 /// let cpu = PrecisionPolicy::new(Precision::Fp16, Device::Cpu);
 /// assert_eq!((cpu.activations(), cpu.autocast()), (Kind::Float, false));
+/// assert_eq!(PrecisionPolicy::new(Precision::Bf16, Device::Cpu).activations(), Kind::BFloat16);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PrecisionPolicy {
@@ -91,7 +92,7 @@ impl PrecisionPolicy {
         let cuda = device.is_cuda();
         Self {
             autocast: cuda && precision == Precision::Fp16,
-            activations: if cuda && precision == Precision::Bf16 {
+            activations: if precision == Precision::Bf16 {
                 Kind::BFloat16
             } else {
                 Kind::Float
@@ -109,7 +110,8 @@ impl PrecisionPolicy {
         self.autocast
     }
 
-    /// The dtype a model's activations are computed in (bf16 on CUDA for `bf16`, else fp32).
+    /// The dtype a model's activations are computed in (bf16 for `bf16` on any device, else
+    /// fp32).
     pub fn activations(&self) -> Kind {
         self.activations
     }

@@ -1,0 +1,54 @@
+"""The comparison table of scripts/cpu-bench.sh and scripts/gpu-bench.sh: gm's best training
+throughput per reference configuration over the best of pytorch_best_gmcnn_train.py, from
+`gm bench train --json` lines and that script's JSON output.
+
+Usage: python bench_table.py GM_JSONL PYTORCH_JSON
+"""
+import json
+import sys
+
+PYTORCH_BEST = {"cifar10": "cifar_best_img_s", "rot-mnist": "rotmnist_best_img_s"}
+PYTORCH_PREFIX = {"cifar10": "cifar_", "rot-mnist": "rotmnist_"}
+
+
+def choice(case):
+    """The backend choice as `gm bench train --backend` spells it."""
+    b = case["backend"]
+    return b if isinstance(b, str) else next(iter(b.values()))
+
+
+def main(gm_path, pytorch_path):
+    gm = [json.loads(line) for line in open(gm_path) if line.startswith("{")]
+    torch = json.load(open(pytorch_path))
+    print("\n| model | gm (backend, precision) | gm img/s | PyTorch best (variant) | PyTorch img/s | ratio |")
+    print("|---|---|---:|---|---:|---:|")
+    for model, best_key in PYTORCH_BEST.items():
+        runs = [r for r in gm if r["case"]["model"] == model]
+        if not runs:
+            continue
+        top = max(runs, key=lambda r: r["images_per_s"])
+        ran = "+".join(sorted(set(top["backends"])))
+        variants = {k: v for k, v in torch.items()
+                    if k.startswith(PYTORCH_PREFIX[model]) and isinstance(v, (int, float))
+                    and not k.endswith("_wall_s") and k != best_key}
+        name = max(variants, key=variants.get) if variants else "none"
+        theirs = torch.get(best_key, 0.0)
+        ratio = top["images_per_s"] / theirs if theirs else float("nan")
+        print(f"| {model} | {choice(top['case'])} → {ran}, {top['case']['precision']} "
+              f"| {top['images_per_s']:.0f} | {name} | {theirs:.0f} | {ratio:.2f}x |")
+    failed = [k for k, v in torch.items() if isinstance(v, str) and v.startswith("failed")]
+    print("\nPyTorch variants that ran:", ", ".join(
+        k for k, v in torch.items() if isinstance(v, (int, float)) and not k.endswith("_wall_s")
+        and not k.endswith("_best_img_s")))
+    print("PyTorch variants that failed (not counted):", ", ".join(failed) or "none")
+    for model in PYTORCH_BEST:
+        picks = {r["case"]["precision"]: "+".join(sorted(set(r["backends"])))
+                 for r in gm if r["case"]["model"] == model and choice(r["case"]) == "auto"}
+        timed = {r["case"]["precision"]: "+".join(sorted(set(r["backends"])))
+                 for r in gm if r["case"]["model"] == model and choice(r["case"]) == "timed"}
+        if picks or timed:
+            print(f"planner on {model}: cost model {picks}, timed {timed}")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])
