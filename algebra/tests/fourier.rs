@@ -483,8 +483,8 @@ fn planner_sees_families_through_type_erasure() {
     use gm_algebra::group::parse_group;
     let cases = [
         ("C4xD3", PlanKind::Separable),
-        ("S4", PlanKind::Dense(IrrepConstruction::Young)),
-        ("S5", PlanKind::Dense(IrrepConstruction::Young)),
+        ("S4", PlanKind::ChainFft),
+        ("S5", PlanKind::ChainFft),
         ("D5", PlanKind::DihedralFft),
         ("p4(3)", PlanKind::InducedFft),
         ("p4m(2)", PlanKind::InducedFft),
