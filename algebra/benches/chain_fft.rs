@@ -10,9 +10,7 @@
 //! All three GM applies use the same blocks `B_ρ`, so they compute the same `M_f x`.
 
 use criterion::{black_box, Criterion};
-use gm_algebra::fourier::{
-    plan, young_generator_images, FourierGm, FourierTransform, YoungImages,
-};
+use gm_algebra::fourier::{plan, young_generator_images, FourierGm, YoungImages};
 use gm_algebra::group::{Group, Permutation, Symmetric};
 use gm_algebra::FiniteGroup;
 use nalgebra::{DMatrix, DVectorView, DVectorViewMut};
@@ -49,8 +47,15 @@ fn multiply_blocks(gm: &FourierGm, hat: &mut [Complex64]) {
 
 /// The baseline and the chain FFT compute the same `M_f x` (checked once before timing).
 fn assert_same(a: &[Complex64], b: &[Complex64], what: &str) {
-    let err = a.iter().zip(b).map(|(x, y)| (x - y).norm()).fold(0.0, f64::max);
-    assert!(err < 1e-8, "{what}: baseline and chain FFT differ by {err:e}");
+    let err = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).norm())
+        .fold(0.0, f64::max);
+    assert!(
+        err < 1e-8,
+        "{what}: baseline and chain FFT differ by {err:e}"
+    );
 }
 
 /// The transposition `s_i` of `S_n`.
@@ -223,7 +228,9 @@ fn s7(c: &mut Criterion, rng: &mut ChaCha8Rng) {
     let fast = gm.apply(&x).expect("lengths");
     assert_same(&out, &fast, "S_7");
     let mut group = c.benchmark_group("chain_fft/s7");
-    group.sample_size(10).measurement_time(Duration::from_secs(3));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(3));
     group.bench_function("dense_block_transform", |b| {
         b.iter(|| {
             dense(&mut out);
@@ -258,7 +265,9 @@ fn s8(c: &mut Criterion, rng: &mut ChaCha8Rng) {
     on_the_fly(&mut out);
     assert_same(&out, &gm.apply(&x).expect("lengths"), "S_8");
     let mut group = c.benchmark_group("chain_fft/s8");
-    group.sample_size(10).measurement_time(Duration::from_secs(3));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(3));
     group.bench_function("on_the_fly_schreier", |b| {
         b.iter(|| {
             on_the_fly(&mut out);

@@ -4,9 +4,9 @@
 
 use gm_algebra::character::CharacterTable;
 use gm_algebra::fourier::{
-    partitions, plan, reduced_word, young_generator_images, young_orthogonal_irreps,
-    FourierGm, FourierTransform, NaiveFourier, PlanKind, SymmetricFft, TranspositionImage,
-    YoungImages, YOUNG_IMAGES_DEGREE_LIMIT,
+    partitions, plan, reduced_word, young_generator_images, young_orthogonal_irreps, FourierGm,
+    FourierTransform, NaiveFourier, PlanKind, SymmetricFft, TranspositionImage, YoungImages,
+    YOUNG_IMAGES_DEGREE_LIMIT,
 };
 use gm_algebra::group::{ConjugacyClasses, Group, Permutation, Symmetric};
 use gm_algebra::matrix::GroupMatrix;
@@ -19,7 +19,10 @@ use std::sync::Arc;
 
 fn max_diff(a: &[C], b: &[C]) -> f64 {
     assert_eq!(a.len(), b.len());
-    a.iter().zip(b).map(|(x, y)| (x - y).norm()).fold(0.0, f64::max)
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).norm())
+        .fold(0.0, f64::max)
 }
 
 fn random_signal(n: usize, seed: u64) -> Vec<C> {
@@ -72,7 +75,10 @@ fn young_images_satisfy_the_coxeter_relations_up_to_s10() {
         let irreps = young_generator_images(n).unwrap();
         assert_eq!(irreps.len(), partitions(n).len());
         let order: usize = (1..=n).product();
-        assert_eq!(irreps.iter().map(|r| r.dim() * r.dim()).sum::<usize>(), order);
+        assert_eq!(
+            irreps.iter().map(|r| r.dim() * r.dim()).sum::<usize>(),
+            order
+        );
         for r in &irreps {
             let d = r.dim();
             for s in r.generators() {
@@ -144,7 +150,11 @@ fn young_matrices_are_orthogonal_homomorphisms_on_s6_and_s7() {
             for r in &irreps {
                 let (ma, mb) = (r.matrix(&a).unwrap(), r.matrix(&b).unwrap());
                 let mab = r.matrix(&s.mul(&a, &b)).unwrap();
-                assert!((&ma * &mb - mab).norm() < 1e-10, "S_{n}, λ = {:?}", r.partition());
+                assert!(
+                    (&ma * &mb - mab).norm() < 1e-10,
+                    "S_{n}, λ = {:?}",
+                    r.partition()
+                );
                 let id = DMatrix::<f64>::identity(r.dim(), r.dim());
                 assert!((&ma * ma.transpose() - id).norm() < 1e-10);
             }
@@ -231,7 +241,9 @@ fn chain_fft_equals_direct_sums_on_sparse_signals_on_s7_and_s8() {
         let irreps = young_generator_images(n).unwrap();
         let mut rng = ChaCha8Rng::seed_from_u64(n as u64);
         let mut f = vec![C::default(); FiniteGroup::order(&s)];
-        let support: Vec<usize> = (0..4).map(|_| rng.random_range(0..FiniteGroup::order(&s))).collect();
+        let support: Vec<usize> = (0..4)
+            .map(|_| rng.random_range(0..FiniteGroup::order(&s)))
+            .collect();
         for &g in &support {
             f[g] += C::new(rng.random_range(-1.0..1.0), rng.random_range(-1.0..1.0));
         }
@@ -246,7 +258,11 @@ fn chain_fft_equals_direct_sums_on_sparse_signals_on_s7_and_s8() {
             }
             let block = &hat[layout.offset(k)..][..d * d];
             let got = DMatrix::from_row_slice(d, d, block);
-            assert!((got - direct).norm() < 1e-10, "S_{n}, λ = {:?}", r.partition());
+            assert!(
+                (got - direct).norm() < 1e-10,
+                "S_{n}, λ = {:?}",
+                r.partition()
+            );
         }
         let dense = random_signal(FiniteGroup::order(&s), 1);
         let back = fft.inverse(&fft.forward(&dense).unwrap()).unwrap();

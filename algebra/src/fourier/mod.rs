@@ -53,11 +53,11 @@ pub use real_cyclic::RealCyclicGm;
 pub use real_form::real_orthogonal_form;
 pub use real_irreps::{real_irreps, RealIrrep};
 pub use separable::SeparableFourier;
-pub use symmetric::{young_orthogonal_irreps, YOUNG_DEGREE_LIMIT};
 pub use symmetric::{
     partitions, reduced_word, young_generator_images, Branch, TranspositionImage, YoungImages,
     YOUNG_IMAGES_DEGREE_LIMIT,
 };
+pub use symmetric::{young_orthogonal_irreps, YOUNG_DEGREE_LIMIT};
 pub use symmetric_fft::SymmetricFft;
 pub use transform::{FourierTransform, PlanKind};
 pub use unitary::unitary_fourier_matrix;

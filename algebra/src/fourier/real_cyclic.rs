@@ -97,7 +97,11 @@ impl RealCyclicGm {
     ) -> Result<()> {
         check_len("real GM input length", self.n, x.len())?;
         check_len("real GM output length", self.n, out.len())?;
-        check_len("real GM spectrum length", self.spectrum_len(), spectrum.len())?;
+        check_len(
+            "real GM spectrum length",
+            self.spectrum_len(),
+            spectrum.len(),
+        )?;
         if scratch.len() < self.scratch_len() {
             return Err(Error::ShapeMismatch {
                 what: "real GM scratch length".into(),
@@ -118,7 +122,7 @@ impl RealCyclicGm {
             .for_each(|(s, m)| *s *= m);
         // The DC and (n even) Nyquist terms of a real signal's spectrum are real.
         spectrum[0].im = 0.0;
-        if self.n % 2 == 0 {
+        if self.n.is_multiple_of(2) {
             spectrum[self.n / 2].im = 0.0;
         }
         self.c2r

@@ -223,11 +223,7 @@ pub fn young_generator_images(n: usize) -> Result<Vec<YoungImages>> {
     }
     let levels = chain_tableaux(n);
     let (shapes, tabs) = levels.last().expect("n ≥ 1");
-    let below = if n > 1 {
-        Some(&levels[n - 2].0)
-    } else {
-        None
-    };
+    let below = if n > 1 { Some(&levels[n - 2].0) } else { None };
     Ok(shapes
         .iter()
         .zip(tabs)

@@ -111,7 +111,11 @@ impl SymmetricFft {
     fn split_scratch<'a>(
         &self,
         scratch: &'a mut [Complex64],
-    ) -> (&'a mut [Complex64], &'a mut [Complex64], &'a mut [Complex64]) {
+    ) -> (
+        &'a mut [Complex64],
+        &'a mut [Complex64],
+        &'a mut [Complex64],
+    ) {
         let dd = self.max_dim * self.max_dim;
         let (t1, rest) = scratch.split_at_mut(dd);
         let (t2, rest) = rest.split_at_mut(dd);

@@ -282,7 +282,7 @@ pub fn big_fourier_group() -> impl Strategy<Value = AnyGroup> {
         .boxed();
     let product = (4usize..=6, 3usize..=40, 1usize..=12)
         .prop_filter("order in 10³..=10⁵", |&(a, m, k)| {
-            (1_000..=100_000).contains(&(factorial(a) * 2 * m * k))
+            (1_000..=100_000).contains(&(super::symmetric::factorial(a) * 2 * m * k))
         })
         .prop_map(|(a, m, k)| {
             let mut factors = vec![
@@ -333,12 +333,7 @@ pub fn big_group() -> impl Strategy<Value = AnyGroup> {
                 .map(AnyGroup::new)
         })
         .boxed();
-    Union::new([
-        big_fourier_group().boxed(),
-        alternating,
-        wreath,
-        random,
-    ])
+    Union::new([big_fourier_group().boxed(), alternating, wreath, random])
 }
 
 /// `K ≀ S_m` on `k·m` points (block `b` = points `b·k..(b+1)·k`), `K = Z_k` or (`s3`, then
@@ -351,9 +346,7 @@ fn wreath_product(s3: bool, k: usize, m: usize) -> PermutationGroup {
         Permutation::from_images(images).expect("blocks are permuted")
     };
     let on_first_block = |f: &dyn Fn(usize) -> usize| {
-        let images = (0..points)
-            .map(|p| if p < k { f(p) } else { p })
-            .collect();
+        let images = (0..points).map(|p| if p < k { f(p) } else { p }).collect();
         Permutation::from_images(images).expect("a permutation of the first block")
     };
     let mut gens = vec![on_first_block(&|p| (p + 1) % k)];
@@ -363,8 +356,4 @@ fn wreath_product(s3: bool, k: usize, m: usize) -> PermutationGroup {
     gens.push(block_map(&|b| [1, 0].get(b).copied().unwrap_or(b)));
     gens.push(block_map(&|b| (b + 1) % m));
     PermutationGroup::with_limit(&gens, 100_000).expect("k^m·m! ≤ 10⁵")
-}
-
-fn factorial(n: usize) -> usize {
-    (1..=n).product()
 }
