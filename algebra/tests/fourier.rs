@@ -483,8 +483,8 @@ fn planner_sees_families_through_type_erasure() {
     use gm_algebra::group::parse_group;
     let cases = [
         ("C4xD3", PlanKind::Separable),
-        ("S4", PlanKind::Dense(IrrepConstruction::Young)),
-        ("S5", PlanKind::Dense(IrrepConstruction::Young)),
+        ("S4", PlanKind::ChainFft),
+        ("S5", PlanKind::ChainFft),
         ("D5", PlanKind::DihedralFft),
         ("p4(3)", PlanKind::InducedFft),
         ("p4m(2)", PlanKind::InducedFft),
@@ -832,5 +832,36 @@ proptest! {
         let inv = gd.inverse().unwrap();
         prop_assert!(max_diff(&inv.product(&gd).unwrap().kernel(), &delta) < tol * scale);
         prop_assert!(max_diff(&gd.product(&inv).unwrap().kernel(), &delta) < tol * scale);
+    }
+}
+
+proptest! {
+    /// The real-to-complex GM apply on `Z_n` equals the dense GM product and the complex
+    /// Fourier path, for every length (odd, even, prime, powers of two).
+    #[test]
+    fn real_cyclic_gm_equals_the_dense_product_and_the_complex_path(
+        (n, kernel, x) in (1usize..300).prop_flat_map(|n| (
+            Just(n),
+            proptest::collection::vec(-1.0f64..1.0, n),
+            proptest::collection::vec(-1.0f64..1.0, n),
+        ))
+    ) {
+        use gm_algebra::fourier::RealCyclicGm;
+        use gm_algebra::matrix::GroupMatrix;
+        let z = Cyclic::new(n).unwrap();
+        let y = RealCyclicGm::new(&z, &kernel).unwrap().apply(&x).unwrap();
+        let dense = GroupMatrix::dense(z, kernel.clone()).unwrap().apply(&x);
+        let complex_kernel: Vec<Complex64> = kernel.iter().map(|&v| Complex64::new(v, 0.0)).collect();
+        let xc: Vec<Complex64> = x.iter().map(|&v| Complex64::new(v, 0.0)).collect();
+        let complex = FourierGm::new(gm_algebra::fourier::plan(&z).unwrap(), &complex_kernel)
+            .unwrap()
+            .apply(&xc)
+            .unwrap();
+        for ((a, b), c) in y.iter().zip(&dense).zip(&complex) {
+            prop_assert!((a - b).abs() < 1e-10 && (a - c.re).abs() < 1e-10);
+        }
+        let short = RealCyclicGm::new(&z, &kernel).unwrap().apply(&x[1..]);
+        let refused = matches!(short, Err(Error::ShapeMismatch { .. }));
+        prop_assert!(refused);
     }
 }

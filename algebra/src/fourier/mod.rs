@@ -23,10 +23,12 @@ mod naive;
 mod numerical;
 mod planner;
 mod product;
+mod real_cyclic;
 mod real_form;
 mod real_irreps;
 mod separable;
 mod symmetric;
+mod symmetric_fft;
 mod transform;
 mod unitary;
 
@@ -45,13 +47,18 @@ pub use irrep::{
 };
 pub use naive::NaiveFourier;
 pub use numerical::numerical_irreps;
-pub(crate) use planner::matrix_plan;
 pub use planner::FourierPlanner;
 pub use product::kronecker_irreps;
+pub use real_cyclic::RealCyclicGm;
 pub use real_form::real_orthogonal_form;
 pub use real_irreps::{real_irreps, RealIrrep};
 pub use separable::SeparableFourier;
+pub use symmetric::{
+    partitions, reduced_word, young_generator_images, Branch, TranspositionImage, YoungImages,
+    YOUNG_IMAGES_DEGREE_LIMIT,
+};
 pub use symmetric::{young_orthogonal_irreps, YOUNG_DEGREE_LIMIT};
+pub use symmetric_fft::SymmetricFft;
 pub use transform::{FourierTransform, PlanKind};
 pub use unitary::unitary_fourier_matrix;
 

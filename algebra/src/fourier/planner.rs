@@ -28,8 +28,8 @@ struct Entry {
 ///    `AnyGroup` and `CachedGroup`) → [`SeparableFourier`] over plans of its factors
 ///    ([`FourierPlanner::plan_direct_product`]);
 /// 3. the fast transform a family offers for itself ([`FiniteGroup::fast_fourier`]):
-///    `Symmetric` `S_n`, `n ≤ `[`super::YOUNG_DEGREE_LIMIT`] → Young's orthogonal form
-///    ([`super::young_orthogonal_irreps`]); `Dihedral` → [`DihedralFft`]; `Wallpaper`
+///    `Symmetric` `S_n`, `n ≤ `[`super::YOUNG_IMAGES_DEGREE_LIMIT`] → [`super::SymmetricFft`]
+///    (Clausen's chain FFT in Young's orthogonal form); `Dihedral` → [`DihedralFft`]; `Wallpaper`
 ///    `p4`/`p4m` → [`super::InducedFft`] (Mackey's induced irreps, 2-D FFTs over the
 ///    translations);
 /// 4. a dihedral group of order `2m`, `m ≥ 3`, recognised from its multiplication →
@@ -43,7 +43,7 @@ struct Entry {
 ///
 /// # Example
 /// ```
-/// use gm_algebra::fourier::{FourierPlanner, FourierTransform, IrrepConstruction, PlanKind};
+/// use gm_algebra::fourier::{FourierPlanner, FourierTransform, PlanKind};
 /// use gm_algebra::group::{parse_group, Cyclic, Dihedral};
 /// let planner = FourierPlanner::new();
 /// assert_eq!(planner.plan(&Cyclic::new(8).unwrap()).unwrap().algorithm(), "abelian-fft");
@@ -52,7 +52,7 @@ struct Entry {
 /// assert_eq!(p.layout().dims(), &[1, 1, 2, 2]);
 /// // families are recognised behind type erasure
 /// let s4 = planner.plan(&parse_group("S4").unwrap()).unwrap();
-/// assert_eq!(s4.kind(), PlanKind::Dense(IrrepConstruction::Young));
+/// assert_eq!(s4.kind(), PlanKind::ChainFft);
 /// let product = planner.plan(&parse_group("C4xD3").unwrap()).unwrap();
 /// assert_eq!(product.kind(), PlanKind::Separable);
 /// ```
@@ -173,13 +173,20 @@ impl FourierPlanner {
     /// where a recipe applies, [`numerical_irreps`] otherwise. Cached.
     ///
     /// # Errors
-    /// Those of [`numerical_irreps`].
+    /// [`crate::Error::OverBudget`] when the `n²` stored matrix entries do not fit in the memory
+    /// budget; those of [`numerical_irreps`].
     pub fn irreps<G: FiniteGroup + ?Sized>(&self, g: &G) -> Result<Arc<Irreps>> {
         let key = Self::key(g);
         self.irreps_keyed(g, &key)
     }
 
     fn irreps_keyed<G: FiniteGroup + ?Sized>(&self, g: &G, key: &[u32]) -> Result<Arc<Irreps>> {
+        let n = g.order();
+        crate::budget::require(
+            &format!("the irreps of {} with every matrix stored", g.name()),
+            crate::budget::bytes_for(n, 16).and_then(|b| b.checked_mul(n as u64)),
+            "transform with the group's plan (fourier::plan), which stores no matrix per element",
+        )?;
         if let Some(e) = self.lock().get(key) {
             if let Some(i) = &e.irreps {
                 return Ok(Arc::clone(i));

@@ -16,6 +16,9 @@ pub enum PlanKind {
     Separable,
     /// 2-D FFTs over the translations of a wallpaper group ([`super::InducedFft`]).
     InducedFft,
+    /// Clausen's recursion along the subgroup chain `S_n > S_{n−1} > …`
+    /// ([`super::SymmetricFft`]).
+    ChainFft,
     /// One dense Fourier matrix over irreps of the given construction ([`super::DenseFourier`]).
     Dense(IrrepConstruction),
     /// The direct sums over irreps of the given construction ([`super::NaiveFourier`]).
@@ -24,13 +27,14 @@ pub enum PlanKind {
 
 impl PlanKind {
     /// The algorithm's short name: `"abelian-fft"`, `"dihedral-fft"`, `"separable"`,
-    /// `"induced-fft"`, `"dense"` or `"naive"`.
+    /// `"induced-fft"`, `"chain-fft"`, `"dense"` or `"naive"`.
     pub fn algorithm(self) -> &'static str {
         match self {
             Self::AbelianFft => "abelian-fft",
             Self::DihedralFft => "dihedral-fft",
             Self::Separable => "separable",
             Self::InducedFft => "induced-fft",
+            Self::ChainFft => "chain-fft",
             Self::Dense(_) => "dense",
             Self::Naive(_) => "naive",
         }

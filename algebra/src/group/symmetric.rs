@@ -1,7 +1,7 @@
 //! The symmetric group `S_n` of all permutations of `n` points, indexed by lexicographic rank.
 
 use super::{Group, Permutation};
-use crate::fourier::{matrix_plan, young_orthogonal_irreps, FourierTransform, YOUNG_DEGREE_LIMIT};
+use crate::fourier::{FourierTransform, SymmetricFft, YOUNG_IMAGES_DEGREE_LIMIT};
 use crate::{Error, Result};
 use std::sync::Arc;
 
@@ -112,8 +112,8 @@ impl Group for Symmetric {
         format!("S{}", self.n)
     }
     fn fast_fourier(&self) -> Option<Result<Arc<dyn FourierTransform>>> {
-        (self.n <= YOUNG_DEGREE_LIMIT)
-            .then(|| young_orthogonal_irreps(self).and_then(|i| matrix_plan(Arc::new(i))))
+        (self.n <= YOUNG_IMAGES_DEGREE_LIMIT)
+            .then(|| SymmetricFft::new(*self).map(|p| Arc::new(p) as Arc<dyn FourierTransform>))
     }
     fn format_element(&self, e: &Permutation) -> String {
         e.to_string()
