@@ -140,11 +140,12 @@ impl ModuleIrreps {
             .map(|action| count_classes(g, classes, &tree, action))
             .collect::<Result<Vec<_>>>()?;
         let chars = table.complex_values();
+        let degrees = table.degrees();
         let outcomes = chars
             .iter()
+            .zip(degrees)
             .enumerate()
-            .map(|(row, chi)| {
-                let d = table.degrees()[row];
+            .map(|(row, (chi, d))| {
                 build_one(g, &tree, &counted, chi, d, row).and_then(
                     |(images, module, multiplicity)| {
                         let validation = images.validate(g, classes, chi, row)?;
