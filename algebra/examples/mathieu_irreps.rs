@@ -15,7 +15,9 @@ fn main() {
     // GAP's MathieuGroup(11) and MathieuGroup(12) generators.
     let spec = match which.as_str() {
         "M11" => "perm:(1,2,3,4,5,6,7,8,9,10,11);(3,7,11,8)(4,10,5,6)",
-        "M12" => "perm:(1,2,3,4,5,6,7,8,9,10,11);(3,7,11,8)(4,10,5,6);(1,12)(2,11)(3,6)(4,8)(5,9)(7,10)",
+        "M12" => {
+            "perm:(1,2,3,4,5,6,7,8,9,10,11);(3,7,11,8)(4,10,5,6);(1,12)(2,11)(3,6)(4,8)(5,9)(7,10)"
+        }
         other => panic!("unknown group {other}: M11 or M12"),
     };
     let start = Instant::now();
@@ -35,7 +37,11 @@ fn main() {
     }
     let irreps = ModuleIrreps::build(&g, &classes, &table, &actions).unwrap();
     let total = start.elapsed();
-    println!("{which}: order {}, {} classes; table {t_table:.2?}, all {total:.2?}", Group::order(&g), classes.count());
+    println!(
+        "{which}: order {}, {} classes; table {t_table:.2?}, all {total:.2?}",
+        Group::order(&g),
+        classes.count()
+    );
     for outcome in irreps.outcomes() {
         match outcome {
             Ok(r) => {

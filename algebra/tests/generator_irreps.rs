@@ -49,6 +49,23 @@ fn permutation_actions(
     actions
 }
 
+/// Every irrep of the permutation group `g` from its actions on at most `max_points` points,
+/// asserting that all were built, in the table's order of degrees.
+fn complete_irreps(
+    g: &PermutationGroup,
+    max_points: usize,
+) -> (ConjugacyClasses, CharacterTable, ModuleIrreps) {
+    let classes = ConjugacyClasses::compute(g);
+    let table = CharacterTable::compute(g, &classes).unwrap();
+    let actions = permutation_actions(g, &classes, max_points);
+    let built = ModuleIrreps::build(g, &classes, &table, &actions).unwrap();
+    let failures: Vec<_> = built.failures().collect();
+    assert!(failures.is_empty(), "{failures:?}");
+    let dims: Vec<usize> = built.built().map(|r| r.dim()).collect();
+    assert_eq!(dims, table.degrees());
+    (classes, table, built)
+}
+
 /// The class function of a per-class character, on every element.
 fn per_element(classes: &ConjugacyClasses, chi: &[Complex64]) -> Vec<Complex64> {
     classes.labels().iter().map(|&k| chi[k]).collect()
@@ -131,9 +148,17 @@ fn multiplicity_above_one_is_split() {
         let gens = g.generator_indices();
         let regular = PermutationAction::on_cosets(&g, &Subgroup::trivial(&g), &gens).unwrap();
         let built = ModuleIrreps::build(&g, &classes, &table, &[regular]).unwrap();
-        assert!(built.is_complete(), "{:?}", built.failures().collect::<Vec<_>>());
+        assert!(
+            built.is_complete(),
+            "{:?}",
+            built.failures().collect::<Vec<_>>()
+        );
         for irrep in built.built() {
-            assert_eq!(irrep.source().1, irrep.dim(), "multiplicity d in the regular module");
+            assert_eq!(
+                irrep.source().1,
+                irrep.dim(),
+                "multiplicity d in the regular module"
+            );
             let chi = per_element(&classes, &table.complex_values()[irrep.row()]);
             for (a, want) in chi.iter().enumerate() {
                 assert!((irrep.images().character(a) - want).norm() < 1e-9);
@@ -153,7 +178,9 @@ fn a_character_missing_from_every_module_is_reported() {
     // A5 on the 5 points of its natural action (cosets of A4): 1 + 4 only.
     let a4 = Subgroup::from_subset(
         &a5,
-        &(0..60).filter(|&a| a5.element(a).apply(4) == 4).collect::<Vec<_>>(),
+        &(0..60)
+            .filter(|&a| a5.element(a).apply(4) == 4)
+            .collect::<Vec<_>>(),
     )
     .unwrap();
     let points = PermutationAction::on_cosets(&a5, &a4, &gens).unwrap();
@@ -177,14 +204,8 @@ fn a_character_missing_from_every_module_is_reported() {
 fn m11_irreps_are_built_and_validated() {
     let g = m11();
     assert_eq!(FiniteGroup::order(&g), 7920);
-    let classes = ConjugacyClasses::compute(&g);
-    let table = CharacterTable::compute(&g, &classes).unwrap();
+    let (_, table, built) = complete_irreps(&g, 500);
     assert_eq!(table.degrees(), [1, 10, 10, 10, 11, 16, 16, 44, 45, 55]);
-    let built =
-        ModuleIrreps::build(&g, &classes, &table, &permutation_actions(&g, &classes, 500)).unwrap();
-    assert!(built.is_complete(), "{:?}", built.failures().collect::<Vec<_>>());
-    let dims: Vec<usize> = built.built().map(|r| r.dim()).collect();
-    assert_eq!(dims, table.degrees());
     for irrep in built.built() {
         let v = irrep.validation();
         assert!(v.exhaustive && v.pairs_checked == 2 * 7920, "{v:?}");
@@ -199,10 +220,7 @@ fn m11_irreps_are_built_and_validated() {
 #[test]
 fn corrupted_images_fail_validation() {
     let g = m11();
-    let classes = ConjugacyClasses::compute(&g);
-    let table = CharacterTable::compute(&g, &classes).unwrap();
-    let built =
-        ModuleIrreps::build(&g, &classes, &table, &permutation_actions(&g, &classes, 500)).unwrap();
+    let (classes, table, built) = complete_irreps(&g, 500);
     let chars = table.complex_values();
     let sixteen: Vec<_> = built.built().filter(|r| r.dim() == 16).collect();
     let (a, b) = (sixteen[0], sixteen[1]);
@@ -252,12 +270,19 @@ fn m12_irreps_are_built_and_validated() {
         "perm:(1,2,3,4,5,6,7,8,9,10,11);(3,7,11,8)(4,10,5,6);(1,12)(2,11)(3,6)(4,8)(5,9)(7,10)",
     )
     .unwrap();
-    let classes = ConjugacyClasses::compute(&g);
-    let table = CharacterTable::compute(&g, &classes).unwrap();
-    let built = ModuleIrreps::build(&g, &classes, &table, &permutation_actions(&g, &classes, 2000))
-        .unwrap();
-    assert!(built.is_complete(), "{:?}", built.failures().collect::<Vec<_>>());
-    let dims: Vec<usize> = built.built().map(|r| r.dim()).collect();
-    assert_eq!(dims, table.degrees());
-    assert_eq!(dims.iter().map(|d| d * d).sum::<usize>(), 95_040);
+    let (_, table, built) = complete_irreps(&g, 2000);
+    assert_eq!(
+        table.degrees(),
+        [1, 11, 11, 16, 16, 45, 54, 55, 55, 55, 66, 99, 120, 144, 176]
+    );
+    for irrep in built.built() {
+        // n·|S|·d² = 95,040 · 3 · d² is within the exhaustive limit exactly for d ≤ 61.
+        let exhaustive = 95_040 * 3 * irrep.dim() * irrep.dim() <= 1 << 30;
+        assert_eq!(
+            irrep.validation().exhaustive,
+            exhaustive,
+            "degree {}",
+            irrep.dim()
+        );
+    }
 }

@@ -130,9 +130,8 @@ fn generator_irreps<G: FiniteGroup + ?Sized>(
 ) -> Result<Option<Vec<GeneratorIrrepSummary>>> {
     let gens = group.generator_indices();
     let built = within_budget(
-        PermutationAction::candidates(group, classes, &gens, IRREP_MODULE_POINTS).and_then(
-            |actions| ModuleIrreps::build(group, classes, table, &actions),
-        ),
+        PermutationAction::candidates(group, classes, &gens, IRREP_MODULE_POINTS)
+            .and_then(|actions| ModuleIrreps::build(group, classes, table, &actions)),
         omitted,
     )?;
     let Some(built) = built else {
@@ -260,7 +259,11 @@ pub fn run(spec: &str, json: bool, with_irreps: bool) -> Result<()> {
     if let Some(irreps) = &s.generator_irreps {
         println!("irreps as generator images (validated; --json prints the images):");
         for r in irreps {
-            let check = if r.exhaustive_check { "all pairs" } else { "sampled pairs" };
+            let check = if r.exhaustive_check {
+                "all pairs"
+            } else {
+                "sampled pairs"
+            };
             println!(
                 "  X.{:<3} degree {:>4}  {:<12} from {} (multiplicity {}), {check}, residual {:.1e}",
                 r.row + 1,
@@ -373,7 +376,10 @@ mod tests {
         for r in &irreps {
             assert_eq!((r.dim, r.kind), (table[r.row].dim, table[r.row].kind));
             assert_eq!(r.images.len(), s.generators.len());
-            assert!(r.images.iter().all(|m| m.len() == r.dim && m[0].len() == r.dim));
+            assert!(r
+                .images
+                .iter()
+                .all(|m| m.len() == r.dim && m[0].len() == r.dim));
             assert!(r.residual < 1e-8 && r.exhaustive_check);
         }
         let v = serde_json::to_value(summarise("A5", true).unwrap()).unwrap();

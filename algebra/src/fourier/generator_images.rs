@@ -20,6 +20,11 @@ pub const EXHAUSTIVE_CHECK_LIMIT: u64 = 1 << 30;
 /// The number of random (element, generator) pairs checked above [`EXHAUSTIVE_CHECK_LIMIT`].
 pub const SAMPLED_PAIRS: usize = 512;
 
+/// Whether a residual is within its tolerance (a NaN residual is not).
+pub(crate) fn within(residual: f64, tolerance: f64) -> bool {
+    residual <= tolerance
+}
+
 /// A unitary representation `ρ` of degree `d` of a group with generators `s_0, …, s_{k−1}`,
 /// stored as the `k` matrices `ρ(s_j)` (`k·d²` numbers instead of `n·d²`); `ρ(a)` for any
 /// element is the product along the word of `a` in the [`SchreierTree`].
@@ -87,7 +92,11 @@ impl GeneratorImages {
             return Err(Error::ShapeMismatch {
                 what: "generator image size".into(),
                 expected: dim,
-                got: if m.nrows() != dim { m.nrows() } else { m.ncols() },
+                got: if m.nrows() != dim {
+                    m.nrows()
+                } else {
+                    m.ncols()
+                },
             });
         }
         Ok(Self { tree, dim, images })
@@ -195,7 +204,11 @@ impl GeneratorImages {
         for (what, expected, got) in [
             ("Schreier tree order", n, self.tree.order()),
             ("class labels", n, classes.labels().len()),
-            ("character values per class", classes.count(), character.len()),
+            (
+                "character values per class",
+                classes.count(),
+                character.len(),
+            ),
         ] {
             if expected != got {
                 return Err(Error::ShapeMismatch {
@@ -219,7 +232,7 @@ impl GeneratorImages {
         let mut unitarity = 0.0f64;
         for (j, m) in self.images.iter().enumerate() {
             let r = (m * m.adjoint() - &identity).norm();
-            if !(r <= REP_TOLERANCE * root_d) {
+            if !within(r, REP_TOLERANCE * root_d) {
                 return Err(fail(
                     format!("ρ({}) unitary", g.label(self.generators()[j])),
                     r,
@@ -229,7 +242,7 @@ impl GeneratorImages {
             unitarity = unitarity.max(r);
         }
         let (homomorphism, pairs_checked, exhaustive, worst) = self.homomorphism_residual(g)?;
-        if !(homomorphism <= tolerance) {
+        if !within(homomorphism, tolerance) {
             let (a, j) = worst;
             return Err(fail(
                 format!(
@@ -245,7 +258,7 @@ impl GeneratorImages {
         for (k, &want) in character.iter().enumerate() {
             let z = classes.representative(k);
             let r = (self.character(z) - want).norm();
-            if !(r <= tolerance) {
+            if !within(r, tolerance) {
                 return Err(fail(
                     format!("character on class {k} (representative {})", g.label(z)),
                     r,
@@ -283,7 +296,7 @@ impl GeneratorImages {
         let fits = bytes_for(n, 16 * d as u64).is_some_and(|b| b <= budget);
         let mut worst = (0.0f64, (0, 0));
         let mut note = |r: f64, a: usize, j: usize| {
-            if !(r <= worst.0) {
+            if r.is_nan() || r > worst.0 {
                 worst = (r, (a, j));
             }
         };

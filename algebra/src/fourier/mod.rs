@@ -50,9 +50,9 @@ pub use irrep::{
 pub use module_irreps::{ModuleIrrep, ModuleIrreps, MAX_ISOTYPIC_DIM};
 pub use naive::NaiveFourier;
 pub use numerical::numerical_irreps;
+pub use permutation_action::PermutationAction;
 pub(crate) use planner::matrix_plan;
 pub use planner::FourierPlanner;
-pub use permutation_action::PermutationAction;
 pub use product::kronecker_irreps;
 pub use real_form::real_orthogonal_form;
 pub use real_irreps::{real_irreps, RealIrrep};

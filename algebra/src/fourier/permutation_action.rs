@@ -34,9 +34,9 @@ impl PermutationAction {
         for (j, image) in images.iter().enumerate() {
             let mut seen = vec![false; points];
             let ok = image.len() == points
-                && image
-                    .iter()
-                    .all(|&x| (x as usize) < points && !std::mem::replace(&mut seen[x as usize], true));
+                && image.iter().all(|&x| {
+                    (x as usize) < points && !std::mem::replace(&mut seen[x as usize], true)
+                });
             if !ok || points == 0 {
                 return Err(Error::InvalidPermutation {
                     reason: format!(
@@ -149,7 +149,11 @@ impl PermutationAction {
         ordered: bool,
         max_points: usize,
     ) -> Option<Self> {
-        let m = generators.iter().map(Permutation::degree).max().unwrap_or(0);
+        let m = generators
+            .iter()
+            .map(Permutation::degree)
+            .max()
+            .unwrap_or(0);
         if k == 0 || k > m {
             return None;
         }
@@ -220,7 +224,11 @@ impl PermutationAction {
     /// # Panics
     /// If the tree's generators are not this action's.
     pub(crate) fn base_point_images(&self, tree: &SchreierTree) -> Vec<u32> {
-        assert_eq!(self.images.len(), tree.generators().len(), "one image per generator");
+        assert_eq!(
+            self.images.len(),
+            tree.generators().len(),
+            "one image per generator"
+        );
         let mut point = vec![0u32; tree.order()];
         for &a in &tree.breadth_first()[1..] {
             let (p, j) = tree.parent(a as usize).expect("not the root");
@@ -233,7 +241,11 @@ impl PermutationAction {
     /// [`SchreierTree::word`]): `result[x] = g · x`.
     pub(crate) fn element_image(&self, word: &[usize]) -> Vec<u32> {
         (0..self.points() as u32)
-            .map(|x| word.iter().rev().fold(x, |y, &j| self.images[j][y as usize]))
+            .map(|x| {
+                word.iter()
+                    .rev()
+                    .fold(x, |y, &j| self.images[j][y as usize])
+            })
             .collect()
     }
 
