@@ -1,7 +1,7 @@
-//! Builds and validates every irrep of M11 and M12 as generator images, and prints the
-//! time, the module each irrep came from and the validation residuals.
+//! Builds and validates every irrep of M11 and M12 (or S8, A9) as generator images, and prints
+//! the time, the module each irrep came from and the validation residuals.
 //!
-//! Run: `cargo run --release -p gm-algebra --example mathieu_irreps [M11|M12] [--generic]`;
+//! Run: `cargo run --release -p gm-algebra --example mathieu_irreps [M11|M12|S8|A9] [--generic]`;
 //! with `--generic` only the actions every group offers (conjugation on classes, cosets of
 //! cyclic subgroups) are used, not the actions on tuples of points.
 
@@ -18,7 +18,9 @@ fn main() {
         "M12" => {
             "perm:(1,2,3,4,5,6,7,8,9,10,11);(3,7,11,8)(4,10,5,6);(1,12)(2,11)(3,6)(4,8)(5,9)(7,10)"
         }
-        other => panic!("unknown group {other}: M11 or M12"),
+        "S8" => "perm:(1,2,3,4,5,6,7,8);(1,2)",
+        "A9" => "perm:(1,2,3);(1,2,3,4,5,6,7,8,9)",
+        other => panic!("unknown group {other}: M11, M12, S8 or A9"),
     };
     let start = Instant::now();
     let g = PermutationGroup::from_spec(spec).unwrap();

@@ -6,7 +6,7 @@ use super::REP_TOLERANCE;
 use crate::budget::{self, bytes_for};
 use crate::group::{ConjugacyClasses, SchreierTree};
 use crate::{Error, FiniteGroup, Result};
-use nalgebra::{DMatrix, DVector, DVectorView};
+use nalgebra::{DMatrix, DVector};
 use num_complex::Complex64;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -62,7 +62,7 @@ pub struct Validation {
     pub pairs_checked: usize,
     /// Whether that was every pair (else a random sample of [`SAMPLED_PAIRS`]).
     pub exhaustive: bool,
-    /// `max_k |tr ρ(z_k) − χ(z_k)|` over the class representatives `z_k`.
+    /// `max_k |tr ρ(z_k) − χ(z_k)|` over one member `z_k` of each class.
     pub character: f64,
 }
 
@@ -182,9 +182,10 @@ impl GeneratorImages {
     /// 2. the homomorphism law `ρ(s)ρ(a) = ρ(s·a)` on (element, generator) pairs, applied to a
     ///    random unit vector `v` (a nonzero difference of matrices moves a random vector
     ///    almost surely): on every pair when `n·|S|·d² ≤` [`EXHAUSTIVE_CHECK_LIMIT`] and the
-    ///    `n·d` vectors `ρ(a)v` fit in the memory budget, else on [`SAMPLED_PAIRS`] seeded
+    ///    `2·n·d` numbers of the vectors `ρ(a)v` fit in the memory budget, else on [`SAMPLED_PAIRS`] seeded
     ///    random pairs; tolerance `10⁻⁸ (1 + depth) √d`;
-    /// 3. `tr ρ(z_k) = χ(z_k)` on every class representative, same tolerance.
+    /// 3. `tr ρ(z_k) = χ(z_k)` on one member of every class (the one with the shortest word,
+    ///    the character being a class function), same tolerance.
     ///
     /// Since `ρ(a)` is defined along the tree, (2) on every pair is equivalent to `ρ` being a
     /// homomorphism; with (3) and `⟨χ, χ⟩ = 1` it is the irrep with that character.
@@ -255,8 +256,11 @@ impl GeneratorImages {
             ));
         }
         let mut char_residual = 0.0f64;
-        for (k, &want) in character.iter().enumerate() {
-            let z = classes.representative(k);
+        for (k, (&want, z)) in character
+            .iter()
+            .zip(self.shortest_class_members(classes))
+            .enumerate()
+        {
             let r = (self.character(z) - want).norm();
             if !within(r, tolerance) {
                 return Err(fail(
@@ -276,6 +280,23 @@ impl GeneratorImages {
         })
     }
 
+    /// One member of each class, the first in breadth-first order (so its word is shortest).
+    fn shortest_class_members(&self, classes: &ConjugacyClasses) -> Vec<usize> {
+        let mut member = vec![usize::MAX; classes.count()];
+        let mut missing = classes.count();
+        for &a in self.tree.breadth_first() {
+            let slot = &mut member[classes.class_of(a as usize)];
+            if *slot == usize::MAX {
+                *slot = a as usize;
+                missing -= 1;
+                if missing == 0 {
+                    break;
+                }
+            }
+        }
+        member
+    }
+
     /// `(max residual, pairs checked, exhaustive, worst pair)` of `ρ(s_j)ρ(a)v = ρ(s_j a)v`.
     fn homomorphism_residual<G: FiniteGroup + ?Sized>(
         &self,
@@ -293,7 +314,7 @@ impl GeneratorImages {
             .saturating_mul(gens.len() as u64)
             .saturating_mul((d * d) as u64);
         let budget = budget::MemoryBudget::current()?.bytes();
-        let fits = bytes_for(n, 16 * d as u64).is_some_and(|b| b <= budget);
+        let fits = bytes_for(n, 32 * d as u64).is_some_and(|b| b <= budget);
         let mut worst = (0.0f64, (0, 0));
         let mut note = |r: f64, a: usize, j: usize| {
             if r.is_nan() || r > worst.0 {
@@ -301,21 +322,19 @@ impl GeneratorImages {
             }
         };
         if ops <= EXHAUSTIVE_CHECK_LIMIT && fits {
-            // ρ(a)v for every a, parents first.
-            let mut w = vec![Complex64::default(); n * d];
-            w[..d].copy_from_slice(v.as_slice());
+            // Column a of w is ρ(a)v, parents first; then ρ(s_j)·w in one product per generator.
+            let mut w = DMatrix::<Complex64>::zeros(d, n);
+            w.set_column(0, &v);
             for &a in &self.tree.breadth_first()[1..] {
                 let a = a as usize;
                 let (p, j) = self.tree.parent(a).expect("not the root");
-                let wa = &self.images[j] * DVectorView::from_slice(&w[p * d..(p + 1) * d], d);
-                w[a * d..(a + 1) * d].copy_from_slice(wa.as_slice());
+                let wa = &self.images[j] * w.column(p);
+                w.set_column(a, &wa);
             }
-            for a in 0..n {
-                let wa = DVectorView::from_slice(&w[a * d..(a + 1) * d], d);
-                for (j, &s) in gens.iter().enumerate() {
-                    let b = g.mul_idx(s, a);
-                    let wb = DVectorView::from_slice(&w[b * d..(b + 1) * d], d);
-                    note((&self.images[j] * wa - wb).norm(), a, j);
+            for (j, &s) in gens.iter().enumerate() {
+                let moved = &self.images[j] * &w;
+                for a in 0..n {
+                    note((moved.column(a) - w.column(g.mul_idx(s, a))).norm(), a, j);
                 }
             }
             Ok((worst.0, n * gens.len(), true, worst.1))
