@@ -123,6 +123,36 @@ pub enum Error {
         /// How far from holding it is.
         residual: f64,
     },
+    /// An irrep given by generator images that failed a validation check (unitarity, the
+    /// homomorphism law, the exact character, an invariant subspace): reported instead of a
+    /// wrong matrix.
+    #[error(
+        "irrep {irrep} (degree {degree}) failed validation: {check} (residual {residual:e}, \
+         tolerance {tolerance:e})"
+    )]
+    IrrepValidation {
+        /// The irrep's row in the character table.
+        irrep: usize,
+        /// Its degree.
+        degree: usize,
+        /// The check that failed, with the offending element or generator.
+        check: String,
+        /// How far from holding it is.
+        residual: f64,
+        /// The tolerance it was held to.
+        tolerance: f64,
+    },
+    /// An irrep a construction could not build (no module tried contains it, or splitting
+    /// its isotypic component failed); the other irreps are still returned.
+    #[error("irrep {irrep} (degree {degree}) was not built: {reason}")]
+    IrrepNotBuilt {
+        /// The irrep's row in the character table.
+        irrep: usize,
+        /// Its degree.
+        degree: usize,
+        /// Why, and what was tried.
+        reason: String,
+    },
     /// An algorithm whose memory grows with the group would need more than the memory budget
     /// (see [`crate::budget`]); nothing was allocated.
     #[error(

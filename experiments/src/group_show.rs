@@ -1,6 +1,9 @@
-//! `gm group show SPEC [--json]`: order, generators, abelian-ness, conjugacy classes and the
-//! exact character table of a group given by a spec (the grammar of
-//! `gm_algebra::group::parse_group`).
+//! `gm group show SPEC [--json] [--irreps]`: order, generators, abelian-ness, conjugacy classes
+//! and the exact character table of a group given by a spec (the grammar of
+//! `gm_algebra::group::parse_group`); with `--irreps`, every irrep as the images of the
+//! generators, cut out of permutation modules on at most [`IRREP_MODULE_POINTS`] points and
+//! validated against the exact character (`gm_algebra::fourier::ModuleIrreps`), at any order
+//! the memory budget allows.
 //!
 //! The JSON form is stable:
 //! `{"order": int, "abelian": bool, "generators": [str],
@@ -8,13 +11,17 @@
 //!   "irreps": [{"dim": int, "type": "real"|"complex"|"quaternionic"}],
 //!   "character_table": [[[re, im], ...], ...],
 //!   "character_table_exact": [[str, ...], ...],
-//!   "omitted": [str]}` — character-table rows in the order of "irreps", columns in the order
+//!   "generator_irreps": [{"row": int, "dim": int, "type": str, "module": str,
+//!     "multiplicity": int, "exhaustive_check": bool, "residual": float,
+//!     "images": [[[[re, im], ...], ...], ...]}],
+//!   "omitted": [str]}` — "generator_irreps" (only with `--irreps`) gives per irrep its row of
+//! the character table and `images[j]`, the matrix of generator `j` row by row; character-table rows in the order of "irreps", columns in the order
 //! of "classes"; the exact values are cyclotomic integers in GAP's `E(n)` notation. A part
 //! that does not fit in the memory budget (`--memory-budget`, `GM_MEMORY_BUDGET`) is left out
 //! and "omitted" says what it would need and what to do instead.
 use anyhow::Result;
 use gm_algebra::character::CharacterTable;
-use gm_algebra::fourier::FsType;
+use gm_algebra::fourier::{FsType, ModuleIrreps, PermutationAction};
 use gm_algebra::group::{parse_group, ConjugacyClasses};
 use gm_algebra::{Error, FiniteGroup};
 use serde::Serialize;
@@ -40,6 +47,9 @@ pub struct GroupSummary {
     /// The same values exactly, in GAP's `E(n)` notation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub character_table_exact: Option<Vec<Vec<String>>>,
+    /// Every irrep as generator images (with `--irreps`), in character-table row order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generator_irreps: Option<Vec<GeneratorIrrepSummary>>,
     /// Why a part is missing: what it would need and what to do instead.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub omitted: Vec<String>,
@@ -56,6 +66,32 @@ pub struct IrrepSummary {
     /// The Frobenius–Schur type: "real", "complex" or "quaternionic".
     #[serde(rename = "type")]
     pub kind: FsType,
+}
+
+/// The largest permutation module `--irreps` cuts irreps out of.
+pub const IRREP_MODULE_POINTS: usize = 2000;
+
+/// One irrep as generator images in [`GroupSummary`].
+#[derive(Debug, Serialize)]
+pub struct GeneratorIrrepSummary {
+    /// Its row in the character table.
+    pub row: usize,
+    /// The degree.
+    pub dim: usize,
+    /// The Frobenius–Schur type.
+    #[serde(rename = "type")]
+    pub kind: FsType,
+    /// The permutation module it was cut from.
+    pub module: String,
+    /// Its multiplicity in that module.
+    pub multiplicity: usize,
+    /// Whether the homomorphism law was checked on every (element, generator) pair (else on
+    /// a random sample).
+    pub exhaustive_check: bool,
+    /// The largest validation residual (unitarity, homomorphism, character).
+    pub residual: f64,
+    /// `images[j][r][c]` = entry `(r, c)` of the image of generator `j`, as `[re, im]`.
+    pub images: Vec<Vec<Vec<[f64; 2]>>>,
 }
 
 /// One conjugacy class in [`GroupSummary`].
@@ -84,14 +120,67 @@ fn within_budget<T>(r: gm_algebra::Result<T>, omitted: &mut Vec<String>) -> Resu
     }
 }
 
-/// Computes the summary of the group named by `spec`.
-pub fn summarise(spec: &str) -> Result<GroupSummary> {
+/// Every irrep of `group` as generator images, or `None` with the reasons in `omitted` (the
+/// irreps that could not be built are listed there too).
+fn generator_irreps<G: FiniteGroup + ?Sized>(
+    group: &G,
+    classes: &ConjugacyClasses,
+    table: &CharacterTable,
+    omitted: &mut Vec<String>,
+) -> Result<Option<Vec<GeneratorIrrepSummary>>> {
+    let gens = group.generator_indices();
+    let built = within_budget(
+        PermutationAction::candidates(group, classes, &gens, IRREP_MODULE_POINTS)
+            .and_then(|actions| ModuleIrreps::build(group, classes, table, &actions)),
+        omitted,
+    )?;
+    let Some(built) = built else {
+        return Ok(None);
+    };
+    omitted.extend(built.failures().map(ToString::to_string));
+    Ok(Some(
+        built
+            .built()
+            .map(|irrep| {
+                let (module, multiplicity) = irrep.source();
+                let v = irrep.validation();
+                GeneratorIrrepSummary {
+                    row: irrep.row(),
+                    dim: irrep.dim(),
+                    kind: irrep.fs_type(),
+                    module: module.to_string(),
+                    multiplicity,
+                    exhaustive_check: v.exhaustive,
+                    residual: v.unitarity.max(v.homomorphism).max(v.character),
+                    images: irrep
+                        .images()
+                        .images()
+                        .iter()
+                        .map(|m| {
+                            m.row_iter()
+                                .map(|row| row.iter().map(|z| [z.re, z.im]).collect())
+                                .collect()
+                        })
+                        .collect(),
+                }
+            })
+            .collect(),
+    ))
+}
+
+/// Computes the summary of the group named by `spec`, with every irrep as generator images
+/// when `with_irreps` is set.
+pub fn summarise(spec: &str, with_irreps: bool) -> Result<GroupSummary> {
     let group = parse_group(spec)?;
     let mut omitted = Vec::new();
     let classes = within_budget(ConjugacyClasses::try_compute(&group), &mut omitted)?;
     let table = match &classes {
         Some(cl) => within_budget(CharacterTable::compute(&group, cl), &mut omitted)?,
         None => None,
+    };
+    let generator_irreps = match (&classes, &table) {
+        (Some(cl), Some(t)) if with_irreps => generator_irreps(&group, cl, t, &mut omitted)?,
+        _ => None,
     };
     let names = table.as_ref().map(CharacterTable::class_names);
     Ok(GroupSummary {
@@ -133,14 +222,16 @@ pub fn summarise(spec: &str) -> Result<GroupSummary> {
                 .map(|row| row.iter().map(ToString::to_string).collect())
                 .collect()
         }),
+        generator_irreps,
         omitted,
         table_text: table.as_ref().map(|t| t.display_gap(spec)),
     })
 }
 
-/// Prints the summary of `spec` as JSON or as readable text.
-pub fn run(spec: &str, json: bool) -> Result<()> {
-    let s = summarise(spec)?;
+/// Prints the summary of `spec` as JSON or as readable text (the generator images themselves
+/// only in JSON).
+pub fn run(spec: &str, json: bool, with_irreps: bool) -> Result<()> {
+    let s = summarise(spec, with_irreps)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&s)?);
         return Ok(());
@@ -165,6 +256,25 @@ pub fn run(spec: &str, json: bool) -> Result<()> {
     if let Some(text) = &s.table_text {
         println!("\ncharacter table:\n{text}");
     }
+    if let Some(irreps) = &s.generator_irreps {
+        println!("irreps as generator images (validated; --json prints the images):");
+        for r in irreps {
+            let check = if r.exhaustive_check {
+                "all pairs"
+            } else {
+                "sampled pairs"
+            };
+            println!(
+                "  X.{:<3} degree {:>4}  {:<12} from {} (multiplicity {}), {check}, residual {:.1e}",
+                r.row + 1,
+                r.dim,
+                r.kind.as_str(),
+                r.module,
+                r.multiplicity,
+                r.residual
+            );
+        }
+    }
     for reason in &s.omitted {
         println!("omitted: {reason}");
     }
@@ -178,7 +288,7 @@ mod tests {
 
     #[test]
     fn json_has_the_documented_fields() {
-        let v = serde_json::to_value(summarise("D6").unwrap()).unwrap();
+        let v = serde_json::to_value(summarise("D6", false).unwrap()).unwrap();
         assert_eq!(v["order"], 12);
         assert_eq!(v["abelian"], false);
         assert_eq!(v["generators"].as_array().unwrap().len(), 2);
@@ -216,7 +326,7 @@ mod tests {
     #[test]
     fn permutation_group_of_order_ten_thousand() {
         // S_7 × C_2 (order 10,080) as a permutation group: 15 · 2 classes and characters.
-        let s = summarise("perm:(1,2,3,4,5,6,7);(1,2);(8,9)").unwrap();
+        let s = summarise("perm:(1,2,3,4,5,6,7);(1,2);(8,9)", false).unwrap();
         assert_eq!(s.order, 10_080);
         assert_eq!(s.classes.as_ref().unwrap().len(), 30);
         assert!(!s.abelian);
@@ -239,9 +349,10 @@ mod tests {
                 1_000_000_000_000,
             ),
         ] {
-            let s = summarise(spec).unwrap();
+            let s = summarise(spec, true).unwrap();
             assert_eq!(s.order, order, "{spec}");
             assert!(s.classes.is_none() && s.character_table.is_none(), "{spec}");
+            assert!(s.generator_irreps.is_none(), "{spec}");
             assert!(
                 s.omitted[0].contains("memory budget"),
                 "{spec}: {:?}",
@@ -252,8 +363,32 @@ mod tests {
     }
 
     #[test]
+    fn irreps_above_the_dense_limit_are_generator_images() {
+        // PSL(2,19) on the projective line, x ↦ x + 1 and x ↦ −1/x (order 3420 > 2520).
+        let spec = "perm:(1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19);\
+                    (1,20)(2,19)(3,10)(4,7)(5,15)(6,16)(8,9)(11,18)(12,13)(14,17)";
+        let s = summarise(spec, true).unwrap();
+        assert_eq!(s.order, 3420);
+        let irreps = s.generator_irreps.unwrap();
+        assert!(s.omitted.is_empty(), "{:?}", s.omitted);
+        let table = s.irreps.unwrap();
+        assert_eq!(irreps.len(), table.len());
+        for r in &irreps {
+            assert_eq!((r.dim, r.kind), (table[r.row].dim, table[r.row].kind));
+            assert_eq!(r.images.len(), s.generators.len());
+            assert!(r
+                .images
+                .iter()
+                .all(|m| m.len() == r.dim && m[0].len() == r.dim));
+            assert!(r.residual < 1e-8 && r.exhaustive_check);
+        }
+        let v = serde_json::to_value(summarise("A5", true).unwrap()).unwrap();
+        assert_eq!(v["generator_irreps"].as_array().unwrap().len(), 5);
+    }
+
+    #[test]
     fn malformed_spec_is_an_error() {
-        let err = summarise("D6x").unwrap_err().to_string();
+        let err = summarise("D6x", false).unwrap_err().to_string();
         assert!(err.contains("D6x"), "{err}");
     }
 }

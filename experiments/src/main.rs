@@ -304,6 +304,10 @@ enum GroupCommand {
         /// Print the documented JSON form instead of text.
         #[arg(long)]
         json: bool,
+        /// Also build every irrep as generator images from small permutation modules,
+        /// validated against the exact character table (any order the memory budget allows).
+        #[arg(long)]
+        irreps: bool,
     },
 }
 
@@ -445,7 +449,7 @@ fn main() -> Result<()> {
             cli::bench::train(&sweep, select_device(device)?, json)
         }
         Command::Group {
-            command: GroupCommand::Show { spec, json },
-        } => group_show::run(&spec, json),
+            command: GroupCommand::Show { spec, json, irreps },
+        } => group_show::run(&spec, json, irreps),
     }
 }

@@ -16,11 +16,14 @@ mod dense;
 mod diagonalize;
 mod dihedral;
 mod dihedral_fft;
+mod generator_images;
 mod induced;
 mod induced_fft;
 mod irrep;
+mod module_irreps;
 mod naive;
 mod numerical;
+mod permutation_action;
 mod planner;
 mod product;
 mod real_cyclic;
@@ -39,14 +42,17 @@ pub use dense::{DenseFourier, DENSE_LIMIT};
 pub use diagonalize::FourierGm;
 pub use dihedral::DihedralStructure;
 pub use dihedral_fft::DihedralFft;
+pub use generator_images::{GeneratorImages, Validation, EXHAUSTIVE_CHECK_LIMIT, SAMPLED_PAIRS};
 pub use induced::induced_irreps;
 pub use induced_fft::InducedFft;
 pub use irrep::{
     fs_indicator, CoefficientLayout, FsType, Irrep, IrrepConstruction, Irreps, Representation,
     REP_TOLERANCE,
 };
+pub use module_irreps::{ModuleIrrep, ModuleIrreps, MAX_ISOTYPIC_DIM};
 pub use naive::NaiveFourier;
 pub use numerical::numerical_irreps;
+pub use permutation_action::PermutationAction;
 pub use planner::FourierPlanner;
 pub use product::kronecker_irreps;
 pub use real_cyclic::RealCyclicGm;

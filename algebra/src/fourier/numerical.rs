@@ -258,7 +258,7 @@ fn snap_root_of_unity<G: FiniteGroup + ?Sized>(
 
 /// Orthogonalises `v` against the orthonormal columns `q` (twice, for stability); returns the
 /// remaining norm.
-fn orthogonalise(q: &[Vec<Complex64>], v: &mut [Complex64]) -> f64 {
+pub(super) fn orthogonalise(q: &[Vec<Complex64>], v: &mut [Complex64]) -> f64 {
     for _ in 0..2 {
         for b in q {
             let dot: Complex64 = b.iter().zip(v.iter()).map(|(x, y)| x.conj() * y).sum();

@@ -24,6 +24,7 @@ mod orders;
 mod permutation;
 mod permutation_group;
 mod quotient;
+mod schreier_tree;
 mod semidirect;
 pub mod spec;
 #[cfg(any(test, feature = "proptest-support"))]
@@ -53,6 +54,7 @@ pub use orders::element_orders;
 pub use permutation::Permutation;
 pub use permutation_group::{PermutationGroup, ENUMERATION_LIMIT};
 pub use quotient::QuotientGroup;
+pub use schreier_tree::{SchreierTree, SCHREIER_BYTES_PER_ELEMENT, SCHREIER_MAX_GENERATORS};
 pub use semidirect::SemidirectProduct;
 pub use spec::parse_group;
 pub use structure::Structure;
