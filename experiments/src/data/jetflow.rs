@@ -6,6 +6,9 @@ use super::trajectories::load_dir;
 use super::{Result, TrajectorySet};
 use std::path::Path;
 
+/// The frame shape (height, width) of the JetFlow measurements.
+pub const JETFLOW_FRAME: (usize, usize) = (62, 23);
+
 /// Loads the JetFlow sequences.
 ///
 /// # Errors
@@ -15,7 +18,7 @@ pub fn load(dir: &Path) -> Result<TrajectorySet> {
         "jetflow",
         dir,
         "*.npy, one float32 [T, 2, 62, 23] array per sequence",
-        Some((62, 23)),
+        Some(JETFLOW_FRAME),
         "the JetFlow measurements of Wang, Walters & Yu (ICML 2022, approximately equivariant \
          networks); save each sequence as float32 [T, 2, 62, 23] with numpy.save",
     )

@@ -79,7 +79,15 @@ pub fn read_result(dir: &Path) -> Result<RunResult> {
     let path = dir.join("result.json");
     let bytes = std::fs::read(&path)
         .with_context(|| format!("{}: not a finished run (no result.json)", dir.display()))?;
-    serde_json::from_slice(&bytes).with_context(|| format!("{}: malformed", path.display()))
+    parse_result(&path, &bytes)
+}
+
+/// Parses the bytes of a `result.json` read from `path` (named in the error).
+///
+/// # Errors
+/// When the bytes are not a [`RunResult`] as JSON.
+pub fn parse_result(path: &Path, bytes: &[u8]) -> Result<RunResult> {
+    serde_json::from_slice(bytes).with_context(|| format!("{}: malformed", path.display()))
 }
 
 #[cfg(test)]

@@ -75,14 +75,12 @@ pub fn save_weights_and_optimizer(vs: &VarStore, opt: &AdamW, path: &Path) -> Re
 /// file leaves `opt` as it was).
 ///
 /// # Errors
-/// [`TrainError::Io`] when the file is missing, malformed or does not match the model;
-/// [`TrainError::Invalid`] when it holds optimiser state for some variables but not all.
+/// [`TrainError::Io`] when the file is missing, malformed or does not match the model
+/// ([`load_weights`]); [`TrainError::Invalid`] when it holds optimiser state for some
+/// variables but not all.
 pub fn load_weights_and_optimizer(vs: &mut VarStore, opt: &mut AdamW, path: &Path) -> Result<bool> {
-    load_weights(vs, path)?;
-    let named: HashMap<String, Tensor> = Tensor::read_safetensors(path)
-        .map_err(|e| TrainError::io(path, e))?
-        .into_iter()
-        .collect();
+    let named = read_tensors(path)?;
+    copy_weights(vs, &named, path)?;
     opt.load_state(&named)
 }
 
@@ -184,12 +182,57 @@ pub fn parse_state(bytes: &[u8]) -> std::result::Result<RunState, String> {
     Ok(state)
 }
 
-/// Loads weights from `path` into `vs`.
+/// Loads weights from `path` into `vs`. Every variable of `vs` must be in the file with its
+/// own dtype and shape, and nothing is changed unless all are: tch's `VarStore::load` would
+/// instead convert a variable to the file's dtype, broadcast a smaller tensor into it, or
+/// panic on an integer tensor.
 ///
 /// # Errors
-/// [`TrainError::Io`] when the file is missing or does not match the model.
+/// [`TrainError::Io`] when the file is missing or malformed, or a tensor is missing or of
+/// another dtype or shape (naming it).
 pub fn load_weights(vs: &mut VarStore, path: &Path) -> Result<()> {
-    vs.load(path).map_err(|e| TrainError::io(path, e))
+    copy_weights(vs, &read_tensors(path)?, path)
+}
+
+/// The tensors of the safetensors file `path`, by name.
+fn read_tensors(path: &Path) -> Result<HashMap<String, Tensor>> {
+    Ok(Tensor::read_safetensors(path)
+        .map_err(|e| TrainError::io(path, e))?
+        .into_iter()
+        .collect())
+}
+
+/// Copies the tensors `named` (read from `path`) into the variables of `vs` of the same
+/// names, after checking every one's presence, dtype and shape.
+fn copy_weights(vs: &mut VarStore, named: &HashMap<String, Tensor>, path: &Path) -> Result<()> {
+    let mut variables: Vec<(String, Tensor)> = vs.variables().into_iter().collect();
+    variables.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, var) in &variables {
+        let (kind, shape) = (var.kind(), var.size());
+        let Some(src) = named.get(name) else {
+            return Err(TrainError::io(
+                path,
+                format!("no tensor `{name}`; the model needs {kind:?} {shape:?} (a checkpoint of another model?)"),
+            ));
+        };
+        if src.kind() != kind || src.size() != shape {
+            return Err(TrainError::io(
+                path,
+                format!(
+                    "tensor `{name}` is {:?} {:?}; the model's variable is {kind:?} {shape:?} \
+                     (a checkpoint of another model?)",
+                    src.kind(),
+                    src.size()
+                ),
+            ));
+        }
+    }
+    tch::no_grad(|| {
+        for (name, var) in &variables {
+            var.shallow_clone().f_copy_(&named[name])?;
+        }
+        Ok(())
+    })
 }
 
 /// The path of the best weights of a run directory.
@@ -242,6 +285,52 @@ mod tests {
         assert!(parse_state(b"{")
             .unwrap_err()
             .starts_with("corrupt run state"));
+    }
+
+    /// A one-variable model `w` of shape `[2, 3]`, f32, zero.
+    fn model() -> VarStore {
+        let vs = VarStore::new(tch::Device::Cpu);
+        let _w = vs.root().zeros("w", &[2, 3]);
+        vs
+    }
+
+    #[test]
+    fn weights_of_another_dtype_or_shape_are_refused_and_change_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("w.safetensors");
+        let ones = |shape: &[i64], kind| Tensor::ones(shape, (kind, tch::Device::Cpu));
+        for (src, why) in [
+            (ones(&[2, 3], tch::Kind::Int64), "Int64 [2, 3]"),
+            (ones(&[2, 3], tch::Kind::Double), "Double [2, 3]"),
+            (ones(&[1], tch::Kind::Float), "Float [1]"),
+            (ones(&[3, 2], tch::Kind::Float), "Float [3, 2]"),
+        ] {
+            Tensor::write_safetensors(&[("w", &src)], &file).unwrap();
+            let mut vs = model();
+            let e = load_weights(&mut vs, &file).unwrap_err().to_string();
+            assert!(
+                e.contains(&format!(
+                    "tensor `w` is {why}; the model's variable is Float [2, 3]"
+                )),
+                "{e}"
+            );
+            let w = &vs.variables()["w"];
+            assert_eq!((w.kind(), w.size()), (tch::Kind::Float, vec![2, 3]));
+            assert_eq!(w.abs().sum(tch::Kind::Float).double_value(&[]), 0.0);
+        }
+        Tensor::write_safetensors(&[("v", &ones(&[2, 3], tch::Kind::Float))], &file).unwrap();
+        let e = load_weights(&mut model(), &file).unwrap_err().to_string();
+        assert!(
+            e.contains("no tensor `w`; the model needs Float [2, 3]"),
+            "{e}"
+        );
+        Tensor::write_safetensors(&[("w", &ones(&[2, 3], tch::Kind::Float))], &file).unwrap();
+        let mut vs = model();
+        load_weights(&mut vs, &file).unwrap();
+        assert_eq!(
+            vs.variables()["w"].sum(tch::Kind::Float).double_value(&[]),
+            6.0
+        );
     }
 
     #[test]

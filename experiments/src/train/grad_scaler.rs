@@ -106,12 +106,13 @@ fn unscale(grads: &[Tensor], scale: f64) -> Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gm_nn::precision::{Precision, PrecisionPolicy};
     use tch::nn::{Init, VarStore};
     use tch::Device;
 
-    /// One variable `w = [1, 2, 3]` and AdamW over it.
-    fn setup() -> (VarStore, AdamW, Tensor) {
-        let vs = VarStore::new(Device::Cpu);
+    /// One variable `w = [1, 2, 3]` on `device` and AdamW over it.
+    fn setup(device: Device) -> (VarStore, AdamW, Tensor) {
+        let vs = VarStore::new(device);
         let w = vs.root().var("w", &[3], Init::Const(0.0));
         tch::no_grad(|| {
             w.shallow_clone()
@@ -122,7 +123,7 @@ mod tests {
     }
 
     fn values(t: &Tensor) -> Vec<f32> {
-        Vec::try_from(t.detach()).unwrap()
+        Vec::try_from(t.detach().to_device(Device::Cpu)).unwrap()
     }
 
     /// A loss whose gradient is `factor · (2w)`.
@@ -130,10 +131,9 @@ mod tests {
         (w * w).sum(Kind::Float) * factor
     }
 
-    #[test]
-    fn a_taken_step_equals_the_unscaled_step() {
-        let (_vs, mut plain_opt, plain_w) = setup();
-        let (_vs2, mut opt, w) = setup();
+    fn a_taken_step_equals_the_unscaled_step_on(device: Device) {
+        let (_vs, mut plain_opt, plain_w) = setup(device);
+        let (_vs2, mut opt, w) = setup(device);
         let mut plain = GradScaler::new(false);
         let mut scaler = GradScaler::new(true);
         let (plain_vars, vars) = (plain_opt.variables(), opt.variables());
@@ -151,10 +151,9 @@ mod tests {
         assert_eq!((scaler.scale, scaler.good_steps), (65536.0, 3));
     }
 
-    #[test]
-    fn non_finite_gradients_skip_the_step_and_halve_the_scale() {
+    fn non_finite_gradients_skip_the_step_and_halve_the_scale_on(device: Device) {
         for poison in [f64::INFINITY, f64::NAN] {
-            let (_vs, mut opt, w) = setup();
+            let (_vs, mut opt, w) = setup(device);
             let mut scaler = GradScaler::new(true);
             let vars = opt.variables();
             assert!(scaler
@@ -175,11 +174,10 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_scale_backs_off_until_the_scaled_gradients_fit_in_f32() {
+    fn the_scale_backs_off_until_the_scaled_gradients_fit_in_f32_on(device: Device) {
         // Gradients of 1e35: times 65536 they overflow f32 (max 3.4e38); the scale halves
         // until 1e35 · scale < 3.4e38, i.e. down to 2048, five skipped steps later.
-        let (_vs, mut opt, w) = setup();
+        let (_vs, mut opt, w) = setup(device);
         let mut scaler = GradScaler::new(true);
         let vars = opt.variables();
         let taken: Vec<bool> = (0..7)
@@ -194,9 +192,8 @@ mod tests {
         assert!(values(&w).iter().all(|v| v.is_finite()));
     }
 
-    #[test]
-    fn the_scale_doubles_after_growth_interval_good_steps() {
-        let (_vs, mut opt, w) = setup();
+    fn the_scale_doubles_after_growth_interval_good_steps_on(device: Device) {
+        let (_vs, mut opt, w) = setup(device);
         let mut scaler = GradScaler::new(true);
         let vars = opt.variables();
         for _ in 0..GROWTH_INTERVAL - 1 {
@@ -218,6 +215,74 @@ mod tests {
             .backward_step(&mut opt, &vars, &(w.sum(Kind::Float) * f64::NAN))
             .unwrap());
         assert_eq!((scaler.scale, scaler.good_steps), (65536.0, 0));
+    }
+
+    #[test]
+    fn a_taken_step_equals_the_unscaled_step() {
+        a_taken_step_equals_the_unscaled_step_on(Device::Cpu);
+    }
+
+    #[test]
+    fn non_finite_gradients_skip_the_step_and_halve_the_scale() {
+        non_finite_gradients_skip_the_step_and_halve_the_scale_on(Device::Cpu);
+    }
+
+    #[test]
+    fn the_scale_backs_off_until_the_scaled_gradients_fit_in_f32() {
+        the_scale_backs_off_until_the_scaled_gradients_fit_in_f32_on(Device::Cpu);
+    }
+
+    #[test]
+    fn the_scale_doubles_after_growth_interval_good_steps() {
+        the_scale_doubles_after_growth_interval_good_steps_on(Device::Cpu);
+    }
+
+    /// The same laws on CUDA, where [`unscale`] runs the fused
+    /// `_amp_non_finite_check_and_unscale_` kernel; then a real fp16 overflow: under the fp16
+    /// autocast policy, `y = x·w` is computed in fp16, so the gradient `x · scale` reaching
+    /// `w` is an fp16 value, infinite from 65520 up. With `x = [1, 2, 4]` the scales 65536,
+    /// 32768 and 16384 overflow (4 · 16384 = 65536) and the step at 8192 is taken, with the
+    /// exact unscaled gradient `x`. Run on a GPU machine with `--ignored` (CI has no GPU; the
+    /// CPU tests above always run).
+    #[test]
+    #[ignore = "needs a CUDA device: on a GPU machine, cargo test -p gm-experiments --lib grad_scaler -- --ignored"]
+    fn the_cuda_path_grows_backs_off_and_skips_fp16_overflows() {
+        assert!(tch::Cuda::is_available(), "this check needs a CUDA device");
+        let cuda = Device::Cuda(0);
+        a_taken_step_equals_the_unscaled_step_on(cuda);
+        non_finite_gradients_skip_the_step_and_halve_the_scale_on(cuda);
+        the_scale_backs_off_until_the_scaled_gradients_fit_in_f32_on(cuda);
+        the_scale_doubles_after_growth_interval_good_steps_on(cuda);
+
+        let policy = PrecisionPolicy::new(Precision::Fp16, cuda);
+        assert!(policy.autocast() && policy.loss_scaling());
+        let (_vs, mut opt, w) = setup(cuda);
+        let vars = opt.variables();
+        let model_w = w.shallow_clone();
+        let model = tch::nn::func_t(move |xs, _| xs.matmul(&model_w));
+        let x = Tensor::from_slice(&[1.0f32, 2.0, 4.0])
+            .view([1, 3])
+            .to_device(cuda);
+        let mut scaler = GradScaler::new(policy.loss_scaling());
+        let mut taken = Vec::new();
+        let mut grad = Vec::new();
+        for _ in 0..4 {
+            let y = policy.forward(&model, &x, true).unwrap();
+            assert_eq!(y.kind(), Kind::Float, "the policy returns fp32 outputs");
+            taken.push(
+                scaler
+                    .backward_step(&mut opt, &vars, &y.sum(Kind::Float))
+                    .unwrap(),
+            );
+            grad = values(&w.grad());
+        }
+        assert_eq!(taken, [false, false, false, true]);
+        assert_eq!((scaler.scale, scaler.good_steps), (8192.0, 1));
+        assert_eq!(
+            grad,
+            vec![1.0, 2.0, 4.0],
+            "the gradient the step used, unscaled"
+        );
     }
 
     #[test]

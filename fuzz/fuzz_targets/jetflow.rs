@@ -1,0 +1,8 @@
+//! Fuzz target `jetflow`: random bytes into `parsers::feed(Format::JetFlow, …)`.
+#![no_main]
+use gm_experiments::parsers::{feed, Format};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = feed(Format::JetFlow, data);
+});
