@@ -274,6 +274,7 @@ fn torchscript_export_runs_in_pytorch_with_the_rust_outputs() {
         assert_eq!(y["shape"], json!([3, 10]), "{y}");
         let expected = floats(&rust_outputs(run, x));
         let diff = max_diff(&json_floats(&y["y"]), &expected);
+        eprintln!("TorchScript in PyTorch against Rust: max |Δ| = {diff:e}");
         assert!(diff <= 1e-5, "TorchScript against Rust: {diff:e}");
     }
     // The trace fixed the batch size: another one is refused, not answered wrongly.
@@ -335,6 +336,7 @@ fn the_state_dict_export_loads_into_the_reference_classes_with_equal_logits() {
         &json_floats(&reference["logits"]),
         &floats(&rust_outputs(run, &x)),
     );
+    eprintln!("reference classes with gm's weights against gm: max |Δ| = {diff:e}");
     assert!(
         diff <= 1e-5,
         "reference classes with gm's weights: {diff:e}"
@@ -372,6 +374,7 @@ fn a_reference_state_dict_imports_into_gm_with_equal_logits() {
         &json_floats(&reference["logits"]),
         &floats(&rust_outputs(&imported, &x)),
     );
+    eprintln!("gm with the reference's weights against the reference: max |Δ| = {diff:e}");
     assert!(diff <= 1e-5, "gm with the reference's weights: {diff:e}");
     // The imported run is a run: gm eval tests it on its data.
     gm_ok(&args(&["--device", "cpu", "eval", &path_arg(&imported)]));
