@@ -375,7 +375,10 @@ fn eval_of_a_regression_run_reproduces_its_rollout_rmses() {
         ("rmse_future", &result["regression"]["rmse_future"]),
         ("rmse_domain", &result["regression"]["rmse_domain"]),
     ] {
-        let (a, b) = (eval["rollout"][key].as_f64().unwrap(), tested.as_f64().unwrap());
+        let (a, b) = (
+            eval["rollout"][key].as_f64().unwrap(),
+            tested.as_f64().unwrap(),
+        );
         assert!((a - b).abs() <= 1e-5 * b.abs(), "{key}: eval {a}, run {b}");
     }
     assert_eq!(eval["rollout"]["test_rollout"], 5);
