@@ -5,6 +5,9 @@ use gm_algebra::budget::MemoryBudget;
 use gm_experiments::config::overrides::Override;
 use gm_experiments::data::plume_gen::PlumeKind;
 use gm_experiments::data::twin::Sizes;
+use gm_experiments::run::eval::EvalOptions;
+use gm_experiments::run::export::{ExportFormat, ExportOptions};
+use gm_experiments::run::CheckpointChoice;
 use gm_experiments::suite::Selection;
 use gm_nn::{select_device, DeviceChoice};
 use std::path::PathBuf;
@@ -59,6 +62,56 @@ enum Command {
         /// Run directory (default: runs/EXP).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Test a trained run again, on its test set or another data directory of the same kind:
+    /// accuracy and per-class accuracy, or the rollout RMSEs; writes RUN/eval.json.
+    Eval {
+        /// Run directory (of `gm run` or `gm import`).
+        run: PathBuf,
+        /// Data directory of the run's dataset (default: the config's data.dir).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Weights: best, last, or a FILE (default: the weights the run tested).
+        #[arg(long, value_name = "best|last|FILE")]
+        checkpoint: Option<CheckpointChoice>,
+    },
+    /// Export a trained run for PyTorch: TorchScript traced through libtorch (torch.jit.load),
+    /// or the reference GM-CNN's state dict (safetensors, its parameter names and shapes).
+    Export {
+        /// Run directory.
+        run: PathBuf,
+        /// torchscript or state-dict.
+        #[arg(long)]
+        format: ExportFormat,
+        /// Weights: best, last, or a FILE (default: the weights the run tested).
+        #[arg(long, value_name = "best|last|FILE")]
+        checkpoint: Option<CheckpointChoice>,
+        /// Output file (default: RUN/model.torchscript.pt or
+        /// RUN/reference_state_dict.safetensors).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The batch size the TorchScript trace fixes (the module takes exactly this many
+        /// samples).
+        #[arg(long, default_value_t = 1)]
+        batch: usize,
+        /// Replace an existing output file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Turn a reference GM-CNN state dict (torch.save(model.state_dict(), "m.pt"), or
+    /// safetensors) into a new run directory that `gm eval` and `gm export` accept.
+    Import {
+        /// The state dict: .pt/.pth/.bin (torch.save) or .safetensors.
+        file: PathBuf,
+        /// The experiment whose model it fits (see `gm list`) or a .toml file.
+        #[arg(long)]
+        config: String,
+        /// Override a key, e.g. --set model.channels=120 (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        overrides: Vec<Override>,
+        /// The new run directory.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// The default job: build the rotated digits, run the suite `demo` (the GM model, the CNN
     /// and three LDR layers, 3 seeds each) and print the GM model against the CNN and the LDR
@@ -334,6 +387,40 @@ fn main() -> Result<()> {
             let opts = gm_experiments::run::RunOptions { quick, resume, out };
             cli::run::run(&experiment, &overrides, &opts, select_device(device)?).map(|_| ())
         }
+        Command::Eval {
+            run,
+            data,
+            checkpoint,
+        } => {
+            let opts = EvalOptions {
+                data,
+                checkpoint: checkpoint.unwrap_or_default(),
+            };
+            cli::eval::run(&run, &opts, select_device(device)?)
+        }
+        Command::Export {
+            run,
+            format,
+            checkpoint,
+            out,
+            batch,
+            force,
+        } => {
+            let opts = ExportOptions {
+                format,
+                checkpoint: checkpoint.unwrap_or_default(),
+                out,
+                batch,
+                force,
+            };
+            cli::export::run(&run, &opts, select_device(device)?)
+        }
+        Command::Import {
+            file,
+            config,
+            overrides,
+            out,
+        } => cli::import::run(&file, &config, &overrides, &out),
         Command::Demo { data, out } => cli::demo::run(&data, &out, || Ok(select_device(device)?)),
         Command::Report {
             runs,

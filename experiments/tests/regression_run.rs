@@ -349,3 +349,38 @@ fn every_field_model_runs_and_reports_its_rotation_equivariance() {
         }
     }
 }
+
+/// `gm eval` of a regression run rolls the tested weights out over the same test windows:
+/// the RMSEs of `result.json` again (the GM layers time their backends anew, and the
+/// backends agree to float rounding), in `eval.json`.
+#[test]
+fn eval_of_a_regression_run_reproduces_its_rollout_rmses() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("plume-rotation");
+    write_plumes(&data, 3);
+    let out = tmp.path().join("run");
+    let data_set = format!("data.dir={}", data.display());
+    let sets: Vec<String> = TINY.iter().map(|s| s.to_string()).collect();
+    let o = gm(&run_args(&data_set, out.to_str().unwrap(), &sets));
+    assert!(o.status.success(), "{}", text(&o));
+    let o = gm(&["eval", out.to_str().unwrap()]);
+    let log = text(&o);
+    assert!(o.status.success(), "{log}");
+    assert!(log.contains("5-step rollout RMSE"), "{log}");
+    let read = |name: &str| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(out.join(name)).unwrap()).unwrap()
+    };
+    let (result, eval) = (read("result.json"), read("eval.json"));
+    for (key, tested) in [
+        ("rmse_future", &result["regression"]["rmse_future"]),
+        ("rmse_domain", &result["regression"]["rmse_domain"]),
+    ] {
+        let (a, b) = (
+            eval["rollout"][key].as_f64().unwrap(),
+            tested.as_f64().unwrap(),
+        );
+        assert!((a - b).abs() <= 1e-5 * b.abs(), "{key}: eval {a}, run {b}");
+    }
+    assert_eq!(eval["rollout"]["test_rollout"], 5);
+    assert_eq!(eval["metric"], "rmse");
+}

@@ -4,44 +4,15 @@
 //! error and leaves the last good checkpoint loadable, a tampered `state.json` or
 //! `metrics.jsonl` is refused, and runs SIGKILLed at random points of an epoch resume to
 //! metrics and weights bit-identical to an uninterrupted run.
-use gm_experiments::data::idx;
+mod common;
+
+use common::write_data;
 use gm_experiments::train::{checkpoint, metrics_log, run_lock};
 use rand::{Rng, SeedableRng};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 use tch::Tensor;
-
-/// `n` 28×28 digits: label `i % 10`, a bright block whose place depends on the label, plus
-/// seeded noise.
-fn digits(n: usize, seed: u64) -> (Vec<u8>, Vec<u8>) {
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-    let labels: Vec<u8> = (0..n).map(|i| (i % 10) as u8).collect();
-    let pixels = labels
-        .iter()
-        .flat_map(|&l| {
-            let (r0, c0) = (2 + 2 * usize::from(l / 5) * 6, 2 + usize::from(l % 5) * 5);
-            (0..784)
-                .map(|p| {
-                    let (y, x) = (p / 28, p % 28);
-                    let on = (r0..r0 + 8).contains(&y) && (c0..c0 + 5).contains(&x);
-                    if on {
-                        255
-                    } else {
-                        rng.random_range(0..64)
-                    }
-                })
-                .collect::<Vec<u8>>()
-        })
-        .collect();
-    (pixels, labels)
-}
-
-fn write_data(dir: &Path) {
-    let (trp, trl) = digits(240, 1);
-    let (tep, tel) = digits(40, 2);
-    idx::write_mnist(dir, 28, 28, (&trp, &trl), (&tep, &tel)).unwrap();
-}
 
 /// The arguments of a small CNN run of `epochs` epochs into `out`.
 fn run_args(data: &Path, out: &Path, epochs: usize, resume: bool) -> Vec<String> {

@@ -197,3 +197,28 @@ pub fn seeded_randn(seed: i64, shape: &[i64], kind: Kind) -> Tensor {
     tch::manual_seed(seed);
     Tensor::randn(shape, (kind, Device::Cpu))
 }
+
+/// The Python with PyTorch that cross-framework tests run: `GM_TORCH_PYTHON` (exported by
+/// `scripts/setup-libtorch.sh`), else `<venv>/bin/python` for the libtorch of
+/// `LIBTORCH = <venv>/lib/pythonX.Y/site-packages/torch`.
+///
+/// # Errors
+/// A message saying how to provide one, when neither is set.
+pub fn torch_python() -> std::result::Result<std::path::PathBuf, String> {
+    use std::path::PathBuf;
+    if let Some(p) = std::env::var_os("GM_TORCH_PYTHON") {
+        return Ok(PathBuf::from(p));
+    }
+    let libtorch = std::env::var_os("LIBTORCH").map(PathBuf::from);
+    let beside = libtorch
+        .as_deref()
+        .and_then(|t| t.ancestors().nth(4))
+        .map(|venv| venv.join("bin").join("python"));
+    match beside {
+        Some(p) if p.exists() => Ok(p),
+        _ => Err("no Python with PyTorch for the cross-framework check: run \
+                  `eval \"$(scripts/setup-libtorch.sh)\"` (it exports GM_TORCH_PYTHON) or set \
+                  GM_TORCH_PYTHON to a python that imports torch"
+            .into()),
+    }
+}

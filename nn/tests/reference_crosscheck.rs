@@ -11,7 +11,7 @@ use gm_algebra::FiniteGroup;
 use gm_nn::conv::{planner, ChannelMode, GMConv, GMConvConfig};
 use gm_nn::lowering::{grid_group, Axis, Lowering, Support};
 use serde::Deserialize;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use tch::nn::VarStore;
 use tch::{Device, Kind, Tensor};
@@ -30,30 +30,9 @@ struct ReferenceRun {
     y: Vec<f64>,
 }
 
-/// The libtorch cache's Python: `GM_TORCH_PYTHON`, else `<venv>/bin/python` for
-/// `LIBTORCH = <venv>/lib/pythonX.Y/site-packages/torch`.
-fn torch_python() -> PathBuf {
-    if let Some(p) = std::env::var_os("GM_TORCH_PYTHON") {
-        return PathBuf::from(p);
-    }
-    let libtorch = std::env::var_os("LIBTORCH").map(PathBuf::from);
-    let beside = libtorch
-        .as_deref()
-        .and_then(|t| t.ancestors().nth(4))
-        .map(|venv| venv.join("bin").join("python"));
-    match beside {
-        Some(p) if p.exists() => p,
-        _ => panic!(
-            "no Python with PyTorch for the cross-framework check: run \
-             `eval \"$(scripts/setup-libtorch.sh)\"` (it exports GM_TORCH_PYTHON) or set \
-             GM_TORCH_PYTHON to a python that imports torch"
-        ),
-    }
-}
-
 fn run_reference(group: &str, n: usize, t: usize, seed: u64) -> ReferenceRun {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/reference_gmconv.py");
-    let out = Command::new(torch_python())
+    let out = Command::new(gm_nn::testing::torch_python().unwrap_or_else(|e| panic!("{e}")))
         .arg(&script)
         .args([group, &n.to_string(), &t.to_string(), &seed.to_string()])
         .output()

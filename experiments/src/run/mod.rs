@@ -1,13 +1,24 @@
 //! Running an experiment (`gm run`): the run directory (`config.toml`, `metrics.jsonl`,
 //! checkpoints, `result.json`; regression runs also `rollout_fields.safetensors`), and the
-//! protocol of each task: [`classify`] and [`regression`].
+//! protocol of each task: [`classify`] and [`regression`]. A run directory read back
+//! ([`trained`]) is evaluated again ([`eval`], `gm eval`) and exported for PyTorch
+//! ([`export`], `gm export`); a reference GM-CNN state dict becomes a run ([`import`]).
 pub mod classify;
+pub mod eval;
+pub mod export;
 pub mod field_models;
+pub mod import;
 pub mod model;
+pub mod reference_state;
 pub mod regression;
 pub mod result;
+pub mod trained;
+pub mod trained_error;
+pub mod weights;
 
 pub use result::{read_result, write_result, RunResult};
+pub use trained::{CheckpointChoice, TrainedRun};
+pub use trained_error::TrainedRunError;
 
 use crate::config::{
     load_experiment, overrides::Override, EvaluateWeights, ExperimentConfig, Task,

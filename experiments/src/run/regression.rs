@@ -18,14 +18,14 @@
 //! the first domain-test window (the first held-out simulation from frame 0).
 use super::model::{describe, regression_model};
 use super::{mean_epoch_seconds, tested_val_metric, write_result, RunOptions, RunResult};
-use crate::config::{Dataset, ExperimentConfig, ModelKind, RegressionModel};
+use crate::config::{Dataset, ExperimentConfig, ModelKind, RegressionConfig, RegressionModel};
 use crate::data::{load_trajectories, DataError, TrajectorySet};
 use crate::symmetry::{
     symmetry_error, vector_rotation_error, ImageGroup, InvarianceCheck, Response,
 };
 use crate::train::{
     atomic_write, evaluate, fit, fit_protocol, parameter_count, plume_splits, PenalisedRollout,
-    Rollout, TensorData, TrainSettings,
+    PlumeSplits, ProtocolFit, Rollout, TensorData, TrainSettings,
 };
 use anyhow::{Context, Result};
 use gm_nn::device::device_name;
@@ -170,19 +170,29 @@ fn write_rollout_fields(
     .with_context(|| format!("writing {}", path.display()))
 }
 
-/// Test windows the equivariance error is measured on (at most).
-pub const EQUIVARIANCE_SAMPLES: usize = 64;
+/// A regression config's data cut by its protocol: the trajectories, how the protocol fits
+/// them, and the windows of each part.
+pub(crate) struct ProtocolWindows {
+    /// The trajectories.
+    pub set: TrajectorySet,
+    /// How the protocol fits them ([`fit_protocol`]).
+    pub fitted: ProtocolFit,
+    /// The configured protocol.
+    pub configured: RegressionConfig,
+    /// The protocol as run: the test rollout shortened to what the trajectories allow.
+    pub protocol: RegressionConfig,
+    /// The windows (truncated to the `[quick]` limits for a quick run).
+    pub splits: PlumeSplits,
+    /// The simulations of the domain test.
+    pub domain_sims: Vec<usize>,
+}
 
-/// Trains and tests a regression experiment in `run_dir` (see the module docs).
+/// Loads `cfg`'s trajectories and cuts them into the protocol's windows (`quick`: as a
+/// `--quick` run does); says so when the test rollout had to be shortened.
 ///
 /// # Errors
-/// Missing or too short trajectories, model, training and I/O errors.
-pub fn run(
-    cfg: &ExperimentConfig,
-    run_dir: &Path,
-    opts: &RunOptions,
-    device: Device,
-) -> Result<RunResult> {
+/// Missing or too short trajectories.
+pub(crate) fn protocol_windows(cfg: &ExperimentConfig, quick: bool) -> Result<ProtocolWindows> {
     let protocol = cfg
         .regression
         .clone()
@@ -209,13 +219,45 @@ pub fn run(
     let (_, domain_sims) = r
         .partition(set.trajectories.len())
         .map_err(anyhow::Error::msg)?;
-    if opts.quick {
+    if quick {
         let q = &cfg.quick;
         splits.train = splits.train.truncate(q.max_train)?;
         splits.val = splits.val.truncate(q.max_test)?;
         splits.test_future = splits.test_future.truncate(q.max_test)?;
         splits.test_domain = splits.test_domain.truncate(q.max_test)?;
     }
+    Ok(ProtocolWindows {
+        set,
+        fitted,
+        configured: protocol,
+        protocol: r,
+        splits,
+        domain_sims,
+    })
+}
+
+/// Test windows the equivariance error is measured on (at most).
+pub const EQUIVARIANCE_SAMPLES: usize = 64;
+
+/// Trains and tests a regression experiment in `run_dir` (see the module docs).
+///
+/// # Errors
+/// Missing or too short trajectories, model, training and I/O errors.
+pub fn run(
+    cfg: &ExperimentConfig,
+    run_dir: &Path,
+    opts: &RunOptions,
+    device: Device,
+) -> Result<RunResult> {
+    let ProtocolWindows {
+        set,
+        fitted,
+        configured: protocol,
+        protocol: r,
+        splits,
+        domain_sims,
+    } = protocol_windows(cfg, opts.quick)?;
+    let steps = r.test_rollout;
     let first = &set.trajectories[0];
     let (channels, height, width) = (first.channels, first.height, first.width);
     let mut vs = VarStore::new(device);
