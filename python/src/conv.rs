@@ -4,16 +4,17 @@
 use crate::device_cached::DeviceCached;
 use crate::group::Group;
 use crate::value_error;
+use gm_algebra::AnyGroup;
 use gm_nn::conv::{BackendChoice, ChannelMode, GMConvConfig, RelaxedGMConv};
 use gm_nn::lowering::{Lowering, Support};
 use pyo3::prelude::*;
 use pyo3_tch::PyTensor;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use tch::nn::VarStore;
 use tch::{Device, Tensor};
 
 /// The kernel support from the one keyword the Python caller gave.
-pub(crate) fn support_of(
+fn support_of(
     support: Option<Vec<usize>>,
     radius: Option<usize>,
     ball: Option<usize>,
@@ -30,12 +31,7 @@ pub(crate) fn support_of(
 }
 
 /// The layer configuration from the Python keywords.
-pub(crate) fn config_of(
-    mode: &str,
-    bias: bool,
-    backend: &str,
-    batch_hint: usize,
-) -> PyResult<GMConvConfig> {
+fn config_of(mode: &str, bias: bool, backend: &str, batch_hint: usize) -> PyResult<GMConvConfig> {
     let mode = match mode {
         "shared" => ChannelMode::Shared,
         "full" => ChannelMode::Full,
@@ -54,15 +50,53 @@ pub(crate) fn config_of(
     })
 }
 
+/// What a GM convolution is built from: the group, the kernel support, the channels, the rank
+/// `r` of the relaxation (`r = 0`: the exact layer) and gm-nn's layer configuration.
+pub(crate) struct ConvSpec {
+    pub group: AnyGroup,
+    pub support: Support,
+    pub in_channels: usize,
+    pub out_channels: usize,
+    pub rank: usize,
+    pub config: GMConvConfig,
+}
+
+impl ConvSpec {
+    /// The group and support lowered onto `device`.
+    pub fn lowering(&self, device: Device) -> gm_nn::Result<Lowering> {
+        Lowering::new(self.group.clone(), &self.support, device)
+    }
+
+    /// The rank-`r` relaxed layer (the exact layer inside it for `r = 0`) on `device`.
+    fn relaxed_layer(&self, device: Device) -> gm_nn::Result<RelaxedGMConv> {
+        let store = VarStore::new(device);
+        RelaxedGMConv::new(
+            store.root(),
+            self.in_channels,
+            self.out_channels,
+            self.rank,
+            &self.lowering(device)?,
+            self.config,
+        )
+    }
+}
+
 /// A GM convolution of rank `r` (`r = 0`: the exact layer) without parameters of its own:
 /// `forward` applies `gm_nn`'s layer to the parameters it is given (`f_forward_with`).
 #[pyclass(module = "gm_torch._native", frozen)]
 pub struct ConvCore {
+    spec: Arc<ConvSpec>,
     layer: DeviceCached<RelaxedGMConv>,
     initial: Mutex<Vec<(String, Tensor)>>,
     backend: String,
     support: Vec<usize>,
-    rank: usize,
+}
+
+impl ConvCore {
+    /// What the layer is built from.
+    pub(crate) fn spec(&self) -> &ConvSpec {
+        &self.spec
+    }
 }
 
 #[pymethods]
@@ -86,24 +120,22 @@ impl ConvCore {
         backend: &str,
         batch_hint: usize,
     ) -> PyResult<Self> {
-        let support = support_of(support, radius, ball)?;
-        let config = config_of(mode, bias, backend, batch_hint)?;
-        let group = group.group.clone();
-        let support_elements = Lowering::new(group.clone(), &support, Device::Cpu)
+        let spec = Arc::new(ConvSpec {
+            group: group.group.clone(),
+            support: support_of(support, radius, ball)?,
+            in_channels,
+            out_channels,
+            rank,
+            config: config_of(mode, bias, backend, batch_hint)?,
+        });
+        let support_elements = spec
+            .lowering(Device::Cpu)
             .map_err(value_error)?
             .support()
             .to_vec();
-        let build = move |device| {
-            let lowering = Lowering::new(group.clone(), &support, device)?;
-            let store = VarStore::new(device);
-            RelaxedGMConv::new(
-                store.root(),
-                in_channels,
-                out_channels,
-                rank,
-                &lowering,
-                config,
-            )
+        let build = {
+            let spec = Arc::clone(&spec);
+            move |device| spec.relaxed_layer(device)
         };
         let first = build(Device::Cpu).map_err(value_error)?;
         let mut initial = vec![("weight".to_string(), first.exact.weight.detach().copy())];
@@ -123,11 +155,11 @@ impl ConvCore {
         let backend_name = first.exact.backend().kind().name().to_string();
         let layer = DeviceCached::new(Device::Cpu, first, build);
         Ok(Self {
+            spec,
             layer,
             initial: Mutex::new(initial),
             backend: backend_name,
             support: support_elements,
-            rank,
         })
     }
 
@@ -157,14 +189,14 @@ impl ConvCore {
     ) -> PyResult<PyTensor> {
         let bias = bias.as_ref().map(|b| &b.0);
         self.layer.with(x.device(), |layer| {
-            let y = match (self.rank, &relax_kernel, &relax_position) {
+            let y = match (self.spec.rank, &relax_kernel, &relax_position) {
                 (0, None, None) => layer.exact.f_forward_with(&x, &weight, bias),
                 (r, Some(u), Some(v)) if r > 0 => layer.f_forward_with(&x, &weight, bias, u, v),
                 _ => {
                     return Err(value_error(format!(
                         "a rank-{} layer takes {} relax_kernel and relax_position",
-                        self.rank,
-                        if self.rank == 0 { "no" } else { "both" }
+                        self.spec.rank,
+                        if self.spec.rank == 0 { "no" } else { "both" }
                     )))
                 }
             };
