@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the pinned libtorch (PyPI torch==2.11.0, the build tch 0.24.0 needs) into a cache
-# outside the checkout, verifies it, and prints the environment the build and binaries need.
+# outside the checkout, with the pinned Python tools the Python package builds and tests with
+# (numpy, pytest, maturin), verifies it, and prints the environment the build and binaries need.
 #
 #   eval "$(scripts/setup-libtorch.sh)"      # install once, then only verify; export the env
 #
@@ -9,6 +10,9 @@
 set -euo pipefail
 
 TORCH_VERSION="2.11.0"
+# The Python package's build and test tools (python/, scripts/python-package.sh). Changing the
+# list changes the stamp below, so every cache installs the new pins on its next run.
+PY_TOOLS="numpy==2.4.6 pytest==9.2.0 maturin==1.16.0"
 cache="${GM_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/gm-cnn-rs}"
 venv="$cache/torch-$TORCH_VERSION"
 
@@ -33,13 +37,32 @@ if ! { [ -f "$venv/.complete" ] && probe >/dev/null; }; then
   python3 -m venv "$tmp" || die "python3 -m venv failed: install the venv module (e.g. 'apt-get install python3-venv')."
   "$tmp/bin/python" -m pip install --quiet --disable-pip-version-check "torch==$TORCH_VERSION" >&2 \
     || die "pip install torch==$TORCH_VERSION failed (see above): check network access to PyPI and free disk space."
-  # A venv records its own path in scripts; we only use its python and site-packages, which
-  # do not depend on the directory name, so the atomic rename below is safe.
+  # A venv records its own path in its scripts and configuration; the rename below is atomic,
+  # and the shebangs are rewritten after it (all caches, old ones included).
   rm -rf "$venv"
   mv "$tmp" "$venv"
   trap - EXIT
-  sed -i "s#$tmp#$venv#g" "$venv/bin/activate" "$venv/pyvenv.cfg" 2>/dev/null || true
   touch "$venv/.complete"
+fi
+
+# Entry-point scripts (pip, pytest, maturin, ...) and the activation files of a cache built by an
+# earlier version of this script name the temporary directory `$venv.partial.PID` it was built
+# in: point them at $venv.
+venv_name=$(basename "$venv")
+partial_name="$venv_name\.partial\.[0-9][0-9]*"
+if grep -lsIq "$partial_name" "$venv/pyvenv.cfg" "$venv"/bin/*; then
+  say "rewriting the temporary path in $venv's scripts"
+  grep -lsIZ "$partial_name" "$venv/pyvenv.cfg" "$venv"/bin/* | xargs -0 sed -i "s#$partial_name#$venv_name#g"
+fi
+
+tools_stamp="$venv/.tools-$(printf '%s' "$PY_TOOLS" | cksum | cut -d' ' -f1)"
+if [ ! -f "$tools_stamp" ]; then
+  say "installing $PY_TOOLS into $venv ..."
+  # shellcheck disable=SC2086 # PY_TOOLS is a list of requirements
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check $PY_TOOLS >&2 \
+    || die "pip install $PY_TOOLS failed (see above): check network access to PyPI."
+  rm -f "$venv"/.tools-*
+  touch "$tools_stamp"
 fi
 
 info=$(probe) || die "the torch cache at $venv is broken: delete it and run again."

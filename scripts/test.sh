@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check of the workspace on a fresh machine: installs/verifies libtorch, then
-# formatting, lints and all tests (CPU). CI runs exactly this.
+# formatting, lints and all tests (CPU), then the Python package's build, lints and pytest
+# suite (scripts/python-package.sh). CI runs exactly this.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 eval "$(scripts/setup-libtorch.sh)"
@@ -11,3 +12,5 @@ echo "== cargo clippy" >&2
 cargo clippy --workspace --all-targets -- -D warnings
 echo "== cargo test" >&2
 cargo test --workspace
+echo "== python package" >&2
+scripts/python-package.sh

@@ -36,17 +36,82 @@ fn double_store() -> VarStore {
 
 /// The dense oracle of one relaxed layer: `M_f + Σ_i diag(v_i) M_{u_i}` block by block.
 fn relaxed_oracle(l: &Lowering, layer: &RelaxedGMConv, cin: usize) -> Tensor {
+    relaxed_oracle_of(
+        l,
+        &layer.exact.weight,
+        &layer.relax_kernel,
+        &layer.relax_position,
+        cin,
+    )
+}
+
+/// The dense oracle of the parameters `f = weight`, `u = relax_kernel`, `v = relax_position`.
+fn relaxed_oracle_of(
+    l: &Lowering,
+    weight: &Tensor,
+    relax_kernel: &Tensor,
+    relax_position: &Tensor,
+    cin: usize,
+) -> Tensor {
     let g = l.group();
     let n = g.order() as i64;
-    let mut m = dense_oracle(g, l.support(), &layer.exact.weight, cin);
-    let o = layer.exact.weight.size()[0];
-    for i in 0..layer.rank() as i64 {
-        let mu = dense_oracle(g, l.support(), &layer.relax_kernel.get(i), cin);
+    let mut m = dense_oracle(g, l.support(), weight, cin);
+    let o = weight.size()[0];
+    for i in 0..relax_kernel.size()[0] {
+        let mu = dense_oracle(g, l.support(), &relax_kernel.get(i), cin);
         // Row o·n + a is scaled by v_i[o, a].
-        let v = layer.relax_position.get(i).reshape([o * n, 1]);
+        let v = relax_position.get(i).detach().reshape([o * n, 1]);
         m += mu * v;
     }
     m
+}
+
+/// `f_forward_with` applies the layer's group and support to parameters it does not own
+/// (those of a Python module): the output is the dense form of *those* parameters, and the
+/// gradients reach them, not the layer's own.
+#[test]
+fn external_parameters_give_their_dense_form_and_receive_the_gradients() {
+    tch::manual_seed(15);
+    let g = common::group("D3xC2");
+    let n = g.order() as i64;
+    let l = Lowering::new(g, &Support::Elements(vec![0, 1, 4, 7]), Device::Cpu).unwrap();
+    for mode in [ChannelMode::Shared, ChannelMode::Full] {
+        let vs = double_store();
+        let own = layer(&vs, &l, 2, 3, 2, mode);
+        let ext = |t: &Tensor| randn(&t.size()).set_requires_grad(true);
+        let (w, u, v) = (
+            ext(&own.exact.weight),
+            ext(&own.relax_kernel),
+            ext(&own.relax_position),
+        );
+        let bias = randn(&[3]).set_requires_grad(true);
+        let x = randn(&[4, 2, n]);
+        let y = own.f_forward_with(&x, &w, Some(&bias), &u, &v).unwrap();
+        let oracle = x
+            .view([4, 2 * n])
+            .matmul(&relaxed_oracle_of(&l, &w, &u, &v, 2).tr())
+            + bias.detach().repeat_interleave_self_int(n, 0, None);
+        assert!(max_abs(&(y.view([4, 3 * n]) - oracle)) < 1e-12, "{mode:?}");
+        // The rank-0 path goes through the exact layer's `f_forward_with`.
+        let exact = layer(&vs, &l, 2, 3, 0, mode);
+        let y0 = exact.f_forward_with(&x, &w, None, &u, &v).unwrap();
+        let oracle0 = x
+            .view([4, 2 * n])
+            .matmul(&dense_oracle(l.group(), l.support(), &w, 2).tr());
+        assert!(
+            max_abs(&(y0.view([4, 3 * n]) - oracle0)) < 1e-12,
+            "{mode:?}"
+        );
+        y.sum(None).backward();
+        // ∂Σy/∂bias_o is the number of outputs of channel o: batch × n.
+        assert!(max_abs(&(bias.grad() - (4 * n) as f64)) < 1e-12);
+        for t in [&w, &u, &v] {
+            assert!(t.grad().defined() && max_abs(&t.grad()) > 0.0);
+        }
+        for t in [&own.exact.weight, &own.relax_kernel, &own.relax_position] {
+            assert!(!t.grad().defined());
+        }
+    }
 }
 
 #[test]

@@ -126,8 +126,24 @@ impl GMConv {
     /// # Errors
     /// [`crate::NnError::Torch`] on a shape or device mismatch.
     pub fn f_forward(&self, xs: &Tensor) -> Result<Tensor> {
-        let y = self.backend.forward(xs, &param_like(&self.weight, xs)?)?;
-        Ok(match &self.bias {
+        self.f_forward_with(xs, &self.weight, self.bias.as_ref())
+    }
+
+    /// The forward pass with parameters owned elsewhere (e.g. `torch.nn.Parameter`s of a
+    /// Python module): this layer's group, support and backend applied with `weight`
+    /// (the shape of [`GMConv::weight`]) and `bias` (`(O)`, or none). Gradients flow to the
+    /// given tensors; [`GMConv::f_forward`] is this with the layer's own parameters.
+    ///
+    /// # Errors
+    /// [`crate::NnError::Torch`] on a shape or device mismatch.
+    pub fn f_forward_with(
+        &self,
+        xs: &Tensor,
+        weight: &Tensor,
+        bias: Option<&Tensor>,
+    ) -> Result<Tensor> {
+        let y = self.backend.forward(xs, &param_like(weight, xs)?)?;
+        Ok(match bias {
             Some(b) => y.f_add(&param_like(b, xs)?.f_view([-1, 1])?)?,
             None => y,
         })

@@ -94,15 +94,40 @@ impl RelaxedGMConv {
     /// # Errors
     /// [`crate::NnError::Torch`] on a shape or device mismatch.
     pub fn f_forward(&self, xs: &Tensor) -> Result<Tensor> {
+        self.f_forward_with(
+            xs,
+            &self.exact.weight,
+            self.exact.bias.as_ref(),
+            &self.relax_kernel,
+            &self.relax_position,
+        )
+    }
+
+    /// The forward pass with parameters owned elsewhere (e.g. `torch.nn.Parameter`s of a
+    /// Python module), each of the shape of the field it stands for (`weight` and `bias` of
+    /// [`RelaxedGMConv::exact`], [`RelaxedGMConv::relax_kernel`],
+    /// [`RelaxedGMConv::relax_position`]). Gradients flow to the given tensors;
+    /// [`RelaxedGMConv::f_forward`] is this with the layer's own parameters.
+    ///
+    /// # Errors
+    /// [`crate::NnError::Torch`] on a shape or device mismatch.
+    pub fn f_forward_with(
+        &self,
+        xs: &Tensor,
+        weight: &Tensor,
+        bias: Option<&Tensor>,
+        relax_kernel: &Tensor,
+        relax_position: &Tensor,
+    ) -> Result<Tensor> {
         if self.rank == 0 {
-            return self.exact.f_forward(xs);
+            return self.exact.f_forward_with(xs, weight, bias);
         }
-        let w = self.exact.weight.size();
+        let w = weight.size();
         let (o, r) = (w[0], self.rank as i64);
         let stacked = Tensor::f_cat(
             &[
-                param_like(&self.exact.weight, xs)?,
-                param_like(&self.relax_kernel, xs)?.f_reshape([r * o, w[1], w[2]])?,
+                param_like(weight, xs)?,
+                param_like(relax_kernel, xs)?.f_reshape([r * o, w[1], w[2]])?,
             ],
             0,
         )?;
@@ -111,10 +136,10 @@ impl RelaxedGMConv {
         let z = z.f_view([b, r + 1, o, -1])?;
         let relaxed = z
             .f_narrow(1, 1, r)?
-            .f_mul(&param_like(&self.relax_position, xs)?.f_unsqueeze(0)?)?
+            .f_mul(&param_like(relax_position, xs)?.f_unsqueeze(0)?)?
             .f_sum_dim_intlist(1i64, false, None)?;
         let y = z.f_select(1, 0)?.f_add(&relaxed)?;
-        Ok(match &self.exact.bias {
+        Ok(match bias {
             Some(bias) => y.f_add(&param_like(bias, xs)?.f_view([-1, 1])?)?,
             None => y,
         })
