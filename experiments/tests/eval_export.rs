@@ -113,19 +113,9 @@ fn python(script: &str, script_args: &[String]) -> Value {
     let script = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/python")
         .join(script);
-    let python = gm_nn::testing::torch_python().unwrap_or_else(|e| panic!("{e}"));
-    let out = Command::new(python)
-        .arg(&script)
-        .args(script_args)
-        .output()
-        .expect("the Python of the libtorch cache runs");
-    assert!(
-        out.status.success(),
-        "{} failed: {}",
-        script.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("the script prints JSON")
+    let stdout =
+        gm_nn::testing::run_torch_script(&script, script_args).unwrap_or_else(|e| panic!("{e}"));
+    serde_json::from_slice(&stdout).expect("the script prints JSON")
 }
 
 fn floats(t: &Tensor) -> Vec<f32> {
@@ -235,21 +225,21 @@ fn torchscript_export_runs_in_pytorch_with_the_rust_outputs() {
     let (_, run) = trained();
     let out_dir = tempfile::tempdir().unwrap();
     let module = out_dir.path().join("tiny.pt");
-    let export = |extra: &[&str]| {
-        let mut a = args(&[
-            "--device",
-            "cpu",
-            "export",
-            &path_arg(run),
+    let export = |out: &Path, extra: &[&str]| {
+        let mut a = args(&["--device", "cpu", "export", &path_arg(run)]);
+        a.extend(args(&[
             "--format",
             "torchscript",
-        ]);
-        a.extend(args(&["--batch", "3", "--out", &path_arg(&module)]));
+            "--batch",
+            "3",
+            "--out",
+            &path_arg(out),
+        ]));
         a.extend(args(extra));
         a
     };
     let start = std::time::Instant::now();
-    let printed = gm_ok(&export(&[]));
+    let printed = gm_ok(&export(&module, &[]));
     let seconds = start.elapsed().as_secs_f64();
     assert!(printed.contains("[3, 1, 12, 12]"), "{printed}");
     eprintln!(
@@ -280,22 +270,10 @@ fn torchscript_export_runs_in_pytorch_with_the_rust_outputs() {
     // The trace fixed the batch size: another one is refused, not answered wrongly.
     assert!(outputs[3].get("error").is_some(), "{}", outputs[3]);
     // An export is never overwritten without --force, nor a file of the run even with it.
-    let e = gm_err(&export(&[]));
+    let e = gm_err(&export(&module, &[]));
     assert!(e.contains("exists: pass --force"), "{e}");
-    gm_ok(&export(&["--force"]));
-    let mut a = args(&[
-        "--device",
-        "cpu",
-        "export",
-        &path_arg(run),
-        "--format",
-        "torchscript",
-    ]);
-    a.extend(args(&[
-        "--force",
-        "--out",
-        &path_arg(&run.join("best.safetensors")),
-    ]));
+    gm_ok(&export(&module, &["--force"]));
+    let a = export(&run.join("best.safetensors"), &["--force"]);
     let e = gm_err(&a);
     assert!(e.contains("is a file of the run"), "{e}");
 }

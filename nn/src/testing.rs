@@ -222,3 +222,27 @@ pub fn torch_python() -> std::result::Result<std::path::PathBuf, String> {
             .into()),
     }
 }
+
+/// Runs the Python script `script` with `args` under [`torch_python`] and returns what it
+/// printed on stdout.
+///
+/// # Errors
+/// No Python with PyTorch, a script that cannot start, or one that fails (with its stderr).
+pub fn run_torch_script<S: AsRef<std::ffi::OsStr>>(
+    script: &std::path::Path,
+    args: &[S],
+) -> std::result::Result<Vec<u8>, String> {
+    let out = std::process::Command::new(torch_python()?)
+        .arg(script)
+        .args(args)
+        .output()
+        .map_err(|e| format!("the Python of the libtorch cache does not start: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{} failed: {}",
+            script.display(),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(out.stdout)
+}

@@ -12,7 +12,6 @@ use gm_nn::conv::{planner, ChannelMode, GMConv, GMConvConfig};
 use gm_nn::lowering::{grid_group, Axis, Lowering, Support};
 use serde::Deserialize;
 use std::path::Path;
-use std::process::Command;
 use tch::nn::VarStore;
 use tch::{Device, Kind, Tensor};
 
@@ -32,18 +31,9 @@ struct ReferenceRun {
 
 fn run_reference(group: &str, n: usize, t: usize, seed: u64) -> ReferenceRun {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/reference_gmconv.py");
-    let out = Command::new(gm_nn::testing::torch_python().unwrap_or_else(|e| panic!("{e}")))
-        .arg(&script)
-        .args([group, &n.to_string(), &t.to_string(), &seed.to_string()])
-        .output()
-        .expect("the Python of the libtorch cache runs");
-    assert!(
-        out.status.success(),
-        "{} failed: {}",
-        script.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("the script prints one JSON object")
+    let args = [group, &n.to_string(), &t.to_string(), &seed.to_string()];
+    let stdout = gm_nn::testing::run_torch_script(&script, &args).unwrap_or_else(|e| panic!("{e}"));
+    serde_json::from_slice(&stdout).expect("the script prints one JSON object")
 }
 
 fn tensor(values: &[f64], shape: &[i64]) -> Tensor {
