@@ -222,29 +222,14 @@ fn s7(c: &mut Criterion, rng: &mut ChaCha8Rng) {
             Complex64::default(),
         );
     };
-    let mut out = vec![Complex64::default(); n];
-    let mut scratch = vec![Complex64::default(); gm.scratch_len()];
-    dense(&mut out);
-    let fast = gm.apply(&x).expect("lengths");
-    assert_same(&out, &fast, "S_7");
-    let mut group = c.benchmark_group("chain_fft/s7");
-    group
-        .sample_size(10)
-        .measurement_time(Duration::from_secs(3));
-    group.bench_function("dense_block_transform", |b| {
-        b.iter(|| {
-            dense(&mut out);
-            black_box(&out);
-        })
-    });
-    group.bench_function("chain_fft", |b| {
-        b.iter(|| {
-            gm.apply_with_scratch(&x, &mut out, &mut scratch)
-                .expect("lengths");
-            black_box(&out);
-        })
-    });
-    group.finish();
+    compare(
+        c,
+        "chain_fft/s7",
+        "dense_block_transform",
+        &mut dense,
+        &gm,
+        &x,
+    );
 }
 
 /// GM apply on `S_8`: chain FFT vs the transform computing `ρ(g)` on the fly.
@@ -260,23 +245,43 @@ fn s8(c: &mut Criterion, rng: &mut ChaCha8Rng) {
         multiply_blocks(&gm, &mut hat);
         slow.inverse_unnormalized(&hat, out);
     };
-    let mut out = vec![Complex64::default(); n];
+    compare(
+        c,
+        "chain_fft/s8",
+        "on_the_fly_schreier",
+        &mut on_the_fly,
+        &gm,
+        &x,
+    );
+}
+
+/// Checks once that `baseline` and the chain FFT's GM apply agree, then times both in one
+/// group.
+fn compare(
+    c: &mut Criterion,
+    name: &str,
+    baseline_name: &str,
+    baseline: &mut dyn FnMut(&mut [Complex64]),
+    gm: &FourierGm,
+    x: &[Complex64],
+) {
+    let mut out = vec![Complex64::default(); x.len()];
     let mut scratch = vec![Complex64::default(); gm.scratch_len()];
-    on_the_fly(&mut out);
-    assert_same(&out, &gm.apply(&x).expect("lengths"), "S_8");
-    let mut group = c.benchmark_group("chain_fft/s8");
+    baseline(&mut out);
+    assert_same(&out, &gm.apply(x).expect("lengths"), name);
+    let mut group = c.benchmark_group(name);
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(3));
-    group.bench_function("on_the_fly_schreier", |b| {
+    group.bench_function(baseline_name, |b| {
         b.iter(|| {
-            on_the_fly(&mut out);
+            baseline(&mut out);
             black_box(&out);
         })
     });
     group.bench_function("chain_fft", |b| {
         b.iter(|| {
-            gm.apply_with_scratch(&x, &mut out, &mut scratch)
+            gm.apply_with_scratch(x, &mut out, &mut scratch)
                 .expect("lengths");
             black_box(&out);
         })

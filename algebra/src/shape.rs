@@ -1,4 +1,4 @@
-//! Shape checks shared by the matrix and displacement modules.
+//! Shape checks shared by the matrix, displacement, space and Fourier modules.
 
 use crate::{Error, Result};
 use nalgebra::DMatrix;
@@ -16,6 +16,20 @@ fn shape_panic(what: &str, expected: usize, got: usize) -> ! {
 pub(crate) fn check_len(what: &str, expected: usize, got: usize) {
     if got != expected {
         shape_panic(what, expected, got);
+    }
+}
+
+/// Checks a buffer length: a typed [`Error::ShapeMismatch`] naming `what` when
+/// `got != expected`.
+pub(crate) fn check_length(what: &str, expected: usize, got: usize) -> Result<()> {
+    if expected == got {
+        Ok(())
+    } else {
+        Err(Error::ShapeMismatch {
+            what: what.into(),
+            expected,
+            got,
+        })
     }
 }
 

@@ -1,6 +1,7 @@
 //! Group matrices on a cyclic group applied to real data by real-to-complex FFTs (realfft).
 
 use crate::group::Cyclic;
+use crate::shape::check_length;
 use crate::{Error, FiniteGroup, Result};
 use num_complex::Complex64;
 use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
@@ -44,7 +45,7 @@ impl RealCyclicGm {
     /// [`Error::ShapeMismatch`] if `kernel.len() != n`.
     pub fn new(group: &Cyclic, kernel: &[f64]) -> Result<Self> {
         let n = group.order();
-        check_len("real GM kernel length", n, kernel.len())?;
+        check_length("real GM kernel length", n, kernel.len())?;
         let mut planner = RealFftPlanner::<f64>::new();
         let (r2c, c2r) = (planner.plan_fft_forward(n), planner.plan_fft_inverse(n));
         let mut input = kernel.to_vec();
@@ -95,9 +96,9 @@ impl RealCyclicGm {
         spectrum: &mut [Complex64],
         scratch: &mut [Complex64],
     ) -> Result<()> {
-        check_len("real GM input length", self.n, x.len())?;
-        check_len("real GM output length", self.n, out.len())?;
-        check_len(
+        check_length("real GM input length", self.n, x.len())?;
+        check_length("real GM output length", self.n, out.len())?;
+        check_length(
             "real GM spectrum length",
             self.spectrum_len(),
             spectrum.len(),
@@ -128,17 +129,5 @@ impl RealCyclicGm {
         self.c2r
             .process_with_scratch(spectrum, out, scratch)
             .map_err(fft_err)
-    }
-}
-
-fn check_len(what: &str, expected: usize, got: usize) -> Result<()> {
-    if expected == got {
-        Ok(())
-    } else {
-        Err(Error::ShapeMismatch {
-            what: what.into(),
-            expected,
-            got,
-        })
     }
 }

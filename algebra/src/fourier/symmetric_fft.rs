@@ -135,22 +135,37 @@ impl SymmetricFft {
             let block = &mut buf[self.layout.offset(k)..][..d * d];
             block.iter_mut().for_each(|z| *z *= d as f64);
         }
-        let mut in_buf = true;
-        for level in self.levels.iter().rev() {
-            let k = level.k;
-            let (src, dst) = if in_buf {
-                (&*buf, &mut *other)
-            } else {
-                (&*other, &mut *buf)
-            };
-            let size: usize = (1..=k).product();
-            for (s, d) in src.chunks_exact(size).zip(dst.chunks_exact_mut(size)) {
-                split(level, k, s, d, t1, t2);
-            }
-            in_buf = !in_buf;
-        }
-        in_buf
+        ping_pong(self.levels.iter().rev(), buf, other, t1, t2, split)
     }
+}
+
+/// One step of a level on one chunk: `(level, k, src, dst, t1, t2)`.
+type Step = fn(&Level, usize, &[Complex64], &mut [Complex64], &mut [Complex64], &mut [Complex64]);
+
+/// Runs `step` on every `k!`-chunk of every level in turn, alternating between `buf` and
+/// `other`; true when the result ends in `buf`.
+fn ping_pong<'a>(
+    levels: impl Iterator<Item = &'a Level>,
+    buf: &mut [Complex64],
+    other: &mut [Complex64],
+    t1: &mut [Complex64],
+    t2: &mut [Complex64],
+    step: Step,
+) -> bool {
+    let mut in_buf = true;
+    for level in levels {
+        let (src, dst) = if in_buf {
+            (&*buf, &mut *other)
+        } else {
+            (&*other, &mut *buf)
+        };
+        let size: usize = (1..=level.k).product();
+        for (s, d) in src.chunks_exact(size).zip(dst.chunks_exact_mut(size)) {
+            step(level, level.k, s, d, t1, t2);
+        }
+        in_buf = !in_buf;
+    }
+    in_buf
 }
 
 /// The offsets of the blocks of irreps of the given degrees in a flat coefficient vector.
@@ -313,21 +328,7 @@ impl FourierTransform for SymmetricFft {
         for (o, &g) in output.iter_mut().zip(&self.chain_to_index) {
             *o = input[g];
         }
-        let mut in_output = true;
-        for level in &self.levels {
-            let k = level.k;
-            let (src, dst) = if in_output {
-                (&*output, &mut *other)
-            } else {
-                (&*other, &mut *output)
-            };
-            let size: usize = (1..=k).product();
-            for (s, d) in src.chunks_exact(size).zip(dst.chunks_exact_mut(size)) {
-                combine(level, k, s, d, t1, t2);
-            }
-            in_output = !in_output;
-        }
-        if !in_output {
+        if !ping_pong(self.levels.iter(), output, other, t1, t2, combine) {
             output.copy_from_slice(other);
         }
         Ok(())

@@ -2,7 +2,8 @@
 
 use super::HomogeneousSpace;
 use crate::group::FiniteGroup;
-use crate::{Error, Result};
+use crate::shape::check_length;
+use crate::Result;
 
 /// How [`HomogeneousSpace::pool`] combines the values of a function over a coset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -13,24 +14,12 @@ pub enum Pooling {
     Max,
 }
 
-fn check_len(what: &str, expected: usize, got: usize) -> Result<()> {
-    if expected == got {
-        Ok(())
-    } else {
-        Err(Error::ShapeMismatch {
-            what: what.into(),
-            expected,
-            got,
-        })
-    }
-}
-
 impl<G: FiniteGroup> HomogeneousSpace<G> {
     /// Lifting (pull-back along `G → G/H`): `(Lφ)(g) = φ(gH)`, a function on `G` constant on
     /// each coset. Equivariant: `L(λ_X(u)φ) = λ_G(u)(Lφ)`.
     ///
     /// # Errors
-    /// [`Error::ShapeMismatch`] when `phi.len() ≠ |X|`.
+    /// [`crate::Error::ShapeMismatch`] when `phi.len() ≠ |X|`.
     ///
     /// # Example
     /// ```
@@ -44,7 +33,7 @@ impl<G: FiniteGroup> HomogeneousSpace<G> {
     /// assert_eq!(x.pool(&lifted, Pooling::Average).unwrap(), vec![1.0, 2.0, 3.0]);
     /// ```
     pub fn lift(&self, phi: &[f64]) -> Result<Vec<f64>> {
-        check_len("function on G/H", self.num_points(), phi.len())?;
+        check_length("function on G/H", self.num_points(), phi.len())?;
         Ok(self.cosets().labels().iter().map(|&x| phi[x]).collect())
     }
 
@@ -52,10 +41,10 @@ impl<G: FiniteGroup> HomogeneousSpace<G> {
     /// `P(λ_G(u)f) = λ_X(u)(Pf)`; average pooling is a left inverse of [`Self::lift`].
     ///
     /// # Errors
-    /// [`Error::ShapeMismatch`] when `f.len() ≠ |G|`.
+    /// [`crate::Error::ShapeMismatch`] when `f.len() ≠ |G|`.
     pub fn pool(&self, f: &[f64], mode: Pooling) -> Result<Vec<f64>> {
         let labels = self.cosets().labels();
-        check_len("function on G", labels.len(), f.len())?;
+        check_length("function on G", labels.len(), f.len())?;
         let m = self.num_points();
         let pooled = match mode {
             Pooling::Average => {
