@@ -126,6 +126,16 @@ fn malformed_specs_point_at_the_problem() {
     }
 }
 
+/// The whole spec is read before any factor is built: a syntax error after a factor that
+/// cannot be built (or would take long to build, like `A7`'s 2,520² table, which a fuzzer
+/// found) is the error reported, not the factor's.
+#[test]
+fn a_spec_is_read_whole_before_any_group_is_built() {
+    for (spec, position) in [("C0xQ", 4), ("S21x", 4), ("A7Q", 2), ("A7 x C4 @", 8)] {
+        assert_eq!(spec_error_at(spec), position, "{spec:?}");
+    }
+}
+
 #[test]
 fn permutation_on_the_wrong_number_of_points_is_a_typed_error() {
     for result in [

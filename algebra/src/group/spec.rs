@@ -42,8 +42,9 @@ use crate::{Error, Result};
 pub fn parse_group(spec: &str) -> Result<AnyGroup> {
     let mut p = Parser { spec, pos: 0 };
     p.skip_spaces();
-    let mut factors = vec![p.factor()?];
-    let mut order = factors[0].order();
+    // The whole spec is read before any group is built, so a typo after a large factor is
+    // refused at once instead of after tabulating that factor.
+    let mut factors = vec![(0, p.factor()?)];
     loop {
         p.skip_spaces();
         match p.peek() {
@@ -51,20 +52,24 @@ pub fn parse_group(spec: &str) -> Result<AnyGroup> {
             Some(b'x') => {
                 p.pos += 1;
                 p.skip_spaces();
-                let at = p.pos;
-                let g = p.factor()?;
-                order = order
-                    .checked_mul(g.order())
-                    .ok_or_else(|| p.error(at, "the order of the product overflows".into()))?;
-                factors.push(g);
+                factors.push((p.pos, p.factor()?));
             }
             Some(_) => return Err(p.error(p.pos, "expected 'x' or the end of the spec".into())),
         }
     }
-    if factors.len() == 1 {
-        return Ok(factors.pop().expect("one factor"));
+    let mut groups = Vec::with_capacity(factors.len());
+    let mut order = 1usize;
+    for (start, (factor, at)) in &factors {
+        let g = p.build(factor, *at)?;
+        order = order
+            .checked_mul(g.order())
+            .ok_or_else(|| p.error(*start, "the order of the product overflows".into()))?;
+        groups.push(g);
     }
-    let product = DirectProduct::new(factors).map_err(|e| p.error(0, e.to_string()))?;
+    if groups.len() == 1 {
+        return Ok(groups.pop().expect("one factor"));
+    }
+    let product = DirectProduct::new(groups).map_err(|e| p.error(0, e.to_string()))?;
     Ok(erase(product))
 }
 
@@ -179,34 +184,27 @@ impl Parser<'_> {
         Ok(())
     }
 
-    /// One factor of a product.
-    fn factor(&mut self) -> Result<AnyGroup> {
+    /// One factor of a product, read but not built, with the offset its errors point at.
+    fn factor(&mut self) -> Result<(Factor, usize)> {
         let start = self.pos;
         if self.rest().starts_with("perm:") {
             let (gens, end) =
                 parse_generators(self.spec, start + 5).map_err(|(at, r)| self.error(at, r))?;
             self.pos = end;
-            return self
-                .check(PermutationGroup::from_generators(&gens), start)
-                .map(erase);
+            return Ok((Factor::Permutations(gens), start));
         }
         for (prefix, mirrors) in [("p4m(", true), ("p4(", false)] {
             if self.rest().starts_with(prefix) {
                 self.pos += prefix.len();
                 let (n, at) = self.number()?;
                 self.expect(b')')?;
-                let g = if mirrors {
-                    Wallpaper::p4m(n)
-                } else {
-                    Wallpaper::p4(n)
-                };
-                return self.check(g, at).map(erase);
+                return Ok((Factor::Wallpaper { n, mirrors }, at));
             }
         }
         if self.rest().starts_with("Dic") {
             self.pos += 3;
             let (n, at) = self.number()?;
-            return self.check(Dicyclic::new(n), at).map(erase);
+            return Ok((Factor::Family(b'Q', n), at));
         }
         let Some(family) = self.peek() else {
             return Err(self.error(start, "expected a group".into()));
@@ -222,17 +220,40 @@ impl Parser<'_> {
         self.pos += 1;
         let (n, at) = self.number()?;
         match family {
-            b'C' | b'Z' => self.check(Cyclic::new(n), at).map(erase),
-            b'D' => self.check(Dihedral::new(n), at).map(erase),
-            b'S' => self.check(Symmetric::new(n), at).map(erase),
-            b'A' => self.check(Alternating::new(n), at).map(erase),
             b'Q' if n % 4 != 0 || n < 8 => Err(self.error(
                 at,
                 format!("Q<m> needs m a multiple of 4 and at least 8 (Q8 = Dic2), got {n}"),
             )),
-            b'Q' => self.check(Dicyclic::new(n / 4), at).map(erase),
-            _ if n != 4 => Err(self.error(at, "the only V-group is V4".into())),
-            _ => Ok(erase(Klein)),
+            b'Q' => Ok((Factor::Family(b'Q', n / 4), at)),
+            b'V' if n != 4 => Err(self.error(at, "the only V-group is V4".into())),
+            _ => Ok((Factor::Family(family, n), at)),
         }
     }
+
+    /// Builds a factor read by [`Parser::factor`]; a constructor's error points at `at`.
+    fn build(&self, factor: &Factor, at: usize) -> Result<AnyGroup> {
+        match *factor {
+            Factor::Permutations(ref gens) => self
+                .check(PermutationGroup::from_generators(gens), at)
+                .map(erase),
+            Factor::Wallpaper { n, mirrors: true } => self.check(Wallpaper::p4m(n), at).map(erase),
+            Factor::Wallpaper { n, mirrors: false } => self.check(Wallpaper::p4(n), at).map(erase),
+            Factor::Family(b'C' | b'Z', n) => self.check(Cyclic::new(n), at).map(erase),
+            Factor::Family(b'D', n) => self.check(Dihedral::new(n), at).map(erase),
+            Factor::Family(b'S', n) => self.check(Symmetric::new(n), at).map(erase),
+            Factor::Family(b'A', n) => self.check(Alternating::new(n), at).map(erase),
+            Factor::Family(b'Q', k) => self.check(Dicyclic::new(k), at).map(erase),
+            Factor::Family(_, _) => Ok(erase(Klein)),
+        }
+    }
+}
+
+/// A factor of a spec as read, before it is built.
+enum Factor {
+    /// `perm:` generators.
+    Permutations(Vec<Permutation>),
+    /// `p4(N)` or `p4m(N)`.
+    Wallpaper { n: usize, mirrors: bool },
+    /// A one-letter family and its parameter (`Q` holds `k` of `Dic_k`; `V` is `V4`).
+    Family(u8, usize),
 }
