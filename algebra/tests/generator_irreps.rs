@@ -197,6 +197,29 @@ fn a_character_missing_from_every_module_is_reported() {
     assert_eq!(missing, [(1, 3), (2, 3), (4, 5)]);
 }
 
+/// Linear characters are read off the table, and `ψ ⊗ sign` reaches the sign twists that the
+/// natural module of `S_5` (`1 + 4`) does not hold; the rest is reported.
+#[test]
+fn sign_twists_come_from_tensoring_with_a_linear_character() {
+    let s5 = Symmetric::new(5).unwrap();
+    let classes = ConjugacyClasses::compute(&s5);
+    let table = CharacterTable::compute(&s5, &classes).unwrap();
+    assert_eq!(table.degrees(), [1, 1, 4, 4, 5, 5, 6]);
+    let fixing_4: Vec<usize> = (0..120).filter(|&a| s5.element(a).apply(4) == 4).collect();
+    let s4 = Subgroup::from_subset(&s5, &fixing_4).unwrap();
+    let points = PermutationAction::on_cosets(&s5, &s4, &s5.generator_indices()).unwrap();
+    let built = ModuleIrreps::build(&s5, &classes, &table, &[points]).unwrap();
+    let sources: Vec<(usize, String)> = built
+        .built()
+        .map(|r| (r.dim(), r.source().0.to_string()))
+        .collect();
+    assert_eq!(sources.len(), 4, "{sources:?}");
+    assert!(sources[1].1.contains("degree 1"), "{sources:?}");
+    let twisted = sources.iter().filter(|(d, s)| *d == 4 && s.contains('⊗'));
+    assert_eq!(twisted.count(), 1, "{sources:?}");
+    assert_eq!(built.failures().count(), 3);
+}
+
 /// M11 (ATLAS: order 7920, degrees 1, 10, 10, 10, 11, 16, 16, 44, 45, 55): every irrep is
 /// built from a module on at most 440 points and validated on every (element, generator)
 /// pair.

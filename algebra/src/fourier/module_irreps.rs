@@ -84,6 +84,10 @@ impl ModuleIrrep {
 /// 3. `ρ(s) = W* π(s) W`, checked to be an invariant subspace (`‖π(s)W − Wρ(s)‖`), then
 ///    validated by [`GeneratorImages::validate`] against the exact character.
 ///
+/// Linear characters are their own images (`ρ(s) = χ(s)`); a character no module contains
+/// that is `ψ·λ` for a built `ψ` and a linear `λ` is built as `ψ ⊗ λ` (e.g. the sign twists
+/// of `S_n`, which no permutation module on cosets of a subgroup with odd elements holds).
+///
 /// # Example
 /// ```
 /// use gm_algebra::character::CharacterTable;
@@ -142,26 +146,62 @@ impl ModuleIrreps {
             .collect::<Result<Vec<_>>>()?;
         let chars = table.complex_values();
         let degrees = table.degrees();
-        let outcomes = chars
+        let validated = |row: usize, (images, module, multiplicity): Source| {
+            let validation = images.validate(g, classes, &chars[row], row)?;
+            Ok(ModuleIrrep {
+                row,
+                images,
+                fs: table.fs_types()[row],
+                validation,
+                module,
+                multiplicity,
+            })
+        };
+        let mut outcomes: Vec<Result<ModuleIrrep>> = degrees
             .iter()
-            .zip(degrees)
             .enumerate()
-            .map(|(row, (chi, d))| {
-                build_one(g, &tree, &counted, chi, d, row).and_then(
-                    |(images, module, multiplicity)| {
-                        let validation = images.validate(g, classes, chi, row)?;
-                        Ok(ModuleIrrep {
-                            row,
-                            images,
-                            fs: table.fs_types()[row],
-                            validation,
-                            module,
-                            multiplicity,
-                        })
-                    },
-                )
+            .map(|(row, &d)| {
+                let built = if d == 1 {
+                    Ok(linear_images(classes, &tree, &chars[row]))
+                } else {
+                    build_one(g, &tree, &counted, &chars[row], d, row)
+                };
+                built.and_then(|source| validated(row, source))
             })
             .collect();
+        // ψ ⊗ λ for a built ψ and a linear λ reaches characters no permutation module holds
+        // (e.g. the sign twists of S_n).
+        for row in 0..outcomes.len() {
+            if outcomes[row].is_ok() {
+                continue;
+            }
+            let twist = outcomes.iter().flatten().find_map(|psi| {
+                outcomes
+                    .iter()
+                    .flatten()
+                    .find(|lambda| {
+                        lambda.dim() == 1
+                            && psi.dim() == degrees[row]
+                            && (0..classes.count()).all(|k| {
+                                let value = chars[psi.row][k] * chars[lambda.row][k];
+                                (value - chars[row][k]).norm() < 1e-9
+                            })
+                    })
+                    .map(|lambda| (psi, lambda))
+            });
+            if let Some((psi, lambda)) = twist {
+                let images = psi
+                    .images
+                    .images()
+                    .iter()
+                    .zip(lambda.images.images())
+                    .map(|(m, l)| m * l[(0, 0)])
+                    .collect();
+                let module = format!("χ_{} ⊗ χ_{}", psi.row, lambda.row);
+                outcomes[row] = GeneratorImages::new(Arc::clone(&tree), images)
+                    .and_then(|images| validated(row, (images, module, 1)));
+            }
+        }
         Ok(Self { tree, outcomes })
     }
 
@@ -189,6 +229,25 @@ impl ModuleIrreps {
     pub fn tree(&self) -> &Arc<SchreierTree> {
         &self.tree
     }
+}
+
+/// Generator images, the module they were cut from and the multiplicity there.
+type Source = (GeneratorImages, String, usize);
+
+/// A linear character as a representation: `ρ(s_j) = χ(s_j)`, read off the table.
+fn linear_images(
+    classes: &ConjugacyClasses,
+    tree: &Arc<SchreierTree>,
+    chi: &[Complex64],
+) -> Source {
+    let images = tree
+        .generators()
+        .iter()
+        .map(|&s| DMatrix::from_element(1, 1, chi[classes.class_of(s)]))
+        .collect();
+    let images =
+        GeneratorImages::new(Arc::clone(tree), images).expect("one 1×1 image per generator");
+    (images, "the character itself (degree 1)".into(), 1)
 }
 
 /// The per-class counts of `g · 0` for one action: one pass over the group.
@@ -250,7 +309,7 @@ fn build_one<G: FiniteGroup + ?Sized>(
     chi: &[Complex64],
     d: usize,
     row: usize,
-) -> Result<(GeneratorImages, String, usize)> {
+) -> Result<Source> {
     let n = g.order();
     let not_built = |reason: String| Error::IrrepNotBuilt {
         irrep: row,
