@@ -138,6 +138,47 @@ fn young_characters_equal_the_exact_tables_on_s2_to_s8() {
     }
 }
 
+/// Young's images wrapped as generator images (a Schreier tree over the adjacent
+/// transpositions, so `ρ(g)` comes along tree paths, not reduced words) pass the validator —
+/// unitarity, the homomorphism law on every (element, generator) pair, the exact character —
+/// on S5, S6 and S7, and fail it against another partition's character.
+#[test]
+fn young_images_pass_the_generator_image_validator_on_s5_to_s7() {
+    for n in 5..=7 {
+        let s = Symmetric::new(n).unwrap();
+        let classes = ConjugacyClasses::compute(&s);
+        let exact = CharacterTable::compute(&s, &classes)
+            .unwrap()
+            .complex_values();
+        let mut used = vec![false; exact.len()];
+        for (i, r) in young_generator_images(n).unwrap().iter().enumerate() {
+            let rho = r.generator_images(&s).unwrap();
+            let chi: Vec<C> = (0..classes.count())
+                .map(|k| rho.character(classes.representative(k)))
+                .collect();
+            let row = (0..exact.len())
+                .find(|&j| !used[j] && max_diff(&chi, &exact[j]) < 1e-9)
+                .unwrap_or_else(|| panic!("S_{n}, λ = {:?}: no exact character", r.partition()));
+            used[row] = true;
+            let v = rho.validate(&s, &classes, &exact[row], i).unwrap();
+            assert!(
+                v.homomorphism < 1e-9,
+                "S_{n}, λ = {:?}: {v:?}",
+                r.partition()
+            );
+            let other = (row + 1) % exact.len();
+            assert!(
+                matches!(
+                    rho.validate(&s, &classes, &exact[other], i),
+                    Err(Error::IrrepValidation { .. })
+                ),
+                "S_{n}, λ = {:?} accepted with another character",
+                r.partition()
+            );
+        }
+    }
+}
+
 #[test]
 fn young_matrices_are_orthogonal_homomorphisms_on_s6_and_s7() {
     for n in [6, 7] {

@@ -1,7 +1,7 @@
 //! Irreps of the symmetric group in Young's orthogonal form, stored by the images of the
 //! adjacent transpositions in a basis adapted to the chain `S_n > S_{n−1} > … > S_1`.
 
-use super::{FsType, Irrep, IrrepConstruction, Irreps, Representation};
+use super::{FsType, GeneratorImages, Irrep, IrrepConstruction, Irreps, Representation};
 use crate::group::{Group, Permutation, Symmetric};
 use crate::{Error, FiniteGroup, Result};
 use nalgebra::DMatrix;
@@ -158,6 +158,40 @@ impl YoungImages {
             std::mem::swap(&mut m, &mut tmp);
         }
         Ok(DMatrix::from_fn(d, d, |r, c| m[r * d + c].re))
+    }
+}
+
+impl YoungImages {
+    /// This irrep of `group` (`S_n` with `n = |λ|`) as [`GeneratorImages`]: the images of the
+    /// adjacent transpositions `s_1, …, s_{n−1}` on a Schreier tree over them, so `ρ(g)` of
+    /// every element is available on demand and [`GeneratorImages::validate`] can check the
+    /// irrep against the exact character table. The tree holds `n!` entries (checked against
+    /// the memory budget).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] when `λ` is not a partition of `group`'s degree; those of
+    /// [`GeneratorImages::from_generators`] (e.g. [`Error::OverBudget`]).
+    pub fn generator_images(&self, group: &Symmetric) -> Result<GeneratorImages> {
+        let n = group.degree();
+        if self.partition.iter().sum::<usize>() != n {
+            return Err(Error::InvalidParameter {
+                family: "Young's orthogonal form".into(),
+                reason: format!("λ = {:?} is not a partition of {n}", self.partition),
+            });
+        }
+        let transpositions = (0..n.saturating_sub(1))
+            .map(|i| {
+                let mut images: Vec<usize> = (0..n).collect();
+                images.swap(i, i + 1);
+                Ok(group.index(&Permutation::from_images(images)?))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let images = self
+            .generators
+            .iter()
+            .map(|t| t.to_dense().map(|x| Complex64::new(x, 0.0)))
+            .collect();
+        GeneratorImages::from_generators(group, &transpositions, images)
     }
 }
 
