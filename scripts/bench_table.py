@@ -1,14 +1,16 @@
 """The comparison table of scripts/cpu-bench.sh and scripts/gpu-bench.sh: gm's best training
-throughput per reference configuration over the best of pytorch_best_gmcnn_train.py, from
-`gm bench train --json` lines and that script's JSON output.
+throughput per reference configuration over the best of pytorch_best_gmcnn_train.py (the plume
+model: of scripts/pytorch_plume_train.py; its rates are windows/s), from `gm bench train --json`
+lines and those scripts' JSON outputs.
 
-Usage: python bench_table.py GM_JSONL PYTORCH_JSON
+Usage: python bench_table.py GM_JSONL PYTORCH_JSON [PLUME_JSON]
 """
 import json
 import sys
 
-PYTORCH_BEST = {"cifar10": "cifar_best_img_s", "rot-mnist": "rotmnist_best_img_s"}
-PYTORCH_PREFIX = {"cifar10": "cifar_", "rot-mnist": "rotmnist_"}
+PYTORCH_BEST = {"cifar10": "cifar_best_img_s", "rot-mnist": "rotmnist_best_img_s",
+                "plume": "plume_best_samples_s"}
+PYTORCH_PREFIX = {"cifar10": "cifar_", "rot-mnist": "rotmnist_", "plume": "plume_"}
 
 
 def choice(case):
@@ -17,9 +19,9 @@ def choice(case):
     return b if isinstance(b, str) else next(iter(b.values()))
 
 
-def main(gm_path, pytorch_path):
+def main(gm_path, *pytorch_paths):
     gm = [json.loads(line) for line in open(gm_path) if line.startswith("{")]
-    torch = json.load(open(pytorch_path))
+    torch = {k: v for path in pytorch_paths for k, v in json.load(open(path)).items()}
     print("\n| model | gm (backend, precision) | gm img/s | PyTorch best (variant) | PyTorch img/s | ratio |")
     print("|---|---|---:|---|---:|---:|")
     for model, best_key in PYTORCH_BEST.items():
@@ -39,7 +41,7 @@ def main(gm_path, pytorch_path):
     failed = [k for k, v in torch.items() if isinstance(v, str) and v.startswith("failed")]
     print("\nPyTorch variants that ran:", ", ".join(
         k for k, v in torch.items() if isinstance(v, (int, float)) and not k.endswith("_wall_s")
-        and not k.endswith("_best_img_s")))
+        and k.startswith(tuple(PYTORCH_PREFIX.values())) and k not in PYTORCH_BEST.values()))
     print("PyTorch variants that failed (not counted):", ", ".join(failed) or "none")
     for model in PYTORCH_BEST:
         picks = {r["case"]["precision"]: "+".join(sorted(set(r["backends"])))
@@ -51,4 +53,4 @@ def main(gm_path, pytorch_path):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    main(*sys.argv[1:])

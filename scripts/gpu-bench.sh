@@ -4,7 +4,8 @@
 # precision, the layer benchmark, and the reference scripts ref_gmcnn_train.py,
 # pytorch_fast_gmcnn_train.py and pytorch_best_gmcnn_train.py (the strongest PyTorch: fp16 and
 # bf16 autocast, eager and torch.compile; PyTorch must be importable by python3), then the table
-# of gm's best over PyTorch's best per configuration (scripts/bench_table.py).
+# of gm's best over PyTorch's best per configuration (scripts/bench_table.py); and the plume
+# regression model (B = 32, 6-step rollouts) against scripts/pytorch_plume_train.py.
 # MODES: pytorch_best's compile modes (default eager,default; max-autotune compiles for minutes).
 #
 # Usage: scripts/gpu-bench.sh [GM_BINARY] [BENCH_DIR]
@@ -34,12 +35,16 @@ step "$gm" --device cuda bench train --model cifar10 --backend auto,timed,gather
     --precision fp16,bf16,fp32 --steps 60 --warmup 10 --json | tee -a "$out/gm.jsonl"
 step "$gm" --device cuda bench train --model rot-mnist --backend auto,timed,gather,cudnn,irreps \
     --precision fp16,bf16,fp32 --steps 60 --warmup 10 --json | tee -a "$out/gm.jsonl"
+step "$gm" --device cuda bench train --model plume --backend auto,timed,gather,cudnn,fourier \
+    --precision fp32,bf16 --steps 20 --warmup 5 --json | tee -a "$out/gm.jsonl"
 step "$gm" --device cuda bench train --model cifar10 --batch 1024 --backend auto \
     --precision fp16,bf16,fp32 --steps 30 --warmup 5
 step env STEPS=30 MODES="${MODES:-eager,default}" python3 "$bench/pytorch_best_gmcnn_train.py" \
     | tee "$out/pytorch.json"
+step env STEPS=20 WARMUP=5 python3 "$here/pytorch_plume_train.py" | tee "$out/plume.json"
 step python3 "$bench/pytorch_fast_gmcnn_train.py"
 step python3 "$bench/ref_gmcnn_train.py"
 step "$gm" --device cuda bench nn --batch 32
 step "$gm" --device cuda bench nn --group D14xD14 --batch 32
-python3 "$here/bench_table.py" "$out/gm.jsonl" <(sed -n '/^{/,/^}/p' "$out/pytorch.json")
+python3 "$here/bench_table.py" "$out/gm.jsonl" <(sed -n '/^{/,/^}/p' "$out/pytorch.json") \
+    <(sed -n '/^{/,/^}/p' "$out/plume.json")

@@ -317,15 +317,17 @@ enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Training throughput of a reference classifier (random data, AdamW, timed steps), for
-    /// every combination of the given backends and precisions; compare with
-    /// `shared/bench/ref_gmcnn_train.py` run on the same device.
+    /// Training throughput of a reference classifier or of the plume regression model (random
+    /// data, AdamW, timed steps), for every combination of the given backends and precisions;
+    /// compare with `shared/bench/ref_gmcnn_train.py` or `scripts/pytorch_plume_train.py` run
+    /// on the same device.
     Train {
-        /// The model: cifar10 (C32xC32, B = 256 in the reference timing) or rot-mnist
-        /// (D14xD14, B = 128).
+        /// The model: cifar10 (C32xC32, B = 256 in the reference timing), rot-mnist
+        /// (D14xD14, B = 128) or plume (plume-rotation's model on C64xC64, B = 32, one step = a
+        /// 6-step rollout; its "images/s" are windows/s).
         #[arg(long, value_enum, default_value = "cifar10")]
         model: gm_experiments::bench::train::BenchModel,
-        /// Batch size (default: 256 for cifar10, 128 for rot-mnist).
+        /// Batch size (default: 256 for cifar10, 128 for rot-mnist, 32 for plume).
         #[arg(long)]
         batch: Option<usize>,
         /// Backends to compare (comma-separated): auto, timed, or a registered backend's name
@@ -521,10 +523,7 @@ fn main() -> Result<()> {
                     json,
                 },
         } => {
-            let batch = batch.unwrap_or(match model {
-                gm_experiments::bench::train::BenchModel::Cifar10 => 256,
-                gm_experiments::bench::train::BenchModel::RotMnist => 128,
-            });
+            let batch = batch.unwrap_or(model.default_batch());
             let sweep = gm_experiments::bench::train::TrainSweep {
                 model,
                 batch,

@@ -2,11 +2,17 @@
 //! `shared/bench/ref_gmcnn_train.py` measures the reference (random data of the dataset's
 //! shape on the device, AdamW with the reference's learning rate and weight decay, warm-up
 //! steps, then timed steps between two device synchronisations), so the figures compare
-//! directly with that script's and with `pytorch_fast_gmcnn_train.py`'s in the same run.
-use crate::config::Precision;
+//! directly with that script's and with `pytorch_fast_gmcnn_train.py`'s in the same run; and
+//! of the reference regression model of `plume-rotation` (one step = an autoregressive rollout
+//! on a random window, the trainer's rollout loss), to compare with
+//! `scripts/pytorch_plume_train.py`.
+use crate::config::{load_experiment, Precision};
+use crate::run::model::build_regression;
 use crate::train::adamw::AdamW;
 use crate::train::grad_scaler::GradScaler;
-use anyhow::{ensure, Result};
+use crate::train::objective::Objective;
+use crate::train::PenalisedRollout;
+use anyhow::{ensure, Context, Result};
 use clap::ValueEnum;
 use gm_nn::conv::{BackendChoice, BackendKind, GMConvConfig};
 use gm_nn::device::synchronize;
@@ -25,14 +31,29 @@ pub enum BenchModel {
     Cifar10,
     /// The rotated-MNIST classifier: `D14xD14`, `K = 196`, inputs `(B, 1, 28, 28)`.
     RotMnist,
+    /// The reference regression model of the `plume-rotation` experiment at its config's sizes
+    /// (`C64xC64`, `K = 9`, 20 input channels = 10 frames, 2 blocks of 120 channels), trained
+    /// on 6-step rollouts.
+    Plume,
 }
 
 impl BenchModel {
-    /// The model's config and the shape of one input image `(C, H, W)`.
-    pub fn config(self) -> (ClassifierConfig, [i64; 3]) {
+    /// The classifier's config and the shape of one input image `(C, H, W)`; `None` for the
+    /// regression model.
+    pub fn classifier(self) -> Option<(ClassifierConfig, [i64; 3])> {
         match self {
-            BenchModel::Cifar10 => (ClassifierConfig::cifar10(), [3, 32, 32]),
-            BenchModel::RotMnist => (ClassifierConfig::rot_mnist(), [1, 28, 28]),
+            BenchModel::Cifar10 => Some((ClassifierConfig::cifar10(), [3, 32, 32])),
+            BenchModel::RotMnist => Some((ClassifierConfig::rot_mnist(), [1, 28, 28])),
+            BenchModel::Plume => None,
+        }
+    }
+
+    /// The batch size of the reference timing (the plume model's: its config's).
+    pub fn default_batch(self) -> usize {
+        match self {
+            BenchModel::Cifar10 => 256,
+            BenchModel::RotMnist => 128,
+            BenchModel::Plume => 32,
         }
     }
 }
@@ -102,14 +123,16 @@ pub struct TrainBenchResult {
     pub steps: usize,
     /// Mean milliseconds per step.
     pub ms_per_step: f64,
-    /// Training images per second.
+    /// Training samples per second: images for the classifiers, rollout windows (10 input
+    /// frames and the 6 frames the rollout predicts) for [`BenchModel::Plume`].
     pub images_per_s: f64,
     /// The loss of the last step (a sanity check: finite).
     pub last_loss: f64,
 }
 
 /// Trains the case's model for `warmup` untimed and then `steps` timed AdamW steps
-/// (`lr = 4e-3`, weight decay `0.0153`, dropout on) on one fixed random batch, on `device`.
+/// (`lr = 4e-3`, weight decay `0.0153`) on one fixed random batch, on `device`: a classifier
+/// with cross-entropy and dropout on; the plume model (see [`plume_step`]) on rollouts.
 ///
 /// # Errors
 /// A model that cannot be built (e.g. a fixed backend that does not apply), libtorch errors,
@@ -125,52 +148,115 @@ pub fn measure(
         tch::Cuda::cudnn_set_benchmark(true);
     }
     tch::manual_seed(0);
-    let (mut config, [c, h, w]) = case.model.config();
-    config.conv = GMConvConfig {
-        backend: case.backend,
-        batch_hint: case.batch,
-        ..config.conv
-    };
     let vs = VarStore::new(device);
     let precision = PrecisionPolicy::new(case.precision, device);
-    let model = Classifier::new(vs.root(), &config)?;
-    let b = case.batch as i64;
-    let x = Tensor::f_randn([b, c, h, w], (Kind::Float, device))?;
-    let y = Tensor::f_randint(config.classes as i64, [b], (Kind::Int64, device))?;
-    let mut opt = AdamW::new(&vs, 4e-3, 0.0153);
-    let vars = vs.trainable_variables();
-    let mut scaler = GradScaler::new(precision.loss_scaling());
-    let mut step = || -> Result<Tensor> {
-        let logits = precision.forward(&model, &x, true)?;
-        let loss =
-            logits.f_cross_entropy_loss::<Tensor>(&y, None, tch::Reduction::Mean, -100, 0.0)?;
-        scaler.backward_step(&mut opt, &vars, &loss)?;
-        Ok(loss)
+    let (backends, (seconds, last_loss)) = match case.model.classifier() {
+        Some((mut config, [c, h, w])) => {
+            config.conv = GMConvConfig {
+                backend: case.backend,
+                batch_hint: case.batch,
+                ..config.conv
+            };
+            let model = Classifier::new(vs.root(), &config)?;
+            let b = case.batch as i64;
+            let x = Tensor::f_randn([b, c, h, w], (Kind::Float, device))?;
+            let y = Tensor::f_randint(config.classes as i64, [b], (Kind::Int64, device))?;
+            let timed = time_steps(&vs, &precision, warmup, steps, || {
+                let logits = precision.forward(&model, &x, true)?;
+                Ok(logits.f_cross_entropy_loss::<Tensor>(
+                    &y,
+                    None,
+                    tch::Reduction::Mean,
+                    -100,
+                    0.0,
+                )?)
+            })?;
+            (model.backends(), timed)
+        }
+        None => plume_step(case, &vs, &precision, warmup, steps)?,
     };
-    for _ in 0..warmup {
-        let _ = step()?;
-    }
-    synchronize(device);
-    let start = Instant::now();
-    let mut loss = None;
-    for _ in 0..steps {
-        loss = Some(step()?);
-    }
-    synchronize(device);
-    let seconds = start.elapsed().as_secs_f64();
-    let last_loss = loss.map_or(f64::NAN, |l| l.double_value(&[]));
     ensure!(last_loss.is_finite(), "non-finite loss {last_loss}");
     let ms_per_step = seconds * 1e3 / steps as f64;
     Ok(TrainBenchResult {
         case: *case,
         device: gm_nn::device::device_name(device),
         parameters: parameter_count(&vs),
-        backends: model.backends(),
+        backends,
         steps,
         ms_per_step,
         images_per_s: case.batch as f64 * 1e3 / ms_per_step,
         last_loss,
     })
+}
+
+/// The plume measurement: the `plume-rotation` experiment's model, built as the experiment
+/// builds it ([`build_regression`], its GM layers' backends chosen by the case), trained on a
+/// fixed random window `(B, 2·input_frames, H, W)` and its `train_rollout` target frames
+/// `(B, steps, 2, H, W)` with the trainer's objective ([`PenalisedRollout`]: the rollout's
+/// mean squared error, and the metric it reads back every step). Returns the backends, the
+/// timed seconds and the last loss.
+fn plume_step(
+    case: &TrainBenchCase,
+    vs: &VarStore,
+    precision: &PrecisionPolicy,
+    warmup: usize,
+    steps: usize,
+) -> Result<(Vec<BackendKind>, (f64, f64))> {
+    let mut cfg = load_experiment("plume-rotation", &[])?;
+    cfg.train.batch_size = case.batch;
+    let r = cfg
+        .regression
+        .clone()
+        .context("plume-rotation has a [regression] section")?;
+    let (c, h, w) = cfg.data.dataset.native_shape();
+    let net = build_regression(&cfg, vs, (r.input_frames * c, c), (h, w), case.backend)?;
+    let (b, device) = (case.batch as i64, vs.device());
+    let frames = (r.input_frames * c) as i64;
+    let x = Tensor::f_randn([b, frames, h as i64, w as i64], (Kind::Float, device))?;
+    let y = Tensor::f_randn(
+        [b, r.train_rollout as i64, c as i64, h as i64, w as i64],
+        (Kind::Float, device),
+    )?;
+    let objective = PenalisedRollout { net: net.as_ref() };
+    let timed = time_steps(vs, precision, warmup, steps, || {
+        Ok(objective
+            .loss_and_metric(net.as_ref(), &x, &y, true, precision)?
+            .0)
+    })?;
+    Ok((net.backends(), timed))
+}
+
+/// Runs `warmup` untimed and then `steps` timed AdamW steps (`lr = 4e-3`, weight decay
+/// `0.0153`, loss scaling as `precision` asks) on the loss `loss` computes over `vs`'s
+/// variables; returns the seconds between the two device synchronisations around the timed
+/// steps and the last loss.
+fn time_steps(
+    vs: &VarStore,
+    precision: &PrecisionPolicy,
+    warmup: usize,
+    steps: usize,
+    mut loss: impl FnMut() -> Result<Tensor>,
+) -> Result<(f64, f64)> {
+    let mut opt = AdamW::new(vs, 4e-3, 0.0153);
+    let vars = vs.trainable_variables();
+    let mut scaler = GradScaler::new(precision.loss_scaling());
+    let mut step = || -> Result<Tensor> {
+        let l = loss()?;
+        scaler.backward_step(&mut opt, &vars, &l)?;
+        Ok(l)
+    };
+    for _ in 0..warmup {
+        let _ = step()?;
+    }
+    synchronize(vs.device());
+    let start = Instant::now();
+    let mut last = None;
+    for _ in 0..steps {
+        last = Some(step()?);
+    }
+    synchronize(vs.device());
+    let seconds = start.elapsed().as_secs_f64();
+    Ok((seconds, last.map_or(f64::NAN, |l| l.double_value(&[]))))
 }
 
 #[cfg(test)]
@@ -204,5 +290,26 @@ mod tests {
         let r = measure(&case, 0, 1, Device::Cpu).unwrap();
         assert_eq!(r.backends, vec![BackendKind::Cudnn; 2]);
         assert!(measure(&case, 0, 0, Device::Cpu).is_err(), "no timed step");
+    }
+
+    #[test]
+    fn measures_the_plume_model_on_the_cpu() {
+        let case = TrainBenchCase {
+            model: BenchModel::Plume,
+            batch: 1,
+            backend: BackendChoice::Fixed(BackendKind::Gather),
+            precision: Precision::Fp32,
+        };
+        let r = measure(&case, 0, 1, Device::Cpu).unwrap();
+        // What `gm list` prints for plume-rotation.
+        assert_eq!(r.parameters, 13_356);
+        let cfg = load_experiment("plume-rotation", &[]).unwrap();
+        assert_eq!(
+            r.parameters,
+            crate::run::model::parameter_count(&cfg).unwrap()
+        );
+        assert_eq!(r.backends, vec![BackendKind::Gather; 2]);
+        // Random targets of unit variance: the rollout's mean squared error is near 1 or more.
+        assert!(r.last_loss > 0.5 && r.images_per_s > 0.0, "{r:?}");
     }
 }

@@ -163,7 +163,10 @@ pub fn regression_model(
 }
 
 /// [`regression_model`] with the GM layers' backends chosen by `backend`.
-fn build_regression(
+///
+/// # Errors
+/// As [`regression_model`].
+pub fn build_regression(
     cfg: &ExperimentConfig,
     vs: &VarStore,
     (in_channels, out_channels): (usize, usize),

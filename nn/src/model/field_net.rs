@@ -1,6 +1,7 @@
 //! What the vector-field regression baselines share: their sizes ([`FieldNetConfig`], the
 //! arguments of Wang, Walters & Yu's models, `models/model_rotation.py`) and the soft
 //! constraint a relaxed model adds to its training loss ([`FieldNet::penalty`]).
+use crate::conv::BackendKind;
 use tch::nn::ModuleT;
 use tch::Tensor;
 
@@ -36,5 +37,11 @@ pub trait FieldNet: ModuleT {
     /// The weighted constraint term (a scalar with a graph), or `None` for models without.
     fn penalty(&self) -> Option<Tensor> {
         None
+    }
+
+    /// The backends its GM convolutions run on, first to last; empty for a model without GM
+    /// convolutions.
+    fn backends(&self) -> Vec<BackendKind> {
+        Vec::new()
     }
 }

@@ -153,4 +153,11 @@ impl ModuleT for ReferenceRegression {
 }
 
 /// No soft constraint: the relaxation is part of the model.
-impl super::FieldNet for ReferenceRegression {}
+impl super::FieldNet for ReferenceRegression {
+    fn backends(&self) -> Vec<crate::conv::BackendKind> {
+        self.blocks
+            .iter()
+            .map(|b| b.conv.backend().kind())
+            .collect()
+    }
+}

@@ -121,4 +121,8 @@ impl Module for RelaxedRegression {
 }
 
 /// No soft constraint: the relaxation is part of the model.
-impl super::FieldNet for RelaxedRegression {}
+impl super::FieldNet for RelaxedRegression {
+    fn backends(&self) -> Vec<crate::conv::BackendKind> {
+        self.blocks.iter().map(GMLayer::backend_kind).collect()
+    }
+}
