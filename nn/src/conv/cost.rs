@@ -32,12 +32,13 @@ pub struct Prices {
 }
 
 impl Prices {
-    /// The CPU prices, in GEMM multiply-adds: fitted to `gm bench nn` on the CPU
-    /// (docs/nn-layers.md).
+    /// The CPU prices, in GEMM multiply-adds: fitted to `gm bench nn` on the CPU, with the
+    /// convolution price refitted to `gm bench train` (the convolution backend trained the
+    /// CIFAR-10, rot-MNIST and plume models 1.1–1.6× faster than gather; docs/nn-layers.md).
     pub const CPU: Prices = Prices {
         moved: 4.0,
         gemm: 1.0,
-        conv: 2.0,
+        conv: 0.8,
         fft: 10.0,
     };
     /// The CUDA prices, in elements moved: on an H100 a GEMM multiply-add (tensor cores) costs
