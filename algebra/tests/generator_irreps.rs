@@ -287,7 +287,7 @@ fn corrupted_images_fail_validation() {
 /// (sampled pairs above `EXHAUSTIVE_CHECK_LIMIT`). About 30 s in a debug build; run with
 /// `--ignored` (release timings in `algebra/examples/mathieu_irreps.rs`).
 #[test]
-#[ignore]
+#[ignore = "about 30 s in a debug build: cargo test -p gm-algebra --test generator_irreps -- --ignored"]
 fn m12_irreps_are_built_and_validated() {
     let g = PermutationGroup::from_spec(
         "perm:(1,2,3,4,5,6,7,8,9,10,11);(3,7,11,8)(4,10,5,6);(1,12)(2,11)(3,6)(4,8)(5,9)(7,10)",
