@@ -6,6 +6,7 @@ pub mod reference_gmcnn;
 use gm_algebra::group::parse_group;
 use gm_algebra::matrix::GroupMatrix;
 use gm_algebra::{AnyGroup, FiniteGroup};
+use std::sync::{Mutex, MutexGuard};
 use tch::{Device, Kind, Tensor};
 
 /// One group of every family (and products), small enough for dense checks.
@@ -65,4 +66,18 @@ pub fn max_abs(t: &Tensor) -> f64 {
 
 pub fn randn(shape: &[i64]) -> Tensor {
     Tensor::randn(shape, (Kind::Double, Device::Cpu))
+}
+
+/// libtorch's random generator is one per process, and the tests of one binary run on
+/// several threads: a test whose assertions depend on the values it draws holds this lock
+/// from its seed to its last draw, so that no other test's draws interleave with its own.
+static TORCH_RNG: Mutex<()> = Mutex::new(());
+
+/// Seeds libtorch's generator with `seed` and returns the guard of [`TORCH_RNG`]; keep it
+/// alive while the test draws. A test that panicked while holding it does not poison the
+/// others.
+pub fn seeded(seed: i64) -> MutexGuard<'static, ()> {
+    let guard = TORCH_RNG.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    tch::manual_seed(seed);
+    guard
 }
