@@ -79,6 +79,10 @@ pub struct CostTerms {
     /// ([`box_taps`](crate::lowering::TranslationGrid::box_taps) over `|P|`: the block row
     /// one output point sums over); `K` for other groups.
     pub box_taps: f64,
+    /// 1 when the lowering is a [`TranslationGrid`](crate::lowering::TranslationGrid) whose
+    /// element order is not its grid order (a point group `|P| > 1` or a reindexed product),
+    /// so the convolution form copies input and output into the grid's order; 0 otherwise.
+    pub reorder: f64,
 }
 
 impl CostTerms {
@@ -100,9 +104,12 @@ impl CostTerms {
             Prices::CPU
         };
         let channel_sum = if ci == 1.0 { p.moved * b * c * n } else { 0.0 };
-        let box_taps = lowering
-            .translation_grid()
-            .map_or(k, |g| (g.box_taps() / g.point_count()) as f64);
+        let grid = lowering.translation_grid();
+        let box_taps = grid.map_or(k, |g| (g.box_taps() / g.point_count()) as f64);
+        let reorder = match grid {
+            Some(g) if !g.is_grid_order() => 1.0,
+            _ => 0.0,
+        };
         Self {
             b,
             c,
@@ -113,6 +120,7 @@ impl CostTerms {
             p,
             channel_sum,
             box_taps,
+            reorder,
         }
     }
 }

@@ -150,6 +150,16 @@ impl TranslationGrid {
             .map(|&(y, x, p)| (p * self.height + y) * self.width + x)
             .collect()
     }
+
+    /// Whether every element already sits at its [`grid_positions`](Self::grid_positions)
+    /// (cyclic grids and products of cyclic axes): the convolution layout is then the element
+    /// order and needs no reordering copy.
+    pub fn is_grid_order(&self) -> bool {
+        self.grid_positions()
+            .iter()
+            .enumerate()
+            .all(|(a, &g)| a == g)
+    }
 }
 
 /// `c` as a signed offset in `(−n/2, n/2]`.

@@ -77,7 +77,9 @@ static TORCH_RNG: Mutex<()> = Mutex::new(());
 /// alive while the test draws. A test that panicked while holding it does not poison the
 /// others.
 pub fn seeded(seed: i64) -> MutexGuard<'static, ()> {
-    let guard = TORCH_RNG.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let guard = TORCH_RNG
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     tch::manual_seed(seed);
     guard
 }

@@ -73,8 +73,7 @@ impl CudnnBackend {
             .view([k as i64, (np * np * block) as i64])
             .to_device(device);
         let positions = grid.grid_positions();
-        let identity = positions.iter().enumerate().all(|(a, &g)| a == g);
-        let (to_grid, from_grid) = if identity {
+        let (to_grid, from_grid) = if grid.is_grid_order() {
             (None, None)
         } else {
             let mut inverse = vec![0; positions.len()];
@@ -115,15 +114,16 @@ impl CudnnBackend {
     }
 }
 
-/// `conv2d` applies to every [`TranslationGrid`](crate::lowering::TranslationGrid). Cost: the channel sum, the reordered and
-/// padded copies and a convolution of the `|P|²`-block box ([`super::CostTerms::box_taps`]).
+/// `conv2d` applies to every [`TranslationGrid`](crate::lowering::TranslationGrid). Cost: the
+/// channel sum, the padded copy of the input, the reordering copies of input and output when
+/// the element order is not the grid's ([`super::CostTerms::reorder`]) and a convolution of the `|P|²`-block box ([`super::CostTerms::box_taps`]).
 pub(super) const REGISTRATION: Registration = Registration {
     kind: BackendKind::Cudnn,
     name: "cudnn",
     applies: |l| l.translation_grid().is_some(),
     cost: |t| {
         t.channel_sum
-            + t.p.moved * t.b * (t.ci + t.o) * t.n
+            + t.p.moved * t.b * (t.ci + t.reorder * (t.ci + t.o)) * t.n
             + t.p.conv * t.b * t.o * t.ci * t.box_taps * t.n
     },
     build: |l| Ok(Box::new(CudnnBackend::new(l)?)),
