@@ -367,6 +367,11 @@ enum GroupCommand {
 }
 
 fn main() -> Result<()> {
+    // Before any tensor exists: CPU steps reuse freed activations instead of faulting them in
+    // again (gm_nn::host_memory); `GM_HOST_MALLOC=system` keeps glibc's defaults.
+    if std::env::var_os("GM_HOST_MALLOC").is_none_or(|v| v != "system") {
+        gm_nn::host_memory::keep_freed_host_memory();
+    }
     let cli = Cli::parse();
     let device: DeviceChoice = cli.device.parse()?;
     if let Some(size) = &cli.memory_budget {

@@ -27,6 +27,7 @@ pub mod dense;
 pub mod device;
 pub mod error;
 pub mod field;
+pub mod host_memory;
 pub mod lowering;
 pub mod model;
 pub mod pool;
