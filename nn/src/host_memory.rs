@@ -49,7 +49,10 @@ mod tests {
         // usable, and freed and allocated again.
         for _ in 0..3 {
             let t = tch::Tensor::ones([16, 1024, 1024], (tch::Kind::Float, tch::Device::Cpu));
-            assert_eq!(t.sum(tch::Kind::Double).double_value(&[]), (16 << 20) as f64);
+            assert_eq!(
+                t.sum(tch::Kind::Double).double_value(&[]),
+                (16 << 20) as f64
+            );
         }
     }
 }

@@ -53,7 +53,7 @@ impl Group for Alternating {
         if p.is_even() {
             p
         } else {
-            Permutation::from_lex_rank(self.n, 2 * i + 1)
+            p.with_last_two_swapped()
         }
     }
     /// # Panics

@@ -127,19 +127,41 @@ impl Permutation {
 
     /// Whether the permutation is even (a product of an even number of transpositions).
     pub fn is_even(&self) -> bool {
-        let mut seen = vec![false; self.degree()];
-        let mut transpositions = 0;
-        for start in 0..self.degree() {
-            let mut len = 0usize;
+        // The parity of `m − (number of cycles)`; up to 128 points the marks live on the stack
+        // (this is on the hot path of `Alternating::element`).
+        let m = self.degree();
+        let mut on_stack = [false; 128];
+        let mut on_heap;
+        let seen: &mut [bool] = if m <= on_stack.len() {
+            &mut on_stack[..m]
+        } else {
+            on_heap = vec![false; m];
+            &mut on_heap
+        };
+        let mut cycles = 0;
+        for start in 0..m {
+            if seen[start] {
+                continue;
+            }
+            cycles += 1;
             let mut p = start;
             while !seen[p] {
                 seen[p] = true;
                 p = self.images[p];
-                len += 1;
             }
-            transpositions += len.saturating_sub(1);
         }
-        transpositions % 2 == 0
+        (m - cycles) % 2 == 0
+    }
+
+    /// The permutation with its last two images swapped: lexicographic rank `r ^ 1` for rank
+    /// `r`, and the other parity.
+    ///
+    /// # Panics
+    /// On fewer than two points.
+    pub fn with_last_two_swapped(mut self) -> Self {
+        let m = self.degree();
+        self.images.swap(m - 2, m - 1);
+        self
     }
 
     /// The rank of the image sequence among all `m!` permutations of `m` points in
@@ -176,10 +198,25 @@ impl Permutation {
             r /= base;
         }
         assert!(r == 0, "rank {rank} out of range for {degree} points");
-        let mut unused: Vec<usize> = (0..degree).collect();
-        Self {
-            images: digits.iter().map(|&d| unused.remove(d)).collect(),
-        }
+        // A rank fits a usize only for degree ≤ 20: the unused points fit one bit set.
+        let mut unused = if degree == 0 {
+            0u32
+        } else {
+            u32::MAX >> (32 - degree)
+        };
+        let images = digits
+            .iter()
+            .map(|&d| {
+                let mut rest = unused;
+                for _ in 0..d {
+                    rest &= rest - 1;
+                }
+                let point = rest.trailing_zeros() as usize;
+                unused &= !(1 << point);
+                point
+            })
+            .collect();
+        Self { images }
     }
 }
 
@@ -308,6 +345,8 @@ pub(crate) fn parse_cycles(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::seq::SliceRandom;
+    use rand::SeedableRng;
 
     #[test]
     fn lex_rank_round_trips_and_pairs_last_two_entries() {
@@ -317,8 +356,30 @@ mod tests {
             let mut q = p.images().to_vec();
             q.swap(3, 4);
             assert_eq!(Permutation::from_images(q).unwrap().lex_rank(), r ^ 1);
+            let swapped = p.clone().with_last_two_swapped();
+            assert_eq!(swapped.lex_rank(), r ^ 1);
+            assert_ne!(swapped.is_even(), p.is_even());
         }
         assert_eq!(Permutation::identity(7).lex_rank(), 0);
+    }
+
+    #[test]
+    fn parity_is_that_of_the_inversion_count_on_every_size() {
+        // The oracle: the number of inversions (pairs i < j with p(i) > p(j)) mod 2. The
+        // degrees cross the stack buffer's 128 points.
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        for m in [0, 1, 2, 3, 9, 127, 128, 129, 300] {
+            for _ in 0..20 {
+                let mut images: Vec<usize> = (0..m).collect();
+                images.shuffle(&mut rng);
+                let inversions = (0..m)
+                    .flat_map(|i| (i + 1..m).map(move |j| (i, j)))
+                    .filter(|&(i, j)| images[i] > images[j])
+                    .count();
+                let p = Permutation::from_images(images).unwrap();
+                assert_eq!(p.is_even(), inversions % 2 == 0, "{m} points");
+            }
+        }
     }
 
     #[test]
