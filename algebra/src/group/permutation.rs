@@ -4,6 +4,9 @@
 use crate::{Error, Result};
 use std::fmt;
 
+/// The most trailing points a lexicographic rank can move: every `usize` is below `21!`.
+const MOVED_BY_A_RANK: usize = 21;
+
 /// A permutation of the points `0..m` (written `1..=m` externally, as in GAP).
 ///
 /// Products are functional composition, **right factor first**:
@@ -150,7 +153,7 @@ impl Permutation {
                 p = self.images[p];
             }
         }
-        (m - cycles) % 2 == 0
+        (m - cycles).is_multiple_of(2)
     }
 
     /// The permutation with its last two images swapped: lexicographic rank `r ^ 1` for rank
@@ -198,23 +201,24 @@ impl Permutation {
             r /= base;
         }
         assert!(r == 0, "rank {rank} out of range for {degree} points");
-        // A rank fits a usize only for degree ≤ 20: the unused points fit one bit set.
-        let mut unused = if degree == 0 {
+        // A rank below usize::MAX < 21! has at most its last 21 digits nonzero: the points
+        // before them are fixed, and the rest fit one bit set.
+        let fixed = degree.saturating_sub(MOVED_BY_A_RANK);
+        let mut unused = if degree == fixed {
             0u32
         } else {
-            u32::MAX >> (32 - degree)
+            u32::MAX >> (32 - (degree - fixed))
         };
-        let images = digits
-            .iter()
-            .map(|&d| {
+        let images = (0..fixed)
+            .chain(digits[fixed..].iter().map(|&d| {
                 let mut rest = unused;
                 for _ in 0..d {
                     rest &= rest - 1;
                 }
                 let point = rest.trailing_zeros() as usize;
                 unused &= !(1 << point);
-                point
-            })
+                fixed + point
+            }))
             .collect();
         Self { images }
     }
@@ -346,7 +350,7 @@ pub(crate) fn parse_cycles(
 mod tests {
     use super::*;
     use rand::seq::SliceRandom;
-    use rand::SeedableRng;
+    use rand::{Rng, SeedableRng};
 
     #[test]
     fn lex_rank_round_trips_and_pairs_last_two_entries() {
@@ -364,6 +368,37 @@ mod tests {
     }
 
     #[test]
+    fn unranking_matches_the_factorial_digits_on_every_degree() {
+        // The oracle: the Lehmer code read off the factorial digits, each digit taking that
+        // many places into the list of unused points. Degrees cross 21 (where a rank stops
+        // reaching every point) and 32 (the bit set's width).
+        fn naive(degree: usize, rank: usize) -> Vec<usize> {
+            let mut digits = vec![0; degree];
+            let mut r = rank;
+            for i in (0..degree).rev() {
+                digits[i] = r % (degree - i);
+                r /= degree - i;
+            }
+            let mut unused: Vec<usize> = (0..degree).collect();
+            digits.into_iter().map(|d| unused.remove(d)).collect()
+        }
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        for degree in [0, 1, 2, 5, 20, 21, 22, 32, 33, 40, 100] {
+            let count: usize = (1..=degree.min(20)).product();
+            let ranks = [0, 1, count - 1, rng.random_range(0..count), usize::MAX];
+            for rank in ranks.into_iter().filter(|&r| degree > 20 || r < count) {
+                let p = Permutation::from_lex_rank(degree, rank);
+                assert_eq!(
+                    p.images(),
+                    naive(degree, rank),
+                    "{degree} points, rank {rank}"
+                );
+                assert_eq!(p.lex_rank(), rank, "{degree} points, rank {rank}");
+            }
+        }
+    }
+
+    #[test]
     fn parity_is_that_of_the_inversion_count_on_every_size() {
         // The oracle: the number of inversions (pairs i < j with p(i) > p(j)) mod 2. The
         // degrees cross the stack buffer's 128 points.
@@ -377,7 +412,7 @@ mod tests {
                     .filter(|&(i, j)| images[i] > images[j])
                     .count();
                 let p = Permutation::from_images(images).unwrap();
-                assert_eq!(p.is_even(), inversions % 2 == 0, "{m} points");
+                assert_eq!(p.is_even(), inversions.is_multiple_of(2), "{m} points");
             }
         }
     }

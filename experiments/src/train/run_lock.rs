@@ -54,13 +54,17 @@ impl RunLock {
     }
 
     /// Locks `dir` for a run and checks it suits the request: with `resume` it must hold a
-    /// saved run, without it it must not (nothing is ever overwritten).
+    /// saved run, without it it must not (nothing is ever overwritten). Resuming a directory
+    /// that does not exist fails before anything is created.
     ///
     /// # Errors
     /// [`TrainError::Busy`]; [`TrainError::NothingToResume`]; [`TrainError::Invalid`] when
     /// `dir` already holds a run and `resume` is off; [`TrainError::Io`] (also for a corrupt
     /// `state.json`).
     pub fn claim(dir: &Path, resume: bool) -> Result<Self> {
+        if resume && !dir.exists() {
+            return Err(TrainError::NothingToResume { dir: dir.into() });
+        }
         let lock = Self::acquire(dir)?;
         match (checkpoint::load_state(dir)?, resume) {
             (None, true) => Err(TrainError::NothingToResume { dir: dir.into() }),
@@ -100,6 +104,10 @@ mod tests {
         let e = RunLock::claim(dir.path(), true).unwrap_err();
         assert!(matches!(e, TrainError::NothingToResume { .. }), "{e}");
         assert!(e.to_string().contains("holds no run"), "{e}");
+        let missing = dir.path().join("missing");
+        let e = RunLock::claim(&missing, true).unwrap_err();
+        assert!(matches!(e, TrainError::NothingToResume { .. }), "{e}");
+        assert!(!missing.exists(), "resuming created {}", missing.display());
         drop(RunLock::claim(dir.path(), false).unwrap());
     }
 }
