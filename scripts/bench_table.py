@@ -3,7 +3,11 @@ throughput per reference configuration over the best of pytorch_best_gmcnn_train
 model: of scripts/pytorch_plume_train.py; its rates are windows/s), from `gm bench train --json`
 lines and those scripts' JSON outputs.
 
-Usage: python bench_table.py GM_JSONL PYTORCH_JSON [PLUME_JSON]
+Usage: python bench_table.py GM_JSONL PYTORCH_JSON [PYTORCH_JSON...]
+
+A PyTorch file given as LABEL=PATH is a second run of a script under other settings (e.g. the
+allocator settings gm applies to itself): its variants are renamed VARIANT_LABEL, and each
+configuration's best is the best over every run.
 """
 import json
 import sys
@@ -21,7 +25,18 @@ def choice(case):
 
 def main(gm_path, *pytorch_paths):
     gm = [json.loads(line) for line in open(gm_path) if line.startswith("{")]
-    torch = {k: v for path in pytorch_paths for k, v in json.load(open(path)).items()}
+    torch = {}
+    for spec in pytorch_paths:
+        label, path = spec.split("=", 1) if "=" in spec else ("", spec)
+        for k, v in json.load(open(path)).items():
+            if k in PYTORCH_BEST.values():
+                torch[k] = max(torch.get(k, 0.0), v)
+            elif label and k.endswith("_wall_s"):
+                torch[f"{k[:-len('_wall_s')]}_{label}_wall_s"] = v
+            elif label and k.startswith(tuple(PYTORCH_PREFIX.values())):
+                torch[f"{k}_{label}"] = v
+            else:
+                torch[k] = v
     print("\n| model | gm (backend, precision) | gm img/s | PyTorch best (variant) | PyTorch img/s | ratio |")
     print("|---|---|---:|---|---:|---:|")
     for model, best_key in PYTORCH_BEST.items():

@@ -4,7 +4,8 @@
 # against the strongest PyTorch of ../shared/bench/pytorch_best_gmcnn_train.py (its fast
 # formulations, fp32 and bf16 autocast, eager and torch.compile) run with DEV=cpu in the libtorch
 # cache's Python; and the plume regression model (C64xC64, B = 32, 6-step rollouts) against
-# scripts/pytorch_plume_train.py. Prints the raw results, then one table with gm's best over
+# scripts/pytorch_plume_train.py. PyTorch runs with glibc's default allocator settings and with
+# those gm applies to itself. Prints the raw results, then one table with gm's best over
 # PyTorch's best.
 #
 #   scripts/cpu-bench.sh [GM_BINARY] [BENCH_DIR]
@@ -32,11 +33,22 @@ run_gm() {
 run_gm cifar10 auto,timed,gather,cudnn,fourier
 run_gm rot-mnist auto,timed,gather,cudnn,irreps
 run_gm plume auto,timed,gather,cudnn,fourier
-echo "=== pytorch_best_gmcnn_train.py (DEV=cpu STEPS=$steps MODES=${MODES:-eager,default})"
-DEV=cpu STEPS=$steps MODES=${MODES:-eager,default} "$GM_TORCH_PYTHON" \
-    "$bench/pytorch_best_gmcnn_train.py" 2>"$out/pytorch.err" | tee "$out/pytorch.json" \
-    || { cat "$out/pytorch.err" >&2; exit 1; }
-echo "=== pytorch_plume_train.py (DEV=cpu STEPS=$steps WARMUP=$warmup)"
-DEV=cpu STEPS=$steps WARMUP=$warmup "$GM_TORCH_PYTHON" scripts/pytorch_plume_train.py \
-    2>"$out/plume.err" | tee "$out/plume.json" || { cat "$out/plume.err" >&2; exit 1; }
-"$GM_TORCH_PYTHON" scripts/bench_table.py "$out/gm.jsonl" "$out/pytorch.json" "$out/plume.json"
+# PyTorch runs twice: with glibc's default allocator settings, and with the settings gm applies
+# to itself (gm_nn::host_memory: no mmap for large blocks, freed memory kept), which a PyTorch
+# user gets from these two environment variables; the table counts the best of both.
+keep_heap=(MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=2147483647)
+run_pytorch() {
+    local name=$1 script=$2
+    for allocator in default keepheap; do
+        local env=()
+        [ "$allocator" = keepheap ] && env=("${keep_heap[@]}")
+        echo "=== $script, $allocator allocator (DEV=cpu STEPS=$steps WARMUP=$warmup MODES=${MODES:-eager,default})"
+        env "${env[@]}" DEV=cpu STEPS=$steps WARMUP=$warmup MODES=${MODES:-eager,default} \
+            "$GM_TORCH_PYTHON" "$script" 2>"$out/$name-$allocator.err" \
+            | tee "$out/$name-$allocator.json" || { cat "$out/$name-$allocator.err" >&2; exit 1; }
+    done
+}
+run_pytorch pytorch "$bench/pytorch_best_gmcnn_train.py"
+run_pytorch plume scripts/pytorch_plume_train.py
+"$GM_TORCH_PYTHON" scripts/bench_table.py "$out/gm.jsonl" "$out/pytorch-default.json" \
+    "keepheap=$out/pytorch-keepheap.json" "$out/plume-default.json" "keepheap=$out/plume-keepheap.json"

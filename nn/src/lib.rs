@@ -22,6 +22,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod activation;
 pub mod conv;
 pub mod dense;
 pub mod device;

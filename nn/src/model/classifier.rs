@@ -2,10 +2,11 @@
 
 use super::config::ClassifierConfig;
 use super::GMLayer;
+use crate::activation::shared_prelu;
 use crate::conv::BackendKind;
 use crate::lowering::{grid_group, Lowering};
 use crate::pool::{InvariantPool, PoolMode, SubgroupPool};
-use crate::precision::{linear, param_like, pointwise_conv};
+use crate::precision::{linear, pointwise_conv};
 use crate::Result;
 use std::borrow::Borrow;
 use tch::nn::{self, ModuleT, Path};
@@ -126,7 +127,7 @@ impl Classifier {
             let h = block.f_forward(&x)?;
             let shape = h.size();
             let h = h.f_layer_norm(&shape[1..], None::<&Tensor>, None::<&Tensor>, 1e-5, true)?;
-            let h = h.f_prelu(&param_like(&self.prelu, &h)?)?;
+            let h = shared_prelu(&h, &self.prelu)?;
             let r = match residual {
                 Some(conv) => pointwise_conv(conv, &x)?,
                 None => x,

@@ -1,8 +1,9 @@
 //! The reference's GM regression model for smoke plumes, as its regression runner builds it.
 
 use super::config::ReferenceRegressionConfig;
+use crate::activation::shared_prelu;
 use crate::conv::ErrorVectorGMConv;
-use crate::precision::{param_like, pointwise_conv};
+use crate::precision::pointwise_conv;
 use crate::Result;
 use std::borrow::Borrow;
 use tch::nn::{self, Init, ModuleT, Path};
@@ -135,7 +136,7 @@ impl ReferenceRegression {
         let mut out = pointwise_conv(&self.input, &x)?;
         for (block, prelu) in self.blocks.iter().zip(&self.prelus) {
             let y = block.f_forward_t(&x, train)?;
-            x = y.f_prelu(&param_like(prelu, &y)?)?.f_add(&out)?;
+            x = shared_prelu(&y, prelu)?.f_add(&out)?;
             out = x.shallow_clone();
         }
         let y = pointwise_conv(&self.output, &out)?;

@@ -3,8 +3,9 @@
 
 use super::config::RelaxedRegressionConfig;
 use super::GMLayer;
+use crate::activation::shared_prelu;
 use crate::conv::ChannelMode;
-use crate::precision::{param_like, pointwise_conv};
+use crate::precision::pointwise_conv;
 use crate::Result;
 use std::borrow::Borrow;
 use tch::nn::{self, Module, Path};
@@ -88,10 +89,8 @@ impl RelaxedRegression {
         let size = xs.size();
         let mut x = pointwise_conv(&self.input, &xs.f_reshape([size[0], size[1], -1])?)?;
         for block in &self.blocks {
-            x = block
-                .f_forward(&x)?
-                .f_prelu(&param_like(&self.prelu, &x)?)?
-                .f_add(&x)?;
+            let y = block.f_forward(&x)?;
+            x = shared_prelu(&y, &self.prelu)?.f_add(&x)?;
         }
         let y = pointwise_conv(&self.output, &x)?;
         let mut out = size.clone();

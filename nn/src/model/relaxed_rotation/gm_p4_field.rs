@@ -3,11 +3,12 @@
 use super::filter_bank::check_regular_input;
 use super::group_conv::{P4ConvConfig, P4GroupConv};
 use super::regular::{lift_vector_field, project_regular_field};
+use crate::activation::shared_prelu;
 use crate::conv::ChannelMode;
 use crate::field::ORIENTATIONS;
 use crate::model::reference_regression::torch_pointwise;
 use crate::model::{FieldNet, FieldNetConfig};
-use crate::precision::{param_like, pointwise_conv};
+use crate::precision::pointwise_conv;
 use crate::{NnError, Result};
 use std::borrow::Borrow;
 use tch::nn::{self, Init, ModuleT, Path};
@@ -167,7 +168,7 @@ impl GmP4Field {
         let mut out = mix_fields(&self.input, &x)?;
         for (block, prelu) in self.blocks.iter().zip(&self.prelus) {
             let y = block.f_forward(&x)?;
-            x = y.f_prelu(&param_like(prelu, &y)?)?.f_add(&out)?;
+            x = shared_prelu(&y, prelu)?.f_add(&out)?;
             out = x.shallow_clone();
         }
         project_regular_field(&mix_fields(&self.output, &out)?)
