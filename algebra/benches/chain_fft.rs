@@ -1,23 +1,30 @@
-//! `chain_fft`: GM apply on `S_7` and `S_8` through Clausen's chain FFT ([`SymmetricFft`], via
-//! the planner) against, in the same run:
+//! `chain_fft`: GM apply through subgroup-chain FFTs (via the planner) against, in the same
+//! run:
 //!
-//! - `S_7` (n = 5,040): the dense block transform, `f̂ = F f` and `f = F* diag(d_ρ/n) f̂` with
-//!   the `n × n` complex Fourier matrix of the same Young irreps (406 MB; target ≥ 50×);
+//! - `S_7` (n = 5,040; Clausen's [`SymmetricFft`]): the dense block transform, `f̂ = F f` and
+//!   `f = F* diag(d_ρ/n) f̂` with the `n × n` complex Fourier matrix of the same Young irreps
+//!   (406 MB; target ≥ 50×);
 //! - `S_8` (n = 40,320, where the dense matrix would take 26 GB): the transform that computes
 //!   every `ρ(g)` on the fly along a Schreier tree, one sparse generator image per element
-//!   (target ≥ 20×).
+//!   (target ≥ 20×);
+//! - `Z_3 ≀ S_4` (n = 1,944, a permutation group on 12 points; [`ChainFft`] along its
+//!   stabiliser chain): the dense block transform ([`DenseFourier`]) over the same numerical
+//!   irreps.
 //!
-//! All three GM applies use the same blocks `B_ρ`, so they compute the same `M_f x`.
+//! Each baseline uses the same blocks `B_ρ` as the chain FFT, so they compute the same `M_f x`.
 
 use criterion::{black_box, Criterion};
-use gm_algebra::fourier::{plan, young_generator_images, FourierGm, YoungImages};
-use gm_algebra::group::{Group, Permutation, Symmetric};
+use gm_algebra::fourier::{
+    plan, young_generator_images, DenseFourier, FourierGm, PlanKind, YoungImages,
+};
+use gm_algebra::group::{Group, Permutation, PermutationGroup, Symmetric};
 use gm_algebra::FiniteGroup;
 use nalgebra::{DMatrix, DVectorView, DVectorViewMut};
 use num_complex::Complex64;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::Duration;
 
 fn random_complex(n: usize, rng: &mut ChaCha8Rng) -> Vec<Complex64> {
@@ -255,6 +262,39 @@ fn s8(c: &mut Criterion, rng: &mut ChaCha8Rng) {
     );
 }
 
+/// GM apply on `Z_3 ≀ S_4`: the chain FFT along the stabiliser chain vs the dense block
+/// transform over the same irreps.
+fn wreath(c: &mut Criterion, rng: &mut ChaCha8Rng) {
+    let z3 = Permutation::parse("(1,2,3)").expect("a 3-cycle");
+    let g = PermutationGroup::wreath_product(&[z3], 4).expect("Z_3 ≀ S_4");
+    let n = FiniteGroup::order(&g);
+    let chain = plan(&g).expect("plan");
+    assert_eq!(
+        chain.kind(),
+        PlanKind::ChainFft,
+        "the planner's pick for Z_3 ≀ S_4"
+    );
+    let kernel = random_complex(n, rng);
+    let dense = Arc::new(DenseFourier::new(chain.irreps()).expect("n ≤ DENSE_LIMIT"));
+    let dense_gm = FourierGm::new(dense, &kernel).expect("kernel");
+    let gm = FourierGm::new(chain, &kernel).expect("kernel");
+    let x = random_complex(n, rng);
+    let mut scratch = vec![Complex64::default(); dense_gm.scratch_len()];
+    let mut baseline = |out: &mut [Complex64]| {
+        dense_gm
+            .apply_with_scratch(&x, out, &mut scratch)
+            .expect("lengths");
+    };
+    compare(
+        c,
+        "chain_fft/z3_wr_s4",
+        "dense_block_transform",
+        &mut baseline,
+        &gm,
+        &x,
+    );
+}
+
 /// Checks once that `baseline` and the chain FFT's GM apply agree, then times both in one
 /// group.
 fn compare(
@@ -293,4 +333,5 @@ pub fn benches(c: &mut Criterion) {
     let mut rng = ChaCha8Rng::seed_from_u64(8);
     s7(c, &mut rng);
     s8(c, &mut rng);
+    wreath(c, &mut rng);
 }

@@ -153,6 +153,36 @@ pub enum Error {
         /// Why, and what was tried.
         reason: String,
     },
+    /// A subgroup chain `G = G_0 > G_1 > … > G_k = {e}` whose subgroup `G_step` is not a proper
+    /// subgroup of `G_{step−1}` (or whose generators are not elements of the group).
+    #[error("invalid subgroup chain at G_{step}: {reason}")]
+    InvalidChain {
+        /// The index `i ≥ 1` of the offending subgroup `G_i` (1 for the first list given).
+        step: usize,
+        /// What is wrong, with the offending element.
+        reason: String,
+    },
+    /// Irreps adapted to a subgroup chain that failed a check they must pass (unitarity, the
+    /// homomorphism law, the block structure of the restriction, an integral multiplicity): a
+    /// bug or a numerically broken input, reported instead of a wrong transform.
+    #[error(
+        "irrep {irrep} (degree {degree}) of G_{level} could not be adapted to the chain: {check} \
+         (residual {residual:e}, tolerance {tolerance:e})"
+    )]
+    ChainAdaptation {
+        /// The level `i` of the subgroup `G_i` in the chain (0 for the group itself).
+        level: usize,
+        /// The irrep's position in `G_i`'s irreps.
+        irrep: usize,
+        /// Its degree.
+        degree: usize,
+        /// The check that failed.
+        check: String,
+        /// How far from holding it is.
+        residual: f64,
+        /// The tolerance it was held to.
+        tolerance: f64,
+    },
     /// An algorithm whose memory grows with the group would need more than the memory budget
     /// (see [`crate::budget`]); nothing was allocated.
     #[error(

@@ -247,7 +247,9 @@ pub fn fs_indicator<G: FiniteGroup + ?Sized>(g: &G, chi: &[Complex64]) -> f64 {
 }
 
 /// An irreducible unitary representation with its Frobenius–Schur type. Irreps of real type
-/// built by the crate are stored in a real orthogonal form (every entry real).
+/// built by the crate are stored in a real orthogonal form (every entry real), except the
+/// chain-adapted ones ([`IrrepConstruction::Adapted`]), which are real only where every block of
+/// their restriction to the next subgroup is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Irrep {
     rep: Representation,
@@ -275,10 +277,11 @@ impl Irrep {
         self.fs
     }
 
-    /// For an irrep of real type, its real orthogonal matrices (the stored form is already
-    /// real); `None` for complex and quaternionic types.
+    /// For an irrep of real type stored in real form, its real orthogonal matrices; `None` for
+    /// complex and quaternionic types, and for a real-type irrep stored complex (a chain-adapted
+    /// one, [`IrrepConstruction::Adapted`], whose restriction has complex blocks).
     pub fn real_matrices(&self) -> Option<Vec<DMatrix<f64>>> {
-        (self.fs == FsType::Real).then(|| {
+        (self.fs == FsType::Real && self.rep.is_real(0.0)).then(|| {
             (0..self.rep.len())
                 .map(|a| self.rep.matrix(a).map(|z| z.re))
                 .collect()
@@ -372,6 +375,10 @@ pub enum IrrepConstruction {
     Induced,
     /// The numerical construction from the multiplication ([`super::numerical_irreps`]).
     Numerical,
+    /// Irreps adapted to a subgroup chain ([`super::ChainFft`] with
+    /// [`super::ChainBasis::Adapted`]): the restriction to the next subgroup is a block sum of
+    /// its adapted irreps.
+    Adapted,
 }
 
 /// A complete set of inequivalent unitary irreps of a group of order `n`, in the order of

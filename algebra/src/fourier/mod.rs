@@ -6,11 +6,14 @@
 //! irreps of the wallpaper groups) and from a numerical construction for any group
 //! ([`numerical_irreps`]); every irrep is unitary, carries its Frobenius–Schur type, and those
 //! of real type are stored in real orthogonal form. A [`FourierPlanner`] picks a fast
-//! transform per group; [`NaiveFourier`] is the oracle; [`FourierGm`] does GM arithmetic in
-//! the Fourier domain. See `docs/theory/fourier.md`.
+//! transform per group (among them the subgroup-chain FFT [`ChainFft`] in irreps adapted to a
+//! chain); [`NaiveFourier`] is the oracle; [`FourierGm`] does GM arithmetic in the Fourier
+//! domain. See `docs/theory/fourier.md` and `docs/theory/chain-fft.md`.
 
 mod abelian;
 mod abelian_fft;
+mod adapted_irreps;
+mod chain_fft;
 mod character;
 mod dense;
 mod diagonalize;
@@ -37,6 +40,7 @@ mod unitary;
 
 pub use abelian::AbelianStructure;
 pub use abelian_fft::AbelianFft;
+pub use chain_fft::{ChainBasis, ChainFft};
 pub use character::{character_table, representation_summary, RepresentationSummary};
 pub use dense::{DenseFourier, DENSE_LIMIT};
 pub use diagonalize::FourierGm;

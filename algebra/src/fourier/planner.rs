@@ -1,10 +1,11 @@
 //! The Fourier planner: picks, builds and caches a transform per group.
 
 use super::{
-    numerical_irreps, AbelianFft, AbelianStructure, DenseFourier, DihedralFft, DihedralStructure,
-    FourierTransform, Irreps, NaiveFourier, SeparableFourier, DENSE_LIMIT,
+    numerical_irreps, AbelianFft, AbelianStructure, ChainBasis, ChainFft, DenseFourier,
+    DihedralFft, DihedralStructure, FourierTransform, Irreps, NaiveFourier, SeparableFourier,
+    DENSE_LIMIT,
 };
-use crate::group::{DirectProduct, Structure};
+use crate::group::{DirectProduct, PermutationGroup, Structure, SubgroupChain};
 use crate::{FiniteGroup, Result};
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -34,7 +35,12 @@ struct Entry {
 ///    translations);
 /// 4. a dihedral group of order `2m`, `m ≥ 3`, recognised from its multiplication →
 ///    [`DihedralFft`];
-/// 5. any other group → [`numerical_irreps`].
+/// 5. a permutation group ([`Structure::Permutation`]) → [`ChainFft`] along its stabiliser
+///    chain ([`SubgroupChain::stabiliser_chain`]) in [`ChainBasis::RealForm`] (the
+///    [`numerical_irreps`]), when its [`ChainFft::operation_count`] is at most `n²/4` (wreath
+///    products, for instance); otherwise the matrix plan over the same irreps (small groups
+///    such as `S_4` or `A_5` given by permutations stay dense);
+/// 6. any other group → [`numerical_irreps`].
 ///
 /// Irreps without a fast transform get a [`DenseFourier`] plan up to [`DENSE_LIMIT`] and the
 /// [`NaiveFourier`] sums above ([`FourierTransform::kind`] tells which). Plans and irreps are
@@ -87,7 +93,7 @@ impl FourierPlanner {
         key
     }
 
-    /// The plan for a structured group (recipes 1–4), if one applies.
+    /// The plan for a structured group (recipes 1–5), if one applies.
     fn structured_plan<G: FiniteGroup + ?Sized>(
         &self,
         g: &G,
@@ -102,7 +108,13 @@ impl FourierPlanner {
         if let Some(plan) = g.fast_fourier() {
             return plan.map(Some);
         }
-        Ok(DihedralStructure::recognise(g).map(|s| Arc::new(DihedralFft::new(s)) as _))
+        if let Some(s) = DihedralStructure::recognise(g) {
+            return Ok(Some(Arc::new(DihedralFft::new(s))));
+        }
+        if let Structure::Permutation(p) = g.structure() {
+            return permutation_plan(p).map(Some);
+        }
+        Ok(None)
     }
 
     /// The plan for `g` (built on first request, then shared).
@@ -210,6 +222,21 @@ impl FourierPlanner {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Vec<u32>, Entry>> {
         self.cache.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The chain FFT of a permutation group along its stabiliser chain when it costs at most a
+/// quarter of the dense transform's `n²` operations, else the matrix plan over its irreps.
+///
+/// # Errors
+/// Those of [`ChainFft::new`].
+fn permutation_plan(g: &PermutationGroup) -> Result<Arc<dyn FourierTransform>> {
+    let fft = ChainFft::new(g, SubgroupChain::stabiliser_chain(g), ChainBasis::RealForm)?;
+    let n = fft.len() as u64;
+    if fft.operation_count() <= n * n / 4 {
+        Ok(Arc::new(fft))
+    } else {
+        matrix_plan(fft.irreps())
     }
 }
 

@@ -85,15 +85,20 @@ impl TranspositionImage {
     }
 }
 
-/// One block of the restriction of `ρ_λ` to `S_{n−1}`: the basis vectors `offset..offset+d_μ`
-/// span a copy of `ρ_μ` (`μ` = `λ` less one corner box).
+/// One block of the restriction of a chain-adapted irrep `ρ` of `G` to the next subgroup `H`
+/// of the chain: the basis vectors `offset..offset+dim` span a copy of `H`'s irrep
+/// `sub_irrep`, on which `ρ(h)` is exactly that irrep's matrix. For Young's form
+/// (`ρ_λ` restricted to `S_{n−1}`) the block is `ρ_μ`, `μ` = `λ` less one corner box; for a
+/// [`super::ChainFft`] it is an adapted irrep of the next subgroup
+/// ([`super::ChainFft::branches`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Branch {
-    /// The index of `μ` in [`partitions`]`(n − 1)`.
+    /// The index of the sub-irrep in the subgroup's irreps (for `S_n`: of `μ` in
+    /// [`partitions`]`(n − 1)`).
     pub sub_irrep: usize,
-    /// Where the block starts in `λ`'s basis.
+    /// Where the block starts in `ρ`'s basis.
     pub offset: usize,
-    /// Its size `d_μ`.
+    /// Its size, the sub-irrep's degree.
     pub dim: usize,
 }
 

@@ -1,7 +1,7 @@
 //! Clausen's subgroup-chain FFT of the symmetric group along `S_n > S_{n−1} > … > S_1`.
 
 use super::symmetric::{stored_young_irreps, young_generator_images, YoungImages};
-use super::transform::check_buffers;
+use super::transform::{self, check_buffers};
 use super::{CoefficientLayout, FourierTransform, FsType, Irreps, PlanKind};
 use crate::group::{Group, Permutation, Symmetric};
 use crate::Result;
@@ -152,20 +152,12 @@ fn ping_pong<'a>(
     t2: &mut [Complex64],
     step: Step,
 ) -> bool {
-    let mut in_buf = true;
-    for level in levels {
-        let (src, dst) = if in_buf {
-            (&*buf, &mut *other)
-        } else {
-            (&*other, &mut *buf)
-        };
+    transform::ping_pong(levels, buf, other, |level, src, dst| {
         let size: usize = (1..=level.k).product();
         for (s, d) in src.chunks_exact(size).zip(dst.chunks_exact_mut(size)) {
             step(level, level.k, s, d, t1, t2);
         }
-        in_buf = !in_buf;
-    }
-    in_buf
+    })
 }
 
 /// The offsets of the blocks of irreps of the given degrees in a flat coefficient vector.

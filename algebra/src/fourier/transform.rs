@@ -16,8 +16,9 @@ pub enum PlanKind {
     Separable,
     /// 2-D FFTs over the translations of a wallpaper group ([`super::InducedFft`]).
     InducedFft,
-    /// Clausen's recursion along the subgroup chain `S_n > S_{n−1} > …`
-    /// ([`super::SymmetricFft`]).
+    /// A recursion along a subgroup chain: Clausen's `S_n > S_{n−1} > …` in Young's form
+    /// ([`super::SymmetricFft`]), or any chain in adapted irreps ([`super::ChainFft`]; the
+    /// planner's choice for permutation groups where it is cheap).
     ChainFft,
     /// One dense Fourier matrix over irreps of the given construction ([`super::DenseFourier`]).
     Dense(IrrepConstruction),
@@ -190,4 +191,25 @@ pub(crate) fn check_buffers(
         scratch.len(),
         false,
     )
+}
+
+/// Runs `pass(level, src, dst)` for every level in turn, alternating the roles of `buf` and
+/// `other` (the first pass reads `buf`); true when the last pass wrote `buf` (or there was
+/// none). The ping-pong of the chain FFTs, whose levels each rewrite the whole vector.
+pub(crate) fn ping_pong<L>(
+    levels: impl Iterator<Item = L>,
+    buf: &mut [Complex64],
+    other: &mut [Complex64],
+    mut pass: impl FnMut(L, &[Complex64], &mut [Complex64]),
+) -> bool {
+    let mut in_buf = true;
+    for level in levels {
+        if in_buf {
+            pass(level, buf, other);
+        } else {
+            pass(level, other, buf);
+        }
+        in_buf = !in_buf;
+    }
+    in_buf
 }

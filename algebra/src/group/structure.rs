@@ -1,6 +1,6 @@
 //! What a group declares about its own structure, for the algorithms that specialise on it.
 
-use super::DirectProduct;
+use super::{DirectProduct, PermutationGroup};
 
 /// The structure a group declares ([`super::FiniteGroup::structure`]), in its own index
 /// order: the one query by which the Fourier planner finds separable products and the layers'
@@ -44,6 +44,10 @@ pub enum Structure<'a> {
         /// `|P|`.
         points: usize,
     },
+    /// A group of permutations of points, indexed as the [`PermutationGroup`]: the Fourier
+    /// planner builds its stabiliser chain ([`super::SubgroupChain::stabiliser_chain`]) for
+    /// the chain FFT.
+    Permutation(&'a PermutationGroup),
     /// Nothing declared.
     Opaque,
 }

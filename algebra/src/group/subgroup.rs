@@ -126,8 +126,9 @@ fn admit_all(_: usize, _: usize, _: usize) -> Result<()> {
 }
 
 impl Subgroup {
-    /// Builds the bitmap for a list of distinct members (sorted here).
-    fn from_members(mut members: Vec<usize>, group_order: usize) -> Self {
+    /// Builds the bitmap for a list of distinct members (sorted here); the caller guarantees
+    /// that they form a subgroup.
+    pub(crate) fn from_members(mut members: Vec<usize>, group_order: usize) -> Self {
         members.sort_unstable();
         let mut bits = vec![0u64; group_order.div_ceil(64)];
         for &a in &members {
