@@ -226,12 +226,19 @@ impl FourierPlanner {
 }
 
 /// The chain FFT of a permutation group along its stabiliser chain when it costs at most a
-/// quarter of the dense transform's `n²` operations, else the matrix plan over its irreps.
+/// quarter of the dense transform's `n²` operations, else the matrix plan over its irreps. A
+/// chain whose adapted irreps fail their checks ([`crate::Error::ChainAdaptation`], a
+/// numerical failure) also gets the matrix plan: slower, never wrong.
 ///
 /// # Errors
-/// Those of [`ChainFft::new`].
+/// Those of [`ChainFft::new`] other than a failed adaptation; those of [`numerical_irreps`].
 fn permutation_plan(g: &PermutationGroup) -> Result<Arc<dyn FourierTransform>> {
-    let fft = ChainFft::new(g, SubgroupChain::stabiliser_chain(g), ChainBasis::RealForm)?;
+    let fft = match ChainFft::new(g, SubgroupChain::stabiliser_chain(g), ChainBasis::RealForm) {
+        Err(crate::Error::ChainAdaptation { .. }) => {
+            return matrix_plan(Arc::new(numerical_irreps(g)?))
+        }
+        built => built?,
+    };
     let n = fft.len() as u64;
     if fft.operation_count() <= n * n / 4 {
         Ok(Arc::new(fft))
