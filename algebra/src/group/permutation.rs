@@ -150,7 +150,7 @@ impl Permutation {
                 p = self.images[p];
             }
         }
-        (m - cycles) % 2 == 0
+        (m - cycles).is_multiple_of(2)
     }
 
     /// The permutation with its last two images swapped: lexicographic rank `r ^ 1` for rank
