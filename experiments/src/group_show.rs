@@ -1,9 +1,9 @@
 //! `gm group show SPEC [--json] [--irreps]`: order, generators, abelian-ness, conjugacy classes
 //! and the exact character table of a group given by a spec (the grammar of
 //! `gm_algebra::group::parse_group`); with `--irreps`, every irrep as the images of the
-//! generators, cut out of permutation modules on at most [`IRREP_MODULE_POINTS`] points and
-//! validated against the exact character (`gm_algebra::fourier::ModuleIrreps`), at any order
-//! the memory budget allows.
+//! generators, cut out of permutation modules on at most [`IRREP_MODULE_POINTS`] points (and
+//! out of tensor products of the irreps built from them) and validated against the exact
+//! character (`gm_algebra::fourier::ModuleIrreps`), at any order the memory budget allows.
 //!
 //! The JSON form is stable:
 //! `{"order": int, "abelian": bool, "generators": [str],

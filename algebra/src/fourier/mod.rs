@@ -23,6 +23,7 @@ mod generator_images;
 mod induced;
 mod induced_fft;
 mod irrep;
+mod isotypic;
 mod module_irreps;
 mod naive;
 mod numerical;
@@ -35,6 +36,7 @@ mod real_irreps;
 mod separable;
 mod symmetric;
 mod symmetric_fft;
+mod tensor_module;
 mod transform;
 mod unitary;
 
@@ -53,7 +55,8 @@ pub use irrep::{
     fs_indicator, CoefficientLayout, FsType, Irrep, IrrepConstruction, Irreps, Representation,
     REP_TOLERANCE,
 };
-pub use module_irreps::{ModuleIrrep, ModuleIrreps, MAX_ISOTYPIC_DIM};
+pub use isotypic::MAX_ISOTYPIC_DIM;
+pub use module_irreps::{ModuleIrrep, ModuleIrreps, MAX_TENSOR_DIM};
 pub use naive::NaiveFourier;
 pub use numerical::numerical_irreps;
 pub use permutation_action::PermutationAction;

@@ -1,8 +1,12 @@
-//! Transitive permutation actions of a group, given by the generators' images: the small
-//! permutation modules irreps are cut out of ([`super::ModuleIrreps`]).
+//! Transitive permutation actions of a group, given by the generators' images, and the
+//! permutation modules `C^N` they define: the small modules irreps are cut out of
+//! ([`super::ModuleIrreps`]).
 
+use super::isotypic::Module;
+use crate::budget::{self, bytes_for};
 use crate::group::{ConjugacyClasses, Cosets, Permutation, SchreierTree, Subgroup};
 use crate::{Error, FiniteGroup, Result};
+use num_complex::Complex64;
 use std::collections::HashMap;
 
 /// A transitive action of a group on the points `0..N`: `images[j][x] = s_j · x` for the
@@ -266,4 +270,119 @@ impl PermutationAction {
         }
         count
     }
+}
+
+/// The permutation module `C^N` of an action, with `#{g ∈ C_k : g·0 = x}` counted per class
+/// `k` and point `x` in one pass over the group: those counts are the class sums `K_k δ_0`
+/// of the start vector `δ_0` (which generates the module), and `π(z_k)`, the number of fixed
+/// points, is `N·#{g ∈ C_k : g·0 = 0} / |C_k|`.
+pub(crate) struct PermutationModule<'a> {
+    action: &'a PermutationAction,
+    tree: &'a SchreierTree,
+    counts: Vec<Vec<u32>>,
+    character: Vec<Complex64>,
+}
+
+impl<'a> PermutationModule<'a> {
+    /// Counts the action's points by class, along `tree`.
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] when the action has not one image per generator of the tree;
+    /// [`Error::OverBudget`] when the counts do not fit the memory budget.
+    pub(crate) fn new<G: FiniteGroup + ?Sized>(
+        g: &G,
+        classes: &ConjugacyClasses,
+        tree: &'a SchreierTree,
+        action: &'a PermutationAction,
+    ) -> Result<Self> {
+        let (r, points) = (classes.count(), action.points());
+        if action.images().len() != tree.generators().len() {
+            return Err(Error::ShapeMismatch {
+                what: format!("generator images of the action on {}", action.description()),
+                expected: tree.generators().len(),
+                got: action.images().len(),
+            });
+        }
+        let needed =
+            bytes_for(r, 4 * points as u64).and_then(|c| c.checked_add(bytes_for(g.order(), 4)?));
+        budget::require(
+            &format!("counting {} by class", action.description()),
+            needed,
+            "offer actions on fewer points",
+        )?;
+        let point = action.base_point_images(tree);
+        let mut counts = vec![vec![0u32; points]; r];
+        for (a, &x) in point.iter().enumerate() {
+            counts[classes.class_of(a)][x as usize] += 1;
+        }
+        let character = counts
+            .iter()
+            .enumerate()
+            .map(|(k, row)| {
+                Complex64::from((points as u64 * u64::from(row[0]) / classes.size(k) as u64) as f64)
+            })
+            .collect();
+        Ok(Self {
+            action,
+            tree,
+            counts,
+            character,
+        })
+    }
+}
+
+impl Module for PermutationModule<'_> {
+    type Element = Vec<u32>;
+
+    fn description(&self) -> &str {
+        self.action.description()
+    }
+
+    fn dim(&self) -> usize {
+        self.action.points()
+    }
+
+    fn character(&self) -> &[Complex64] {
+        &self.character
+    }
+
+    fn start(&self) -> Vec<Complex64> {
+        let mut delta = vec![Complex64::default(); self.dim()];
+        delta[0] = Complex64::from(1.0);
+        delta
+    }
+
+    fn class_sums(&self) -> Result<Vec<Vec<Complex64>>> {
+        budget::require(
+            &format!("the class sums of {}", self.description()),
+            bytes_for(self.counts.len(), 16 * self.dim() as u64),
+            "offer actions on fewer points",
+        )?;
+        Ok(self
+            .counts
+            .iter()
+            .map(|row| row.iter().map(|&c| Complex64::from(f64::from(c))).collect())
+            .collect())
+    }
+
+    fn apply_generator(&self, j: usize, v: &[Complex64]) -> Vec<Complex64> {
+        permute(&self.action.images[j], v)
+    }
+
+    fn element(&self, a: usize) -> Vec<u32> {
+        self.action.element_image(&self.tree.word(a))
+    }
+
+    fn apply(&self, element: &Vec<u32>, v: &[Complex64]) -> Vec<Complex64> {
+        permute(element, v)
+    }
+}
+
+/// `π(g) v` for the permutation `image` of `g`: `(π(g)v)[g·x] = v[x]`.
+fn permute(image: &[u32], v: &[Complex64]) -> Vec<Complex64> {
+    let mut out = vec![Complex64::default(); v.len()];
+    for (&y, &vx) in image.iter().zip(v) {
+        out[y as usize] = vx;
+    }
+    out
 }

@@ -164,4 +164,78 @@ impl SchreierTree {
     pub fn depth(&self) -> usize {
         self.depth
     }
+
+    /// Walks the tree depth first, carrying a value along the edges: the identity gets
+    /// `root`, an element `a = s_j · p` gets `step(&value of p, j)`, and `visit(a, &value)`
+    /// is called once for every element (the identity first, every parent before its
+    /// children). Only the values on the current path are kept (at most
+    /// [`SchreierTree::depth`]` + 1`), so e.g. `ρ(a)v` can be summed over the whole group in
+    /// memory independent of its order.
+    ///
+    /// # Errors
+    /// [`Error::OverBudget`] when the children lists (5 bytes per element) do not fit the
+    /// memory budget.
+    ///
+    /// # Example
+    /// ```
+    /// use gm_algebra::group::{SchreierTree, Symmetric};
+    /// use gm_algebra::FiniteGroup;
+    /// let s4 = Symmetric::new(4).unwrap();
+    /// let tree = SchreierTree::new(&s4, &s4.generator_indices()).unwrap();
+    /// // Carry the element itself: every element is reached once, as the product of its word.
+    /// let mut seen = vec![0; s4.order()];
+    /// tree.depth_first(0, |&p, j| s4.mul_idx(tree.generators()[j], p), |a, &x| {
+    ///     assert_eq!(a, x);
+    ///     seen[a] += 1;
+    /// })
+    /// .unwrap();
+    /// assert!(seen.iter().all(|&k| k == 1));
+    /// ```
+    pub fn depth_first<T>(
+        &self,
+        root: T,
+        mut step: impl FnMut(&T, usize) -> T,
+        mut visit: impl FnMut(usize, &T),
+    ) -> Result<()> {
+        let n = self.order();
+        budget::require(
+            &format!("the children lists of a Schreier tree (order {n})"),
+            bytes_for(n, 5),
+            "ask for a smaller group",
+        )?;
+        // Breadth-first order lists the children of each element consecutively.
+        let mut first = vec![0u32; n];
+        let mut count = vec![0u8; n];
+        for (position, &a) in self.breadth_first.iter().enumerate().skip(1) {
+            let p = self.parent[a as usize] as usize;
+            if count[p] == 0 {
+                first[p] = position as u32;
+            }
+            count[p] += 1;
+        }
+        let children = |a: usize| (first[a], first[a] + u32::from(count[a]));
+        visit(0, &root);
+        // values[i] belongs to the element whose unvisited children are stack[i].
+        let mut values = vec![root];
+        let mut stack = vec![children(0)];
+        while let Some(next) = stack.last_mut() {
+            if next.0 == next.1 {
+                stack.pop();
+                values.pop();
+                continue;
+            }
+            let a = self.breadth_first[next.0 as usize] as usize;
+            next.0 += 1;
+            let value = step(
+                values.last().expect("one value per level"),
+                self.edge[a] as usize,
+            );
+            visit(a, &value);
+            if count[a] > 0 {
+                values.push(value);
+                stack.push(children(a));
+            }
+        }
+        Ok(())
+    }
 }
