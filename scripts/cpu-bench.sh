@@ -13,6 +13,8 @@
 #     BENCH_DIR  folder holding pytorch_best_gmcnn_train.py (default ../shared/bench)
 #   STEPS (timed steps per case, default 5), WARMUP (default 2), MODES (PyTorch's compile modes,
 #   default eager,default; add max-autotune for its minutes-long compiles).
+#   BACKENDS (gm's backends for every model, e.g. auto,gather,cudnn; default: each model's
+#   applicable ones plus auto and timed).
 # gm's `auto` is the cost model's pick, `timed` the planner's measured pick (median of repeats).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -25,7 +27,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 echo "=== $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
 run_gm() {
-    local model=$1 backends=$2
+    local model=$1 backends=${BACKENDS:-$2}
     echo "=== gm bench train --model $model --backend $backends"
     "$gm" --device cpu bench train --model "$model" --backend "$backends" \
         --precision fp32,bf16 --steps "$steps" --warmup "$warmup" --json | tee -a "$out/gm.jsonl"
