@@ -367,9 +367,10 @@ enum GroupCommand {
 }
 
 fn main() -> Result<()> {
-    // Before any tensor exists: CPU steps reuse freed activations instead of faulting them in
-    // again (gm_nn::host_memory); `GM_HOST_MALLOC=system` keeps glibc's defaults.
-    if std::env::var_os("GM_HOST_MALLOC").is_none_or(|v| v != "system") {
+    // Opt-in, before any tensor exists: CPU steps reuse freed activations instead of faulting
+    // them in again (gm_nn::host_memory). Not the default: the heap it keeps grew past 24 GB in
+    // the timed planner's probes of the CIFAR-10 model, where glibc's defaults stay far lower.
+    if std::env::var_os("GM_HOST_MALLOC").is_some_and(|v| v == "keep") {
         gm_nn::host_memory::keep_freed_host_memory();
     }
     let cli = Cli::parse();
