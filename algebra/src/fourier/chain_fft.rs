@@ -335,21 +335,32 @@ impl ChainFft {
                 .iter_mut()
                 .for_each(|z| *z *= w);
         }
-        let in_other = ping_pong(self.steps.iter(), other, output, |step, src, dst| {
-            for (s, d) in src
-                .chunks_exact(step.order)
-                .zip(dst.chunks_exact_mut(step.order))
-            {
-                step.split(s, d);
-            }
-        });
-        if !in_other {
-            other.copy_from_slice(output);
-        }
+        sweep(self.steps.iter(), other, output, ChainStep::split);
         for (&v, &g) in other.iter().zip(&self.chain_to_index) {
             output[g] = v;
         }
         Ok(())
+    }
+}
+
+/// Applies `pass` of each step in turn to every block of its size, ping-ponging between `buf`
+/// and `other`; the result ends in `buf`.
+fn sweep<'a>(
+    steps: impl Iterator<Item = &'a ChainStep>,
+    buf: &mut [Complex64],
+    other: &mut [Complex64],
+    pass: fn(&ChainStep, &[Complex64], &mut [Complex64]),
+) {
+    let in_buf = ping_pong(steps, buf, other, |step, src, dst| {
+        for (s, d) in src
+            .chunks_exact(step.order)
+            .zip(dst.chunks_exact_mut(step.order))
+        {
+            pass(step, s, d);
+        }
+    });
+    if !in_buf {
+        buf.copy_from_slice(other);
     }
 }
 
@@ -378,17 +389,7 @@ impl FourierTransform for ChainFft {
         for (o, &g) in output.iter_mut().zip(&self.chain_to_index) {
             *o = input[g];
         }
-        let in_output = ping_pong(self.steps.iter().rev(), output, other, |step, src, dst| {
-            for (s, d) in src
-                .chunks_exact(step.order)
-                .zip(dst.chunks_exact_mut(step.order))
-            {
-                step.combine(s, d);
-            }
-        });
-        if !in_output {
-            output.copy_from_slice(other);
-        }
+        sweep(self.steps.iter().rev(), output, other, ChainStep::combine);
         self.change_basis(output, false);
         Ok(())
     }
