@@ -1,6 +1,7 @@
 //! The alternating group `A_n` of even permutations, indexed by half the lexicographic rank.
 
 use super::symmetric::{check_degree, cycle, factorial};
+use super::lex_index::alternating_product;
 use super::{Group, Permutation};
 use crate::Result;
 
@@ -72,6 +73,13 @@ impl Group for Alternating {
     }
     fn mul(&self, a: &Permutation, b: &Permutation) -> Permutation {
         a.compose(b)
+    }
+    /// On the stack, without building either [`Permutation`] (see `lex_index`).
+    fn mul_index(&self, a: usize, b: usize) -> usize {
+        if self.n < 2 {
+            return 0;
+        }
+        alternating_product(self.n, a, b)
     }
     fn inv(&self, a: &Permutation) -> Permutation {
         a.inverse()

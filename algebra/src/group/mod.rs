@@ -19,6 +19,7 @@ mod direct_product;
 mod double_coset;
 mod klein;
 mod laws;
+mod lex_index;
 mod modular;
 mod orders;
 mod permutation;

@@ -1,5 +1,6 @@
 //! The symmetric group `S_n` of all permutations of `n` points, indexed by lexicographic rank.
 
+use super::lex_index::symmetric_product;
 use super::{Group, Permutation};
 use crate::fourier::{FourierTransform, SymmetricFft, YOUNG_IMAGES_DEGREE_LIMIT};
 use crate::{Error, Result};
@@ -95,6 +96,10 @@ impl Group for Symmetric {
     }
     fn mul(&self, a: &Permutation, b: &Permutation) -> Permutation {
         a.compose(b)
+    }
+    /// On the stack, without building either [`Permutation`] (see `lex_index`).
+    fn mul_index(&self, a: usize, b: usize) -> usize {
+        symmetric_product(self.n, a, b)
     }
     fn inv(&self, a: &Permutation) -> Permutation {
         a.inverse()
