@@ -1,7 +1,7 @@
 //! Big groups as first-class test subjects: random groups of order `10³`–`10⁵` (direct
 //! products, wreath products, symmetric, alternating and random permutation groups; the
 //! strategies `big_group` and `big_fourier_group`) against the group axioms on sampled
-//! triples, the class equation, and the planned Fourier transform against the gather GM
+//! triples, the class equation, batched products against single ones, and the planned Fourier transform against the gather GM
 //! product and its own inverse. A slower target: a handful of cases per law.
 
 use gm_algebra::fourier::{plan, FourierGm};
@@ -39,6 +39,24 @@ proptest! {
         prop_assert_eq!(classes.sizes().iter().sum::<usize>(), n);
         prop_assert!(classes.sizes().iter().all(|&s| n.is_multiple_of(s)));
         prop_assert_eq!(classes.size(classes.class_of(0)), 1);
+    }
+
+    /// `mul_idx_batch` (batched hash lookups for permutation groups, stack products for
+    /// `S_n` and `A_n`) equals `mul_idx` one product at a time, on batches longer than the
+    /// groups' internal batch size, and the batch leaves entries past its pairs untouched.
+    #[test]
+    fn batched_products_equal_single_products(g in big_group(), seed in any::<u64>()) {
+        let n = g.order();
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let pairs: Vec<(usize, usize)> = (0..1_000)
+            .map(|_| (rng.random_range(0..n), rng.random_range(0..n)))
+            .collect();
+        let mut out = vec![usize::MAX; pairs.len() + 1];
+        g.mul_idx_batch(&pairs, &mut out);
+        for (k, &(a, b)) in pairs.iter().enumerate() {
+            prop_assert_eq!(out[k], g.mul_idx(a, b), "{}: pair {}", g.name(), k);
+        }
+        prop_assert_eq!(out[pairs.len()], usize::MAX);
     }
 
     /// The planned transform inverts itself, and the Fourier GM apply of a sparse kernel equals

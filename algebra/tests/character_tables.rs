@@ -1,6 +1,6 @@
 //! Exact character tables (Dixon–Schneider, the abelian closed form) against the numerical
 //! irreps' characters, the orthogonality relations and the Galois action, on random groups and
-//! on named groups up to M12.
+//! on named groups up to A10 (order 1,814,400).
 
 use gm_algebra::character::{
     abelian_character_table, check_orthogonality, dixon_schneider, CharacterTable,
@@ -174,6 +174,82 @@ fn m12_has_the_atlas_degrees() {
         [1, 11, 11, 16, 16, 45, 54, 55, 55, 55, 66, 99, 120, 144, 176]
     );
     assert_galois_closed(&t, 1320);
+}
+
+/// The degrees of `S_n`'s irreps by the hook length formula, `n! / Π hooks`, one per
+/// partition of `n` (sorted): an oracle independent of the class algebra.
+fn hook_length_degrees(n: usize) -> Vec<usize> {
+    fn partitions(n: usize, largest: usize) -> Vec<Vec<usize>> {
+        if n == 0 {
+            return vec![Vec::new()];
+        }
+        (1..=largest.min(n))
+            .rev()
+            .flat_map(|first| {
+                partitions(n - first, first).into_iter().map(move |mut rest| {
+                    rest.insert(0, first);
+                    rest
+                })
+            })
+            .collect()
+    }
+    let factorial: usize = (1..=n).product();
+    let mut degrees: Vec<usize> = partitions(n, n)
+        .iter()
+        .map(|rows| {
+            let hooks: usize = rows
+                .iter()
+                .enumerate()
+                .flat_map(|(i, &len)| {
+                    (0..len).map(move |j| {
+                        let below = rows[i + 1..].iter().filter(|&&l| l > j).count();
+                        len - j + below
+                    })
+                })
+                .product();
+            factorial / hooks
+        })
+        .collect();
+    degrees.sort_unstable();
+    degrees
+}
+
+/// Tables beyond M12's order, from permutations (the enumerated group, its classes by orbit
+/// search, Dixon–Schneider): S9 (order 362,880) against the hook length formula, and A10
+/// (order 1,814,400, given by GAP's `AlternatingGroup(10)` generators) against the degrees of
+/// the ATLAS table in GAP's character table library, `CharacterTable("A10")`.
+#[test]
+fn tables_beyond_m12_from_permutations() {
+    let s9 = PermutationGroup::from_spec("perm:(1,2,3,4,5,6,7,8,9);(1,2)").unwrap();
+    assert_eq!(s9.order(), 362_880);
+    let t = table_of(&s9);
+    assert_eq!(t.degrees().len(), 30, "the partitions of 9");
+    let mut degrees = t.degrees();
+    degrees.sort_unstable();
+    assert_eq!(degrees, hook_length_degrees(9));
+    assert!(t.values().iter().flatten().all(|v| v.as_integer().is_some()));
+
+    let a10 = PermutationGroup::from_spec("perm:(1,2,3,4,5,6,7,8,9);(8,9,10)").unwrap();
+    assert_eq!(a10.order(), 1_814_400);
+    let classes = ConjugacyClasses::compute(&a10);
+    let mut sizes = classes.sizes();
+    sizes.sort_unstable();
+    let mut atlas_sizes = vec![
+        1, 630, 4725, 240, 8400, 22400, 18900, 18900, 56700, 6048, 72576, 25200, 25200, 151200,
+        86400, 226800, 201600, 201600, 90720, 151200, 151200, 120960, 86400, 86400,
+    ];
+    atlas_sizes.sort_unstable();
+    assert_eq!(sizes, atlas_sizes);
+    let t = CharacterTable::compute(&a10, &classes).unwrap();
+    let mut degrees = t.degrees();
+    degrees.sort_unstable();
+    assert_eq!(
+        degrees,
+        [
+            1, 9, 35, 36, 42, 75, 84, 90, 126, 160, 210, 224, 224, 225, 252, 288, 300, 315, 350,
+            384, 384, 450, 525, 567
+        ]
+    );
 }
 
 #[test]

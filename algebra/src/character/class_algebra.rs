@@ -51,12 +51,18 @@ pub fn class_matrix_rows<G: FiniteGroup + ?Sized>(
     rows: &[usize],
 ) -> Vec<Vec<u64>> {
     let r = classes.count();
+    let members = classes.members(i);
+    let mut pairs = Vec::with_capacity(members.len());
+    let mut products = vec![0; members.len()];
     rows.iter()
         .map(|&j| {
             let z = classes.representative(j);
+            pairs.clear();
+            pairs.extend(members.iter().map(|&y| (y, z)));
+            g.mul_idx_batch(&pairs, &mut products);
             let mut counts = vec![0u64; r];
-            for &y in classes.members(i) {
-                counts[classes.class_of(g.mul_idx(y, z))] += 1;
+            for &p in &products {
+                counts[classes.class_of(p)] += 1;
             }
             let size_j = classes.size(j) as u64;
             counts

@@ -69,6 +69,12 @@ impl<G: FiniteGroup> FiniteGroup for CachedGroup<G> {
             None => self.inner.mul_idx(a, b),
         }
     }
+    fn mul_idx_batch(&self, pairs: &[(usize, usize)], out: &mut [usize]) {
+        match &self.table {
+            Some(_) => super::mul_one_by_one(self, pairs, out),
+            None => self.inner.mul_idx_batch(pairs, out),
+        }
+    }
     fn inv_idx(&self, a: usize) -> usize {
         self.inverse[a] as usize
     }

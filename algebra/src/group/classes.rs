@@ -48,6 +48,10 @@ pub struct ConjugacyClasses {
     inverse: Vec<usize>,
 }
 
+/// How many queued elements the orbit search conjugates in one
+/// [`FiniteGroup::mul_idx_batch`] call.
+const CONJUGATION_BATCH: usize = 128;
+
 /// Bytes per group element that [`ConjugacyClasses::try_compute`] allocates (class labels,
 /// members, orbit queue, visited flags, element orders).
 pub const CLASS_BYTES_PER_ELEMENT: u64 = 40;
@@ -89,6 +93,8 @@ impl ConjugacyClasses {
         // Orbits in order of their smallest element, flattened.
         let mut seen = vec![false; n];
         let mut orbits: Vec<usize> = Vec::with_capacity(n);
+        let (mut left, mut right) = (Vec::new(), Vec::new());
+        let (mut sx, mut conjugates) = (Vec::new(), Vec::new());
         let mut starts: Vec<usize> = Vec::new();
         for a in 0..n {
             if seen[a] {
@@ -98,17 +104,28 @@ impl ConjugacyClasses {
             let start = orbits.len();
             starts.push(start);
             orbits.push(a);
+            // Breadth-first, a batch of queued elements at a time (the products go through
+            // `mul_idx_batch`); the orbit is visited in the same order as one at a time.
             let mut next = start;
             while next < orbits.len() {
-                let x = orbits[next];
-                next += 1;
-                for &(s, si) in &gens {
-                    let y = g.mul_idx(g.mul_idx(s, x), si);
+                let end = orbits.len().min(next + CONJUGATION_BATCH);
+                left.clear();
+                for &x in &orbits[next..end] {
+                    left.extend(gens.iter().map(|&(s, _)| (s, x)));
+                }
+                sx.resize(left.len(), 0);
+                g.mul_idx_batch(&left, &mut sx);
+                right.clear();
+                right.extend(sx.iter().zip(gens.iter().cycle()).map(|(&y, &(_, si))| (y, si)));
+                conjugates.resize(right.len(), 0);
+                g.mul_idx_batch(&right, &mut conjugates);
+                for &y in &conjugates {
                     if !seen[y] {
                         seen[y] = true;
                         orbits.push(y);
                     }
                 }
+                next = end;
             }
         }
         starts.push(n);

@@ -17,6 +17,7 @@ mod dicyclic;
 mod dihedral;
 mod direct_product;
 mod double_coset;
+mod flat_set;
 mod klein;
 mod laws;
 mod lex_index;
@@ -98,6 +99,17 @@ pub trait Group: Send + Sync {
     fn mul_index(&self, a: usize, b: usize) -> usize {
         self.index(&self.mul(&self.element(a), &self.element(b)))
     }
+    /// `out[k] =` [`Group::mul_index`]`(pairs[k].0, pairs[k].1)` for every `k`; a family whose
+    /// products wait on memory (e.g. [`PermutationGroup`]'s hash lookups) overrides it to
+    /// overlap the waits.
+    ///
+    /// # Panics
+    /// When `out` is shorter than `pairs`.
+    fn mul_index_batch(&self, pairs: &[(usize, usize)], out: &mut [usize]) {
+        for (o, &(a, b)) in out.iter_mut().zip(pairs) {
+            *o = self.mul_index(a, b);
+        }
+    }
     /// A generating set, if the family knows one; otherwise one is computed.
     fn generators(&self) -> Option<Vec<Self::Element>> {
         None
@@ -138,6 +150,15 @@ pub trait FiniteGroup: Send + Sync {
     fn mul_idx(&self, a: usize, b: usize) -> usize;
     /// The index of the inverse `g_a⁻¹`.
     fn inv_idx(&self, a: usize) -> usize;
+    /// `out[k] = mul_idx(pairs[k].0, pairs[k].1)` for every `k`: the form for algorithms that
+    /// need many independent products at once (conjugacy classes, class matrices), which a
+    /// group whose products wait on memory answers faster than one product at a time.
+    ///
+    /// # Panics
+    /// When `out` is shorter than `pairs`.
+    fn mul_idx_batch(&self, pairs: &[(usize, usize)], out: &mut [usize]) {
+        mul_one_by_one(self, pairs, out);
+    }
     /// Indices of a generating set (empty for the trivial group).
     fn generator_indices(&self) -> Vec<usize>;
     /// A readable label of element `a`.
@@ -195,12 +216,32 @@ pub trait FiniteGroup: Send + Sync {
     }
 }
 
+/// [`FiniteGroup::mul_idx_batch`] one product at a time (the default, and the form for
+/// groups whose products do not wait on memory).
+///
+/// # Panics
+/// When `out` is shorter than `pairs`.
+pub(crate) fn mul_one_by_one<G: FiniteGroup + ?Sized>(
+    g: &G,
+    pairs: &[(usize, usize)],
+    out: &mut [usize],
+) {
+    assert!(out.len() >= pairs.len(), "mul_idx_batch: output too short");
+    for (o, &(a, b)) in out.iter_mut().zip(pairs) {
+        *o = g.mul_idx(a, b);
+    }
+}
+
 impl<G: Group + 'static> FiniteGroup for G {
     fn order(&self) -> usize {
         Group::order(self)
     }
     fn mul_idx(&self, a: usize, b: usize) -> usize {
         self.mul_index(a, b)
+    }
+    fn mul_idx_batch(&self, pairs: &[(usize, usize)], out: &mut [usize]) {
+        assert!(out.len() >= pairs.len(), "mul_idx_batch: output too short");
+        self.mul_index_batch(pairs, out);
     }
     fn inv_idx(&self, a: usize) -> usize {
         self.index(&Group::inv(self, &self.element(a)))
@@ -333,6 +374,9 @@ impl FiniteGroup for AnyGroup {
     }
     fn mul_idx(&self, a: usize, b: usize) -> usize {
         self.0.mul_idx(a, b)
+    }
+    fn mul_idx_batch(&self, pairs: &[(usize, usize)], out: &mut [usize]) {
+        self.0.mul_idx_batch(pairs, out);
     }
     fn inv_idx(&self, a: usize) -> usize {
         self.0.inv_idx(a)

@@ -1,7 +1,11 @@
 //! Permutation groups given by generators, enumerated once into a compact sorted list.
 
+use super::flat_set::FlatSet;
 use super::{Group, Permutation, Structure};
 use crate::{Error, Result};
+
+/// How many products [`PermutationGroup`] forms and hashes before it looks any of them up.
+const BATCH: usize = 256;
 
 /// Default cap on the number of elements [`PermutationGroup::from_generators`] enumerates
 /// (a little more than `|S_10|`).
@@ -11,7 +15,7 @@ pub const ENUMERATION_LIMIT: usize = 1 << 22;
 ///
 /// Elements are stored as one flat buffer of `u16` images (`order × m`), sorted
 /// lexicographically by their image sequence — so the identity comes first (index 0) — and
-/// located by an open-addressing hash index over that buffer (4 bytes per slot). `S_9` as a
+/// located by an open-addressing hash index over that buffer (8 bytes per slot). `S_9` as a
 /// permutation group (362,880 elements) takes about 8 MB.
 ///
 /// The product is composition, right factor first (see [`Permutation`]).
@@ -66,15 +70,24 @@ impl PermutationGroup {
             .collect();
         let mut set = FlatSet::new(degree);
         set.insert(&(0..degree).map(|i| i as u16).collect::<Vec<_>>());
-        let mut product = vec![0u16; degree];
+        // Breadth-first closure, a batch of queued elements at a time: all their products by
+        // the generators are formed and hashed first, so the hash index's cache misses
+        // overlap; then they are inserted in the same order as one at a time.
+        let mut products: Vec<u16> = Vec::new();
+        let mut hashes = Vec::new();
         let mut next = 0;
         while next < set.len() {
-            for s in &gens {
-                let x = set.get(next);
-                for (p, &si) in product.iter_mut().zip(s) {
-                    *p = x[si as usize];
+            let end = set.len().min(next + BATCH);
+            products.clear();
+            for x in next..end {
+                for s in &gens {
+                    let x = set.get(x);
+                    products.extend(s.iter().map(|&si| x[si as usize]));
                 }
-                if set.insert(&product) && set.len() > limit {
+            }
+            set.hash_and_touch(&products, &mut hashes);
+            for (product, &h) in products.chunks_exact(degree.max(1)).zip(&hashes) {
+                if set.insert_hashed(h, &product[..degree]) && set.len() > limit {
                     return Err(Error::TooLarge {
                         order: limit + 1,
                         operation: "enumerating a permutation group".into(),
@@ -82,7 +95,7 @@ impl PermutationGroup {
                     });
                 }
             }
-            next += 1;
+            next = end;
         }
         set.sort();
         let mut generators: Vec<Permutation> = generators
@@ -175,7 +188,7 @@ impl PermutationGroup {
 
     /// The number of points `m`.
     pub fn degree(&self) -> usize {
-        self.set.degree
+        self.set.degree()
     }
 
     /// The index of `p` if it is in the group (`p` may have a smaller degree).
@@ -185,7 +198,7 @@ impl PermutationGroup {
             return None;
         }
         let images: Vec<u16> = (0..m).map(|i| p.apply(i) as u16).collect();
-        self.set.find(&images).map(|i| i as usize)
+        self.set.find(&images)
     }
 
     /// The image `g_a(point)` of a point under element `a`, read from the stored images.
@@ -234,7 +247,34 @@ impl Group for PermutationGroup {
         }
         self.set
             .find(product)
-            .expect("the group is closed under products") as usize
+            .expect("the group is closed under products")
+    }
+    /// The products of a batch are formed and hashed first, so the hash lookups' cache
+    /// misses overlap (the one-at-a-time lookups of A10's classes spent most of their time
+    /// waiting on memory).
+    fn mul_index_batch(&self, pairs: &[(usize, usize)], out: &mut [usize]) {
+        assert!(out.len() >= pairs.len(), "mul_index_batch: output too short");
+        let m = self.degree();
+        if m == 0 {
+            out[..pairs.len()].fill(0);
+            return;
+        }
+        let mut products: Vec<u16> = Vec::with_capacity(BATCH.min(pairs.len()) * m);
+        let mut hashes = Vec::new();
+        for (chunk, out) in pairs.chunks(BATCH).zip(out.chunks_mut(BATCH)) {
+            products.clear();
+            for &(a, b) in chunk {
+                let (x, y) = (self.set.get(a), self.set.get(b));
+                products.extend(y.iter().map(|&yi| x[yi as usize]));
+            }
+            self.set.hash_and_touch(&products, &mut hashes);
+            for ((o, product), &h) in out.iter_mut().zip(products.chunks_exact(m)).zip(&hashes) {
+                *o = self
+                    .set
+                    .find_hashed(h, product)
+                    .expect("the group is closed under products");
+            }
+        }
     }
     fn inv(&self, a: &Permutation) -> Permutation {
         a.inverse()
@@ -257,106 +297,5 @@ impl Group for PermutationGroup {
     /// [`Structure::Permutation`]: the planner builds a stabiliser chain from the points.
     fn structure(&self) -> Structure<'_> {
         Structure::Permutation(self)
-    }
-}
-
-/// A set of equal-length `u16` sequences in one flat buffer, with an open-addressing hash
-/// index (`u32::MAX` marks an empty slot).
-#[derive(Debug, Clone)]
-struct FlatSet {
-    degree: usize,
-    data: Vec<u16>,
-    len: usize,
-    slots: Vec<u32>,
-}
-
-impl FlatSet {
-    fn new(degree: usize) -> Self {
-        Self {
-            degree,
-            data: Vec::new(),
-            len: 0,
-            slots: vec![u32::MAX; 16],
-        }
-    }
-
-    fn len(&self) -> usize {
-        self.len
-    }
-
-    fn get(&self, i: usize) -> &[u16] {
-        &self.data[i * self.degree..(i + 1) * self.degree]
-    }
-
-    /// A hash of `key` in `0..slots.len()` (a power of two): four points per 64-bit word,
-    /// each word folded in by a multiply–xorshift round, then the SplitMix64 finaliser so that
-    /// the high bits kept depend on every point. (FNV-1a over the points left the high bits
-    /// nearly constant for groups on few points, e.g. M12, and the probes clustered.)
-    fn hash(&self, key: &[u16]) -> usize {
-        let mut h: u64 = 0x243f_6a88_85a3_08d3;
-        for chunk in key.chunks(4) {
-            let word = chunk.iter().fold(0u64, |w, &x| (w << 16) | u64::from(x));
-            h = (h ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-            h ^= h >> 32;
-        }
-        h ^= h >> 30;
-        h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        h ^= h >> 27;
-        h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
-        h ^= h >> 31;
-        let bits = self.slots.len().trailing_zeros();
-        (h >> (64 - bits)) as usize
-    }
-
-    /// The slot holding `key`, or the empty slot where it would go.
-    fn slot(&self, key: &[u16]) -> usize {
-        let mask = self.slots.len() - 1;
-        let mut s = self.hash(key);
-        loop {
-            match self.slots[s] {
-                u32::MAX => return s,
-                i if self.get(i as usize) == key => return s,
-                _ => s = (s + 1) & mask,
-            }
-        }
-    }
-
-    fn find(&self, key: &[u16]) -> Option<u32> {
-        Some(self.slots[self.slot(key)]).filter(|&i| i != u32::MAX)
-    }
-
-    /// Inserts `key`; returns whether it was new.
-    fn insert(&mut self, key: &[u16]) -> bool {
-        let s = self.slot(key);
-        if self.slots[s] != u32::MAX {
-            return false;
-        }
-        self.slots[s] = self.len as u32;
-        self.data.extend_from_slice(key);
-        self.len += 1;
-        if 2 * self.len > self.slots.len() {
-            self.rebuild_index(2 * self.slots.len());
-        }
-        true
-    }
-
-    fn rebuild_index(&mut self, capacity: usize) {
-        self.slots = vec![u32::MAX; capacity];
-        for i in 0..self.len {
-            let s = self.slot(self.get(i));
-            self.slots[s] = i as u32;
-        }
-    }
-
-    /// Sorts the sequences lexicographically.
-    fn sort(&mut self) {
-        let mut order: Vec<usize> = (0..self.len).collect();
-        order.sort_unstable_by(|&a, &b| self.get(a).cmp(self.get(b)));
-        let data = order
-            .iter()
-            .flat_map(|&i| self.get(i).iter().copied())
-            .collect();
-        self.data = data;
-        self.rebuild_index(self.slots.len());
     }
 }
