@@ -6,8 +6,8 @@ lines and those scripts' JSON outputs.
 Usage: python bench_table.py GM_JSONL PYTORCH_JSON [PYTORCH_JSON...]
 
 A PyTorch file given as LABEL=PATH is a second run of a script under other settings (e.g. the
-allocator settings of gm's GM_HOST_MALLOC=keep): its variants are renamed VARIANT_LABEL, and each
-configuration's best is the best over every run.
+kept-heap allocator settings gm uses in its training steps): its variants are renamed
+VARIANT_LABEL, and each configuration's best is the best over every run.
 """
 import json
 import sys

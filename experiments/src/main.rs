@@ -9,6 +9,7 @@ use gm_experiments::run::eval::EvalOptions;
 use gm_experiments::run::export::{ExportFormat, ExportOptions};
 use gm_experiments::run::CheckpointChoice;
 use gm_experiments::suite::Selection;
+use gm_nn::host_memory::HostMalloc;
 use gm_nn::{select_device, DeviceChoice};
 use std::path::PathBuf;
 
@@ -367,10 +368,12 @@ enum GroupCommand {
 }
 
 fn main() -> Result<()> {
-    // Opt-in, before any tensor exists: CPU steps reuse freed activations instead of faulting
-    // them in again (gm_nn::host_memory). Not the default: the heap it keeps grew past 24 GB in
-    // the timed planner's probes of the CIFAR-10 model, where glibc's defaults stay far lower.
-    if std::env::var_os("GM_HOST_MALLOC").is_some_and(|v| v == "keep") {
+    // CPU training steps reuse freed activations instead of faulting them in again
+    // (gm_nn::host_memory): by default only while the steps run (the trainer and `gm bench
+    // train` hold a KeptHostHeap), with GM_HOST_MALLOC=keep for the whole process (set here,
+    // before any tensor exists), with GM_HOST_MALLOC=system never.
+    let host_malloc = HostMalloc::from_env().map_err(anyhow::Error::msg)?;
+    if host_malloc == HostMalloc::Always {
         gm_nn::host_memory::keep_freed_host_memory();
     }
     let cli = Cli::parse();

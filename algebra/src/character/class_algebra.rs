@@ -4,6 +4,10 @@
 use crate::group::ConjugacyClasses;
 use crate::FiniteGroup;
 
+/// How many products a class matrix row asks of [`FiniteGroup::mul_idx_batch`] at once (a
+/// fixed work space, whatever the class sizes).
+const PRODUCT_BATCH: usize = 4096;
+
 /// The class multiplication coefficients `a_{ijk}` for one `i`, as the `r × r` matrix
 /// `M_i[j][k] = a_{ijk} = #{x ∈ C_i : x⁻¹ z_k ∈ C_j}`, `z_k` the representative of `C_k`.
 ///
@@ -51,18 +55,19 @@ pub fn class_matrix_rows<G: FiniteGroup + ?Sized>(
     rows: &[usize],
 ) -> Vec<Vec<u64>> {
     let r = classes.count();
-    let members = classes.members(i);
-    let mut pairs = Vec::with_capacity(members.len());
-    let mut products = vec![0; members.len()];
+    let mut pairs = Vec::with_capacity(PRODUCT_BATCH);
+    let mut products = vec![0; PRODUCT_BATCH];
     rows.iter()
         .map(|&j| {
             let z = classes.representative(j);
-            pairs.clear();
-            pairs.extend(members.iter().map(|&y| (y, z)));
-            g.mul_idx_batch(&pairs, &mut products);
             let mut counts = vec![0u64; r];
-            for &p in &products {
-                counts[classes.class_of(p)] += 1;
+            for members in classes.members(i).chunks(PRODUCT_BATCH) {
+                pairs.clear();
+                pairs.extend(members.iter().map(|&y| (y, z)));
+                g.mul_idx_batch(&pairs, &mut products);
+                for &p in &products[..members.len()] {
+                    counts[classes.class_of(p)] += 1;
+                }
             }
             let size_j = classes.size(j) as u64;
             counts

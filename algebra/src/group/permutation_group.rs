@@ -79,15 +79,16 @@ impl PermutationGroup {
         while next < set.len() {
             let end = set.len().min(next + BATCH);
             products.clear();
-            for x in next..end {
+            for a in next..end {
+                let x = set.get(a);
                 for s in &gens {
-                    let x = set.get(x);
                     products.extend(s.iter().map(|&si| x[si as usize]));
                 }
             }
+            // (No products on 0 points: the trivial group is complete.)
             set.hash_and_touch(&products, &mut hashes);
             for (product, &h) in products.chunks_exact(degree.max(1)).zip(&hashes) {
-                if set.insert_hashed(h, &product[..degree]) && set.len() > limit {
+                if set.insert_hashed(h, product) && set.len() > limit {
                     return Err(Error::TooLarge {
                         order: limit + 1,
                         operation: "enumerating a permutation group".into(),
