@@ -186,10 +186,12 @@ fn hook_length_degrees(n: usize) -> Vec<usize> {
         (1..=largest.min(n))
             .rev()
             .flat_map(|first| {
-                partitions(n - first, first).into_iter().map(move |mut rest| {
-                    rest.insert(0, first);
-                    rest
-                })
+                partitions(n - first, first)
+                    .into_iter()
+                    .map(move |mut rest| {
+                        rest.insert(0, first);
+                        rest
+                    })
             })
             .collect()
     }
@@ -227,7 +229,11 @@ fn tables_beyond_m12_from_permutations() {
     let mut degrees = t.degrees();
     degrees.sort_unstable();
     assert_eq!(degrees, hook_length_degrees(9));
-    assert!(t.values().iter().flatten().all(|v| v.as_integer().is_some()));
+    assert!(t
+        .values()
+        .iter()
+        .flatten()
+        .all(|v| v.as_integer().is_some()));
 
     let a10 = PermutationGroup::from_spec("perm:(1,2,3,4,5,6,7,8,9);(8,9,10)").unwrap();
     assert_eq!(a10.order(), 1_814_400);

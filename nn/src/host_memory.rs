@@ -164,7 +164,8 @@ mod tests {
 
     #[test]
     fn the_guard_acts_only_on_the_cpu_under_the_default_policy() {
-        let cuda = KeptHostHeap::while_training_on(tch::Device::Cuda(0), HostMalloc::DuringTraining);
+        let cuda =
+            KeptHostHeap::while_training_on(tch::Device::Cuda(0), HostMalloc::DuringTraining);
         assert!(!cuda.is_active());
         for policy in [HostMalloc::Always, HostMalloc::System] {
             assert!(!KeptHostHeap::while_training_on(tch::Device::Cpu, policy).is_active());

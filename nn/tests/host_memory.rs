@@ -41,25 +41,40 @@ mod glibc {
         let base = resident_mib();
         allocate_and_free_256_mib();
         let after_default = resident_mib() - base;
-        assert!(after_default < 64.0, "glibc's defaults kept {after_default:.0} MiB");
+        assert!(
+            after_default < 64.0,
+            "glibc's defaults kept {after_default:.0} MiB"
+        );
 
         let guard = KeptHostHeap::while_training_on(Device::Cpu, HostMalloc::DuringTraining);
         assert!(guard.is_active());
         allocate_and_free_256_mib();
         let kept = resident_mib() - base;
-        assert!(kept >= 192.0, "the kept heap holds only {kept:.0} MiB of 256");
+        assert!(
+            kept >= 192.0,
+            "the kept heap holds only {kept:.0} MiB of 256"
+        );
         // Reused: a second round needs at most one block more (the four blocks plus their
         // headers are a little over the 256 MiB freed), and from then on nothing new.
         allocate_and_free_256_mib();
         let second = resident_mib() - base;
-        assert!(second <= kept + 80.0, "round 2: {kept:.0} MiB grew to {second:.0}");
+        assert!(
+            second <= kept + 80.0,
+            "round 2: {kept:.0} MiB grew to {second:.0}"
+        );
         allocate_and_free_256_mib();
         let third = resident_mib() - base;
-        assert!(third <= second + 1.0, "round 3: {second:.0} MiB grew to {third:.0}");
+        assert!(
+            third <= second + 1.0,
+            "round 3: {second:.0} MiB grew to {third:.0}"
+        );
 
         drop(guard);
         let released = resident_mib() - base;
-        assert!(released < 64.0, "{released:.0} MiB still resident after the guard");
+        assert!(
+            released < 64.0,
+            "{released:.0} MiB still resident after the guard"
+        );
     }
 }
 

@@ -1,7 +1,7 @@
 //! The alternating group `A_n` of even permutations, indexed by half the lexicographic rank.
 
-use super::symmetric::{check_degree, cycle, factorial};
 use super::lex_index::alternating_product;
+use super::symmetric::{check_degree, cycle, factorial};
 use super::{Group, Permutation};
 use crate::Result;
 

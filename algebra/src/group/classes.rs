@@ -116,7 +116,11 @@ impl ConjugacyClasses {
                 sx.resize(left.len(), 0);
                 g.mul_idx_batch(&left, &mut sx);
                 right.clear();
-                right.extend(sx.iter().zip(gens.iter().cycle()).map(|(&y, &(_, si))| (y, si)));
+                right.extend(
+                    sx.iter()
+                        .zip(gens.iter().cycle())
+                        .map(|(&y, &(_, si))| (y, si)),
+                );
                 conjugates.resize(right.len(), 0);
                 g.mul_idx_batch(&right, &mut conjugates);
                 for &y in &conjugates {

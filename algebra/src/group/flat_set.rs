@@ -185,9 +185,8 @@ impl FlatSet {
             .map(|i| (prefix(self.get(i)), i as u32))
             .collect();
         order.sort_unstable_by(|&(ka, a), &(kb, b)| {
-            ka.cmp(&kb).then_with(|| {
-                self.get(a as usize)[packed..].cmp(&self.get(b as usize)[packed..])
-            })
+            ka.cmp(&kb)
+                .then_with(|| self.get(a as usize)[packed..].cmp(&self.get(b as usize)[packed..]))
         });
         let data = order
             .iter()

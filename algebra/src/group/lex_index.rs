@@ -30,7 +30,7 @@ impl LexPermutation {
             take_from_five_bit_lanes(degree, &digits)
         };
         let inversions: usize = digits.iter().map(|&d| usize::from(d)).sum();
-        (Self { images, degree }, inversions % 2 == 0)
+        (Self { images, degree }, inversions.is_multiple_of(2))
     }
 
     /// The lexicographic rank (inverse of [`LexPermutation::from_lex_rank`]): digit `i`

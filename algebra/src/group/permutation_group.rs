@@ -254,7 +254,10 @@ impl Group for PermutationGroup {
     /// misses overlap (the one-at-a-time lookups of A10's classes spent most of their time
     /// waiting on memory).
     fn mul_index_batch(&self, pairs: &[(usize, usize)], out: &mut [usize]) {
-        assert!(out.len() >= pairs.len(), "mul_index_batch: output too short");
+        assert!(
+            out.len() >= pairs.len(),
+            "mul_index_batch: output too short"
+        );
         let m = self.degree();
         if m == 0 {
             out[..pairs.len()].fill(0);
