@@ -106,6 +106,10 @@ pub trait Group: Send + Sync {
     /// # Panics
     /// When `out` is shorter than `pairs`.
     fn mul_index_batch(&self, pairs: &[(usize, usize)], out: &mut [usize]) {
+        assert!(
+            out.len() >= pairs.len(),
+            "mul_index_batch: output too short"
+        );
         for (o, &(a, b)) in out.iter_mut().zip(pairs) {
             *o = self.mul_index(a, b);
         }
@@ -240,7 +244,6 @@ impl<G: Group + 'static> FiniteGroup for G {
         self.mul_index(a, b)
     }
     fn mul_idx_batch(&self, pairs: &[(usize, usize)], out: &mut [usize]) {
-        assert!(out.len() >= pairs.len(), "mul_idx_batch: output too short");
         self.mul_index_batch(pairs, out);
     }
     fn inv_idx(&self, a: usize) -> usize {
