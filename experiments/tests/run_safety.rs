@@ -3,7 +3,8 @@
 //! a failing checkpoint write (a full disk via /dev/full, a file-size limit) ends with a typed
 //! error and leaves the last good checkpoint loadable, a tampered `state.json` or
 //! `metrics.jsonl` is refused, and runs SIGKILLed at random points of an epoch resume to
-//! metrics and weights bit-identical to an uninterrupted run.
+//! metrics and weights bit-identical to an uninterrupted run; the host allocator's policy
+//! changes no result.
 mod common;
 
 use common::write_data;
@@ -178,6 +179,40 @@ fn a_busy_directory_is_refused_and_a_killed_run_leaves_no_stale_lock() {
         "the kernel released the lock: {}",
         text(&o)
     );
+}
+
+/// The host allocator's policy (`GM_HOST_MALLOC`: unset, `keep`, `system`) changes where freed
+/// memory goes, never what is computed: the three runs end bit-identical. An unknown value is
+/// refused before anything runs, naming the accepted ones.
+#[test]
+fn host_malloc_policies_change_no_result_and_an_unknown_one_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("digits");
+    write_data(&data);
+    let run = |name: &str, policy: Option<&str>| {
+        let out = tmp.path().join(name);
+        let mut c = gm_command(&run_args(&data, &out, 2, false));
+        match policy {
+            Some(p) => c.env("GM_HOST_MALLOC", p),
+            None => c.env_remove("GM_HOST_MALLOC"),
+        };
+        (c.output().expect("the gm binary runs"), out)
+    };
+    let (o, reference) = run("default", None);
+    assert!(o.status.success(), "{}", text(&o));
+    for policy in ["keep", "system"] {
+        let (o, out) = run(policy, Some(policy));
+        assert!(o.status.success(), "{policy}: {}", text(&o));
+        assert_same_run(&out, &reference, 2);
+    }
+    let (o, out) = run("unknown", Some("Keep"));
+    let log = text(&o);
+    assert!(!o.status.success(), "{log}");
+    assert!(
+        log.contains("GM_HOST_MALLOC=\"Keep\"") && log.contains("`system`"),
+        "{log}"
+    );
+    assert!(!out.exists(), "nothing may run under an unknown setting");
 }
 
 #[test]
