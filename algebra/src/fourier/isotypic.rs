@@ -4,7 +4,7 @@
 //! start vector, and the spin and split that leave one irreducible copy as generator images.
 
 use super::generator_images::within;
-use super::numerical::orthogonalise;
+use super::numerical::orthonormal_span;
 use super::REP_TOLERANCE;
 use crate::budget::{self, bytes_for};
 use crate::group::SchreierTree;
@@ -223,29 +223,13 @@ fn spin<M: Module>(
     start: Vec<Complex64>,
     limit: usize,
 ) -> Option<Vec<Vec<Complex64>>> {
-    let mut first = start;
-    let norm = orthogonalise(&[], &mut first);
-    if norm < 1e-10 {
-        return None;
-    }
-    first.iter_mut().for_each(|z| *z /= norm);
-    let mut basis = vec![first];
-    let mut i = 0;
-    while i < basis.len() {
-        for j in 0..generators {
-            let mut v = module.apply_generator(j, &basis[i]);
-            let rest = orthogonalise(&basis, &mut v);
-            if rest > 1e-8 {
-                if basis.len() == limit {
-                    return None;
-                }
-                v.iter_mut().for_each(|z| *z /= rest);
-                basis.push(v);
-            }
-        }
-        i += 1;
-    }
-    Some(basis)
+    orthonormal_span(
+        start,
+        generators,
+        |j, v| module.apply_generator(j, v),
+        limit,
+        1e-8,
+    )
 }
 
 /// `m_ij = ⟨w_i, moved_j⟩`.

@@ -268,6 +268,43 @@ pub(super) fn orthogonalise(q: &[Vec<Complex64>], v: &mut [Complex64]) -> f64 {
     v.iter().map(|z| z.norm_sqr()).sum::<f64>().sqrt()
 }
 
+/// An orthonormal basis of the span of `start` and its images under every word in the maps
+/// `act(0, ·), …, act(actions − 1, ·)` (the smallest subspace holding `start` that they
+/// preserve), by Gram–Schmidt on the images of each basis vector in turn; an image whose
+/// remaining norm is at most `tolerance` adds nothing. `None` when `start` is zero or the span
+/// exceeds `limit` dimensions.
+pub(super) fn orthonormal_span(
+    start: Vec<Complex64>,
+    actions: usize,
+    mut act: impl FnMut(usize, &[Complex64]) -> Vec<Complex64>,
+    limit: usize,
+    tolerance: f64,
+) -> Option<Vec<Vec<Complex64>>> {
+    let mut first = start;
+    let norm = orthogonalise(&[], &mut first);
+    if norm < 1e-10 {
+        return None;
+    }
+    first.iter_mut().for_each(|z| *z /= norm);
+    let mut basis = vec![first];
+    let mut i = 0;
+    while i < basis.len() {
+        for j in 0..actions {
+            let mut v = act(j, &basis[i]);
+            let rest = orthogonalise(&basis, &mut v);
+            if rest > tolerance {
+                if basis.len() == limit {
+                    return None;
+                }
+                v.iter_mut().for_each(|z| *z /= rest);
+                basis.push(v);
+            }
+        }
+        i += 1;
+    }
+    Some(basis)
+}
+
 /// An orthonormal basis (`d` vectors of length `n`) of one irreducible subspace of the
 /// left-regular representation with character `chi`, or `None` on an unlucky draw.
 fn irreducible_subspace<G: FiniteGroup + ?Sized>(
@@ -331,25 +368,11 @@ fn irreducible_subspace<G: FiniteGroup + ?Sized>(
         y.iter_mut().zip(qi).for_each(|(a, b)| *a += ui * b);
     }
     // The span of the left translates of y: close under the generators.
-    let norm = orthogonalise(&[], &mut y);
-    y.iter_mut().for_each(|z| *z /= norm);
-    let mut basis = vec![y];
-    let mut i = 0;
-    while i < basis.len() {
-        for &s in gens {
-            let si = m.inv[s];
-            let mut v: Vec<Complex64> = (0..n).map(|g| basis[i][m.mul(si, g)]).collect();
-            let rest = orthogonalise(&basis, &mut v);
-            if rest > 1e-6 {
-                if basis.len() == d {
-                    return None;
-                }
-                v.iter_mut().for_each(|z| *z /= rest);
-                basis.push(v);
-            }
-        }
-        i += 1;
-    }
+    let translate = |k: usize, v: &[Complex64]| -> Vec<Complex64> {
+        let si = m.inv[gens[k]];
+        (0..n).map(|g| v[m.mul(si, g)]).collect()
+    };
+    let basis = orthonormal_span(y, gens.len(), translate, d, 1e-6)?;
     (basis.len() == d).then_some(basis)
 }
 
