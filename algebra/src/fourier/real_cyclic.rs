@@ -1,19 +1,28 @@
-//! Group matrices on a cyclic group applied to real data by real-to-complex FFTs (realfft).
+//! Group matrices on a cyclic group applied to real data: for even `n` by one complex FFT of
+//! length `n/2` each way with the spectral product fused into the real-to-complex unpacking,
+//! for odd `n` by realfft's real-to-complex and complex-to-real FFTs.
 
 use crate::group::Cyclic;
 use crate::shape::check_length;
 use crate::{Error, FiniteGroup, Result};
 use num_complex::Complex64;
 use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
+use rustfft::{Fft, FftPlanner};
 use std::sync::Arc;
 
 /// `M_f` on `Z_n` for a real kernel `f`, applied to real signals with half-length spectra.
 ///
 /// On `Z_n`, `(M_f x)(g) = Σ_k f(k) x(g + k)`, so with the forward DFT `X[m] = Σ_g x(g) ω^{−mg}`
 /// (`ω = e^{2πi/n}`) one has `Y[m] = conj(F[m]) X[m]`. For real `f` and `x` the spectra are
-/// Hermitian, so only `m = 0..=n/2` is computed: one real-to-complex FFT, `n/2 + 1` products
-/// with the precomputed `conj(F[m])/n`, one complex-to-real FFT — about half the work of the
-/// complex path ([`super::FourierGm`] over [`super::AbelianFft`]).
+/// Hermitian, so only `m = 0..=n/2` is needed — about half the work of the complex path
+/// ([`super::FourierGm`] over [`super::AbelianFft`]).
+///
+/// For even `n = 2h` the signal is read as the `h` complex numbers `x[2j] + i x[2j+1]`
+/// (no copy), transformed by one complex FFT of length `h`, and one pass over the pairs of
+/// frequencies `(k, h − k)` unpacks the real spectrum, multiplies by `conj(F)`, and packs the
+/// product for one inverse complex FFT of length `h` whose output is `y` read the same way
+/// (the identities are in `docs/theory/fourier.md`). For odd `n` realfft's real-to-complex
+/// and complex-to-real FFTs are used, with the product in between.
 ///
 /// # Example
 /// ```
@@ -26,10 +35,26 @@ use std::sync::Arc;
 /// ```
 pub struct RealCyclicGm {
     n: usize,
-    r2c: Arc<dyn RealToComplex<f64>>,
-    c2r: Arc<dyn ComplexToReal<f64>>,
-    /// `conj(F[m]) / n` for `m = 0..=n/2`.
-    multipliers: Vec<Complex64>,
+    path: Path,
+}
+
+/// How [`RealCyclicGm`] transforms, by the parity of `n`.
+enum Path {
+    /// `n = 2h`: complex FFTs of length `h` and the fused unpack–multiply–pack pass.
+    Even {
+        forward: Arc<dyn Fft<f64>>,
+        inverse: Arc<dyn Fft<f64>>,
+        /// `W^k = e^{−2πik/n}` for `k = 0..=h/2`.
+        twiddles: Vec<Complex64>,
+        /// `conj(F[k]) / (2n)` for `k = 0..=h` (real at `k = 0` and `k = h`).
+        multipliers: Vec<Complex64>,
+    },
+    /// Odd `n`: realfft's plans and `conj(F[k]) / n` for `k = 0..=(n−1)/2`.
+    Odd {
+        r2c: Arc<dyn RealToComplex<f64>>,
+        c2r: Arc<dyn ComplexToReal<f64>>,
+        multipliers: Vec<Complex64>,
+    },
 }
 
 impl std::fmt::Debug for RealCyclicGm {
@@ -47,28 +72,55 @@ impl RealCyclicGm {
         let n = group.order();
         check_length("real GM kernel length", n, kernel.len())?;
         let mut planner = RealFftPlanner::<f64>::new();
-        let (r2c, c2r) = (planner.plan_fft_forward(n), planner.plan_fft_inverse(n));
+        let r2c = planner.plan_fft_forward(n);
         let mut input = kernel.to_vec();
         let mut spectrum = r2c.make_output_vec();
         r2c.process(&mut input, &mut spectrum)
             .expect("buffers sized by the plan");
-        let multipliers = spectrum.iter().map(|z| z.conj() / n as f64).collect();
-        Ok(Self {
-            n,
-            r2c,
-            c2r,
-            multipliers,
-        })
-    }
-
-    /// The number of complex numbers in the half spectrum (`n/2 + 1`).
-    pub fn spectrum_len(&self) -> usize {
-        self.multipliers.len()
+        let path = if n.is_multiple_of(2) {
+            let h = n / 2;
+            let mut multipliers: Vec<Complex64> =
+                spectrum.iter().map(|z| z.conj() / (2 * n) as f64).collect();
+            // The DC and Nyquist terms of a real kernel's spectrum are real.
+            multipliers[0].im = 0.0;
+            multipliers[h].im = 0.0;
+            let twiddles = (0..=h / 2)
+                .map(|k| Complex64::from_polar(1.0, -std::f64::consts::TAU * k as f64 / n as f64))
+                .collect();
+            let mut fft = FftPlanner::<f64>::new();
+            Path::Even {
+                forward: fft.plan_fft_forward(h),
+                inverse: fft.plan_fft_inverse(h),
+                twiddles,
+                multipliers,
+            }
+        } else {
+            let mut multipliers: Vec<Complex64> =
+                spectrum.iter().map(|z| z.conj() / n as f64).collect();
+            multipliers[0].im = 0.0;
+            Path::Odd {
+                c2r: planner.plan_fft_inverse(n),
+                r2c,
+                multipliers,
+            }
+        };
+        Ok(Self { n, path })
     }
 
     /// The scratch length [`RealCyclicGm::apply_with_scratch`] needs.
     pub fn scratch_len(&self) -> usize {
-        self.r2c.get_scratch_len().max(self.c2r.get_scratch_len())
+        match &self.path {
+            Path::Even {
+                forward, inverse, ..
+            } => forward
+                .get_inplace_scratch_len()
+                .max(inverse.get_outofplace_scratch_len()),
+            Path::Odd {
+                r2c,
+                c2r,
+                multipliers,
+            } => multipliers.len() + r2c.get_scratch_len().max(c2r.get_scratch_len()),
+        }
     }
 
     /// `y = M_f x`.
@@ -78,14 +130,13 @@ impl RealCyclicGm {
     pub fn apply(&self, x: &[f64]) -> Result<Vec<f64>> {
         let mut work = x.to_vec();
         let mut out = vec![0.0; self.n];
-        let mut spectrum = vec![Complex64::default(); self.spectrum_len()];
         let mut scratch = vec![Complex64::default(); self.scratch_len()];
-        self.apply_with_scratch(&mut work, &mut out, &mut spectrum, &mut scratch)?;
+        self.apply_with_scratch(&mut work, &mut out, &mut scratch)?;
         Ok(out)
     }
 
-    /// `out = M_f x`, with `x` used as workspace (it is overwritten), `spectrum` of length
-    /// [`RealCyclicGm::spectrum_len`] and `scratch` of at least [`RealCyclicGm::scratch_len`].
+    /// `out = M_f x`, with `x` used as workspace (it is overwritten) and `scratch` of at least
+    /// [`RealCyclicGm::scratch_len`].
     ///
     /// # Errors
     /// [`Error::ShapeMismatch`] if a buffer has the wrong length.
@@ -93,16 +144,10 @@ impl RealCyclicGm {
         &self,
         x: &mut [f64],
         out: &mut [f64],
-        spectrum: &mut [Complex64],
         scratch: &mut [Complex64],
     ) -> Result<()> {
         check_length("real GM input length", self.n, x.len())?;
         check_length("real GM output length", self.n, out.len())?;
-        check_length(
-            "real GM spectrum length",
-            self.spectrum_len(),
-            spectrum.len(),
-        )?;
         if scratch.len() < self.scratch_len() {
             return Err(Error::ShapeMismatch {
                 what: "real GM scratch length".into(),
@@ -110,24 +155,103 @@ impl RealCyclicGm {
                 got: scratch.len(),
             });
         }
-        let fft_err = |e: realfft::FftError| Error::InvalidParameter {
-            family: "real FFT".into(),
-            reason: e.to_string(),
-        };
-        self.r2c
-            .process_with_scratch(x, spectrum, scratch)
-            .map_err(fft_err)?;
-        spectrum
-            .iter_mut()
-            .zip(&self.multipliers)
-            .for_each(|(s, m)| *s *= m);
-        // The DC and (n even) Nyquist terms of a real signal's spectrum are real.
-        spectrum[0].im = 0.0;
-        if self.n.is_multiple_of(2) {
-            spectrum[self.n / 2].im = 0.0;
+        match &self.path {
+            Path::Even {
+                forward,
+                inverse,
+                twiddles,
+                multipliers,
+            } => {
+                let packed: &mut [Complex64] = bytemuck::cast_slice_mut(x);
+                forward.process_with_scratch(packed, scratch);
+                // Compiled for the best instruction set the CPU has (AVX2+FMA, AVX-512).
+                pulp::Arch::new()
+                    .dispatch(|| multiply_packed_spectrum(packed, twiddles, multipliers));
+                let packed_out: &mut [Complex64] = bytemuck::cast_slice_mut(out);
+                inverse.process_outofplace_with_scratch(packed, packed_out, scratch);
+                Ok(())
+            }
+            Path::Odd {
+                r2c,
+                c2r,
+                multipliers,
+            } => {
+                let fft_err = |e: realfft::FftError| Error::InvalidParameter {
+                    family: "real FFT".into(),
+                    reason: e.to_string(),
+                };
+                let (spectrum, scratch) = scratch.split_at_mut(multipliers.len());
+                r2c.process_with_scratch(x, spectrum, scratch)
+                    .map_err(fft_err)?;
+                spectrum
+                    .iter_mut()
+                    .zip(multipliers)
+                    .for_each(|(s, m)| *s *= m);
+                // The DC term of a real signal's spectrum is real.
+                spectrum[0].im = 0.0;
+                c2r.process_with_scratch(spectrum, out, scratch)
+                    .map_err(fft_err)
+            }
         }
-        self.c2r
-            .process_with_scratch(spectrum, out, scratch)
-            .map_err(fft_err)
+    }
+}
+
+/// In place, from `Z = DFT_h(x[2j] + i x[2j+1])` to `Z'/h` with `Z' = DFT_h(y[2j] + i y[2j+1])`
+/// for `y = M_f x`, one pair of frequencies `(k, h − k)` at a time:
+///
+/// - `P[k] = (Z[k] + conj Z[h−k]) − i W^k (Z[k] − conj Z[h−k]) = 2X[k]` (the real signal's
+///   spectrum), `k = 0..=h`, indices of `Z` mod `h`;
+/// - `Ŷ[k] = P[k] · multipliers[k] = Y[k] / n`;
+/// - `Z'[k]/h = (Ŷ[k] + conj Ŷ[h−k]) + i conj(W^k) (Ŷ[k] − conj Ŷ[h−k])`.
+///
+/// Since `W^{h−k} = −conj(W^k)`, with `u = Z[k] + conj Z[h−k]` and `t = i W^k (Z[k] − conj Z[h−k])`
+/// one has `P[k] = u − t` and `P[h−k] = conj(u + t)`; likewise with `p = Ŷ[k] + conj Ŷ[h−k]` and
+/// `s = i conj(W^k) (Ŷ[k] − conj Ŷ[h−k])`, `Z'[k]/h = p + s` and `Z'[h−k]/h = conj(p − s)`: four
+/// complex products per pair, and only the twiddles `k ≤ h/2` are stored.
+#[inline(always)]
+fn multiply_packed_spectrum(
+    z: &mut [Complex64],
+    twiddles: &[Complex64],
+    multipliers: &[Complex64],
+) {
+    let h = z.len();
+    // k = 0 pairs Z[0] with itself: P[0] = 2(Re + Im), P[h] = 2(Re − Im), both real.
+    let (re, im) = (z[0].re, z[0].im);
+    let y0 = 2.0 * (re + im) * multipliers[0].re;
+    let yh = 2.0 * (re - im) * multipliers[h].re;
+    z[0] = Complex64::new(y0 + yh, y0 - yh);
+    if h == 1 {
+        return;
+    }
+    // Pairs k < h − k: the front half ascending against the back half descending; for even h
+    // the middle frequency h/2 pairs with itself and is done by the same formulas after.
+    let (front, back) = z[1..].split_at_mut((h - 1) / 2);
+    let (middle, back) = if h.is_multiple_of(2) {
+        let (m, b) = back.split_at_mut(1);
+        (Some(&mut m[0]), b)
+    } else {
+        (None, back)
+    };
+    let pair = |a: Complex64, b: Complex64, w: Complex64, mk: Complex64, mj: Complex64| {
+        let iw = Complex64::new(-w.im, w.re);
+        let u = a + b.conj();
+        let t = iw * (a - b.conj());
+        let (yk, yj) = ((u - t) * mk, (u + t).conj() * mj);
+        let p = yk + yj.conj();
+        let s = -iw.conj() * (yk - yj.conj());
+        (p + s, (p - s).conj())
+    };
+    for ((((zk, zj), &w), &mk), &mj) in front
+        .iter_mut()
+        .zip(back.iter_mut().rev())
+        .zip(&twiddles[1..])
+        .zip(&multipliers[1..])
+        .zip(multipliers[..h].iter().rev())
+    {
+        (*zk, *zj) = pair(*zk, *zj, w, mk, mj);
+    }
+    if let Some(zm) = middle {
+        let k = h / 2;
+        (*zm, _) = pair(*zm, *zm, twiddles[k], multipliers[k], multipliers[k]);
     }
 }
