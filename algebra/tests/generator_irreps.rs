@@ -402,10 +402,8 @@ fn corrupted_images_fail_validation() {
 }
 
 /// M12 (ATLAS: order 95,040, 15 irreps of degrees 1 … 176): every irrep built and validated
-/// (sampled pairs above `EXHAUSTIVE_CHECK_LIMIT`). About 30 s in a debug build; run with
-/// `--ignored` (release timings in `algebra/examples/mathieu_irreps.rs`).
+/// (sampled pairs above `EXHAUSTIVE_CHECK_LIMIT`).
 #[test]
-#[ignore = "about 30 s in a debug build: cargo test -p gm-algebra --test generator_irreps -- --ignored"]
 fn m12_irreps_are_built_and_validated() {
     let g = PermutationGroup::from_spec(
         "perm:(1,2,3,4,5,6,7,8,9,10,11);(3,7,11,8)(4,10,5,6);(1,12)(2,11)(3,6)(4,8)(5,9)(7,10)",
@@ -431,9 +429,9 @@ fn m12_irreps_are_built_and_validated() {
 /// A9 (ATLAS: order 181,440, 18 irreps): the point actions and the generic ones up to 2000
 /// points miss six irreps (the complex pair of degree 21, the two 35s, 162 and 189), which
 /// tensor products of built irreps give; all 18 are built and validated against the exact
-/// table.
+/// table. The sampled homomorphism check (degree 216: `n·|S|·d²` is far above the exhaustive
+/// limit) rejects the images with one of them conjugated by a coordinate swap.
 #[test]
-#[ignore = "about 45 s in a release build on a loaded 2-core VM: cargo test -p gm-algebra --release --test generator_irreps -- --ignored a9"]
 fn a9_irreps_are_built_and_validated() {
     let a9 = Alternating::new(9).unwrap();
     let classes = ConjugacyClasses::compute(&a9);
@@ -457,5 +455,29 @@ fn a9_irreps_are_built_and_validated() {
     assert_eq!(from_tensors, [21, 21, 35, 35, 162, 189]);
     for irrep in built.built() {
         assert_eq!(irrep.fs_type(), table.fs_types()[irrep.row()]);
+    }
+    let largest = built.built().last().unwrap();
+    assert!(largest.dim() == 216 && !largest.validation().exhaustive);
+    let chars = table.complex_values();
+    let check = |images: Vec<DMatrix<Complex64>>| {
+        GeneratorImages::new(Arc::clone(built.tree()), images)
+            .unwrap()
+            .validate(&a9, &classes, &chars[largest.row()], largest.row())
+    };
+    assert!(check(largest.images().images().to_vec()).is_ok());
+    let mut twisted = largest.images().images().to_vec();
+    twisted[1].swap_rows(0, 1);
+    twisted[1].swap_columns(0, 1);
+    match check(twisted) {
+        Err(Error::IrrepValidation {
+            degree,
+            check,
+            residual,
+            ..
+        }) => assert!(
+            degree == 216 && check.contains('ρ') && residual > 1e-3,
+            "{check}: {residual}"
+        ),
+        other => panic!("expected a failed homomorphism check, got {other:?}"),
     }
 }

@@ -2,7 +2,7 @@
 //! `ρ(g)` computed on demand along a [`SchreierTree`], and their validation against the exact
 //! character table.
 
-use super::REP_TOLERANCE;
+use super::{gemm, REP_TOLERANCE};
 use crate::budget::{self, bytes_for};
 use crate::group::{ConjugacyClasses, SchreierTree};
 use crate::{Error, FiniteGroup, Result};
@@ -19,6 +19,9 @@ pub const EXHAUSTIVE_CHECK_LIMIT: u64 = 1 << 30;
 
 /// The number of random (element, generator) pairs checked above [`EXHAUSTIVE_CHECK_LIMIT`].
 pub const SAMPLED_PAIRS: usize = 512;
+
+/// The most columns one batched product of the validator takes.
+const BATCH_COLUMNS: usize = 4096;
 
 /// Whether a residual is within its tolerance (a NaN residual is not).
 pub(crate) fn within(residual: f64, tolerance: f64) -> bool {
@@ -146,7 +149,7 @@ impl GeneratorImages {
             .word(a)
             .iter()
             .fold(DMatrix::identity(self.dim, self.dim), |m, &j| {
-                m * &self.images[j]
+                gemm::product(&m, &self.images[j])
             })
     }
 
@@ -232,7 +235,7 @@ impl GeneratorImages {
         let identity = DMatrix::<Complex64>::identity(d, d);
         let mut unitarity = 0.0f64;
         for (j, m) in self.images.iter().enumerate() {
-            let r = (m * m.adjoint() - &identity).norm();
+            let r = (gemm::product(m, &m.adjoint()) - &identity).norm();
             if !within(r, REP_TOLERANCE * root_d) {
                 return Err(fail(
                     format!("ρ({}) unitary", g.label(self.generators()[j])),
@@ -297,6 +300,84 @@ impl GeneratorImages {
         member
     }
 
+    /// The `d × n` matrix whose column `a` is `ρ(a)v`, built along the tree one breadth-first
+    /// level at a time: the children of a level by edge `j` are `ρ(s_j)` times their parents'
+    /// columns, one matrix product per (level, generator) — in pieces of at most
+    /// [`BATCH_COLUMNS`] columns, so the temporaries stay small beside the result — instead of
+    /// a matrix–vector product per element.
+    fn tree_columns(&self, v: &DVector<Complex64>) -> DMatrix<Complex64> {
+        let n = self.tree.order();
+        let order = self.tree.breadth_first();
+        // The level of each element once its level is done (unset: u32::MAX).
+        let mut level = vec![u32::MAX; n];
+        level[0] = 0;
+        let mut w = DMatrix::<Complex64>::zeros(self.dim, n);
+        w.set_column(0, v);
+        let mut start = 1;
+        while start < order.len() {
+            let parents_level = level[self.parent_of(order[start])];
+            let end = start
+                + order[start..]
+                    .iter()
+                    .take_while(|&&a| level[self.parent_of(a)] == parents_level)
+                    .count();
+            for &a in &order[start..end] {
+                level[a as usize] = parents_level + 1;
+            }
+            for piece in order[start..end].chunks(BATCH_COLUMNS) {
+                for j in 0..self.images.len() {
+                    let (children, parents): (Vec<usize>, Vec<usize>) = piece
+                        .iter()
+                        .filter_map(|&a| {
+                            let (p, e) = self.tree.parent(a as usize).expect("not the root");
+                            (e == j).then_some((a as usize, p))
+                        })
+                        .unzip();
+                    if children.is_empty() {
+                        continue;
+                    }
+                    let moved = gemm::product(&self.images[j], &w.select_columns(&parents));
+                    for (i, &a) in children.iter().enumerate() {
+                        w.set_column(a, &moved.column(i));
+                    }
+                }
+            }
+            start = end;
+        }
+        w
+    }
+
+    /// The parent of the non-identity element `a` in the tree.
+    fn parent_of(&self, a: u32) -> usize {
+        self.tree.parent(a as usize).expect("not the root").0
+    }
+
+    /// Column `i` is `ρ(s_{w_1}) ⋯ ρ(s_{w_m}) v` for `words[i] = [w_1, …, w_m]`: the words are
+    /// read from their last letter, and at each step the columns whose next letter is `j`
+    /// are multiplied by `ρ(s_j)` in one matrix product.
+    fn apply_words(&self, words: &[Vec<usize>], v: &DVector<Complex64>) -> DMatrix<Complex64> {
+        let mut columns = DMatrix::<Complex64>::from_fn(self.dim, words.len(), |r, _| v[r]);
+        let longest = words.iter().map(Vec::len).max().unwrap_or(0);
+        for step in 0..longest {
+            for j in 0..self.images.len() {
+                let selected: Vec<usize> = (0..words.len())
+                    .filter(|&i| {
+                        let word = &words[i];
+                        word.len() > step && word[word.len() - 1 - step] == j
+                    })
+                    .collect();
+                if selected.is_empty() {
+                    continue;
+                }
+                let moved = gemm::product(&self.images[j], &columns.select_columns(&selected));
+                for (c, &i) in selected.iter().enumerate() {
+                    columns.set_column(i, &moved.column(c));
+                }
+            }
+        }
+        columns
+    }
+
     /// `(max residual, pairs checked, exhaustive, worst pair)` of `ρ(s_j)ρ(a)v = ρ(s_j a)v`.
     fn homomorphism_residual<G: FiniteGroup + ?Sized>(
         &self,
@@ -314,7 +395,8 @@ impl GeneratorImages {
             .saturating_mul(gens.len() as u64)
             .saturating_mul((d * d) as u64);
         let budget = budget::MemoryBudget::current()?.bytes();
-        let fits = bytes_for(n, 32 * d as u64).is_some_and(|b| b <= budget);
+        // The vectors ρ(a)v and their images under one generator, and a level per element.
+        let fits = bytes_for(n, 32 * d as u64 + 4).is_some_and(|b| b <= budget);
         let mut worst = (0.0f64, (0, 0));
         let mut note = |r: f64, a: usize, j: usize| {
             if r.is_nan() || r > worst.0 {
@@ -322,29 +404,35 @@ impl GeneratorImages {
             }
         };
         if ops <= EXHAUSTIVE_CHECK_LIMIT && fits {
-            // Column a of w is ρ(a)v, parents first; then ρ(s_j)·w in one product per generator.
-            let mut w = DMatrix::<Complex64>::zeros(d, n);
-            w.set_column(0, &v);
-            for &a in &self.tree.breadth_first()[1..] {
-                let a = a as usize;
-                let (p, j) = self.tree.parent(a).expect("not the root");
-                let wa = &self.images[j] * w.column(p);
-                w.set_column(a, &wa);
-            }
+            let w = self.tree_columns(&v);
             for (j, &s) in gens.iter().enumerate() {
-                let moved = &self.images[j] * &w;
+                let moved = gemm::product(&self.images[j], &w);
                 for a in 0..n {
                     note((moved.column(a) - w.column(g.mul_idx(s, a))).norm(), a, j);
                 }
             }
             Ok((worst.0, n * gens.len(), true, worst.1))
         } else {
+            // Pair (a, j): ρ(s_j)ρ(a)v is v along the word j·word(a), ρ(s_j·a)v along the
+            // word of s_j·a; all 2·SAMPLED_PAIRS words are applied together.
+            let mut pairs = Vec::with_capacity(SAMPLED_PAIRS);
+            let mut words = Vec::with_capacity(2 * SAMPLED_PAIRS);
             for _ in 0..SAMPLED_PAIRS {
                 let a = rng.random_range(0..n);
                 let j = rng.random_range(0..gens.len());
-                let b = g.mul_idx(gens[j], a);
-                let r = (&self.images[j] * self.apply(a, &v) - self.apply(b, &v)).norm();
-                note(r, a, j);
+                let mut moved = vec![j];
+                moved.extend(self.tree.word(a));
+                words.push(moved);
+                words.push(self.tree.word(g.mul_idx(gens[j], a)));
+                pairs.push((a, j));
+            }
+            let applied = self.apply_words(&words, &v);
+            for (i, &(a, j)) in pairs.iter().enumerate() {
+                note(
+                    (applied.column(2 * i) - applied.column(2 * i + 1)).norm(),
+                    a,
+                    j,
+                );
             }
             Ok((worst.0, SAMPLED_PAIRS, false, worst.1))
         }

@@ -2,6 +2,7 @@
 //! length `n/2` each way with the spectral product fused into the real-to-complex unpacking,
 //! for odd `n` by realfft's real-to-complex and complex-to-real FFTs.
 
+use super::packed_spectrum::PackedSpectrum;
 use crate::group::Cyclic;
 use crate::shape::check_length;
 use crate::{Error, FiniteGroup, Result};
@@ -44,10 +45,8 @@ enum Path {
     Even {
         forward: Arc<dyn Fft<f64>>,
         inverse: Arc<dyn Fft<f64>>,
-        /// `W^k = e^{−2πik/n}` for `k = 0..=h/2`.
-        twiddles: Vec<Complex64>,
-        /// `conj(F[k]) / (2n)` for `k = 0..=h` (real at `k = 0` and `k = h`).
-        multipliers: Vec<Complex64>,
+        /// The pass between them, holding the kernel's spectrum.
+        spectrum: PackedSpectrum,
     },
     /// Odd `n`: realfft's plans and `conj(F[k]) / n` for `k = 0..=(n−1)/2`.
     Odd {
@@ -84,15 +83,11 @@ impl RealCyclicGm {
             // The DC and Nyquist terms of a real kernel's spectrum are real.
             multipliers[0].im = 0.0;
             multipliers[h].im = 0.0;
-            let twiddles = (0..=h / 2)
-                .map(|k| Complex64::from_polar(1.0, -std::f64::consts::TAU * k as f64 / n as f64))
-                .collect();
             let mut fft = FftPlanner::<f64>::new();
             Path::Even {
                 forward: fft.plan_fft_forward(h),
                 inverse: fft.plan_fft_inverse(h),
-                twiddles,
-                multipliers,
+                spectrum: PackedSpectrum::new(h, &multipliers),
             }
         } else {
             let mut multipliers: Vec<Complex64> =
@@ -159,14 +154,12 @@ impl RealCyclicGm {
             Path::Even {
                 forward,
                 inverse,
-                twiddles,
-                multipliers,
+                spectrum,
             } => {
                 let packed: &mut [Complex64] = bytemuck::cast_slice_mut(x);
                 forward.process_with_scratch(packed, scratch);
                 // Compiled for the best instruction set the CPU has (AVX2+FMA, AVX-512).
-                pulp::Arch::new()
-                    .dispatch(|| multiply_packed_spectrum(packed, twiddles, multipliers));
+                pulp::Arch::new().dispatch(|| spectrum.apply(packed));
                 let packed_out: &mut [Complex64] = bytemuck::cast_slice_mut(out);
                 inverse.process_outofplace_with_scratch(packed, packed_out, scratch);
                 Ok(())
@@ -193,65 +186,5 @@ impl RealCyclicGm {
                     .map_err(fft_err)
             }
         }
-    }
-}
-
-/// In place, from `Z = DFT_h(x[2j] + i x[2j+1])` to `Z'/h` with `Z' = DFT_h(y[2j] + i y[2j+1])`
-/// for `y = M_f x`, one pair of frequencies `(k, h − k)` at a time:
-///
-/// - `P[k] = (Z[k] + conj Z[h−k]) − i W^k (Z[k] − conj Z[h−k]) = 2X[k]` (the real signal's
-///   spectrum), `k = 0..=h`, indices of `Z` mod `h`;
-/// - `Ŷ[k] = P[k] · multipliers[k] = Y[k] / n`;
-/// - `Z'[k]/h = (Ŷ[k] + conj Ŷ[h−k]) + i conj(W^k) (Ŷ[k] − conj Ŷ[h−k])`.
-///
-/// Since `W^{h−k} = −conj(W^k)`, with `u = Z[k] + conj Z[h−k]` and `t = i W^k (Z[k] − conj Z[h−k])`
-/// one has `P[k] = u − t` and `P[h−k] = conj(u + t)`; likewise with `p = Ŷ[k] + conj Ŷ[h−k]` and
-/// `s = i conj(W^k) (Ŷ[k] − conj Ŷ[h−k])`, `Z'[k]/h = p + s` and `Z'[h−k]/h = conj(p − s)`: four
-/// complex products per pair, and only the twiddles `k ≤ h/2` are stored.
-#[inline(always)]
-fn multiply_packed_spectrum(
-    z: &mut [Complex64],
-    twiddles: &[Complex64],
-    multipliers: &[Complex64],
-) {
-    let h = z.len();
-    // k = 0 pairs Z[0] with itself: P[0] = 2(Re + Im), P[h] = 2(Re − Im), both real.
-    let (re, im) = (z[0].re, z[0].im);
-    let y0 = 2.0 * (re + im) * multipliers[0].re;
-    let yh = 2.0 * (re - im) * multipliers[h].re;
-    z[0] = Complex64::new(y0 + yh, y0 - yh);
-    if h == 1 {
-        return;
-    }
-    // Pairs k < h − k: the front half ascending against the back half descending; for even h
-    // the middle frequency h/2 pairs with itself and is done by the same formulas after.
-    let (front, back) = z[1..].split_at_mut((h - 1) / 2);
-    let (middle, back) = if h.is_multiple_of(2) {
-        let (m, b) = back.split_at_mut(1);
-        (Some(&mut m[0]), b)
-    } else {
-        (None, back)
-    };
-    let pair = |a: Complex64, b: Complex64, w: Complex64, mk: Complex64, mj: Complex64| {
-        let iw = Complex64::new(-w.im, w.re);
-        let u = a + b.conj();
-        let t = iw * (a - b.conj());
-        let (yk, yj) = ((u - t) * mk, (u + t).conj() * mj);
-        let p = yk + yj.conj();
-        let s = -iw.conj() * (yk - yj.conj());
-        (p + s, (p - s).conj())
-    };
-    for ((((zk, zj), &w), &mk), &mj) in front
-        .iter_mut()
-        .zip(back.iter_mut().rev())
-        .zip(&twiddles[1..])
-        .zip(&multipliers[1..])
-        .zip(multipliers[..h].iter().rev())
-    {
-        (*zk, *zj) = pair(*zk, *zj, w, mk, mj);
-    }
-    if let Some(zm) = middle {
-        let k = h / 2;
-        (*zm, _) = pair(*zm, *zm, twiddles[k], multipliers[k], multipliers[k]);
     }
 }
