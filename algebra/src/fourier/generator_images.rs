@@ -333,18 +333,30 @@ impl GeneratorImages {
                             (e == j).then_some((a as usize, p))
                         })
                         .unzip();
-                    if children.is_empty() {
-                        continue;
-                    }
-                    let moved = gemm::product(&self.images[j], &w.select_columns(&parents));
-                    for (i, &a) in children.iter().enumerate() {
-                        w.set_column(a, &moved.column(i));
-                    }
+                    self.move_columns(&mut w, j, &parents, &children);
                 }
             }
             start = end;
         }
         w
+    }
+
+    /// Column `targets[i]` of `w` becomes `ρ(s_j)` times column `sources[i]`, all in one
+    /// matrix product.
+    fn move_columns(
+        &self,
+        w: &mut DMatrix<Complex64>,
+        j: usize,
+        sources: &[usize],
+        targets: &[usize],
+    ) {
+        if sources.is_empty() {
+            return;
+        }
+        let moved = gemm::product(&self.images[j], &w.select_columns(sources));
+        for (i, &t) in targets.iter().enumerate() {
+            w.set_column(t, &moved.column(i));
+        }
     }
 
     /// The parent of the non-identity element `a` in the tree.
@@ -366,13 +378,7 @@ impl GeneratorImages {
                         word.len() > step && word[word.len() - 1 - step] == j
                     })
                     .collect();
-                if selected.is_empty() {
-                    continue;
-                }
-                let moved = gemm::product(&self.images[j], &columns.select_columns(&selected));
-                for (c, &i) in selected.iter().enumerate() {
-                    columns.set_column(i, &moved.column(c));
-                }
+                self.move_columns(&mut columns, j, &selected, &selected);
             }
         }
         columns

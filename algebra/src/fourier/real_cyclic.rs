@@ -158,7 +158,7 @@ impl RealCyclicGm {
             } => {
                 let packed: &mut [Complex64] = bytemuck::cast_slice_mut(x);
                 forward.process_with_scratch(packed, scratch);
-                // Compiled for the best instruction set the CPU has (AVX2+FMA, AVX-512).
+                // Compiled for AVX2 + FMA where the CPU has them (pulp dispatches at run time).
                 pulp::Arch::new().dispatch(|| spectrum.apply(packed));
                 let packed_out: &mut [Complex64] = bytemuck::cast_slice_mut(out);
                 inverse.process_outofplace_with_scratch(packed, packed_out, scratch);
