@@ -835,6 +835,32 @@ proptest! {
     }
 }
 
+/// Every length from 1 to 72 (each parity; for even `n = 2h` the edge cases `h = 1`, `h = 2`, a
+/// middle frequency for even `h`, and one, several and partly filled blocks of eight pairs),
+/// against the dense GM on a deterministic kernel and signal.
+#[test]
+fn real_cyclic_gm_equals_the_dense_product_at_every_small_length() {
+    use gm_algebra::fourier::RealCyclicGm;
+    use gm_algebra::matrix::GroupMatrix;
+    for n in 1..=72usize {
+        let kernel: Vec<f64> = (0..n)
+            .map(|i| ((i * 37 + 11) % 19) as f64 / 9.5 - 1.0)
+            .collect();
+        let x: Vec<f64> = (0..n)
+            .map(|i| ((i * 53 + 5) % 23) as f64 / 11.5 - 1.0)
+            .collect();
+        let z = Cyclic::new(n).unwrap();
+        let y = RealCyclicGm::new(&z, &kernel).unwrap().apply(&x).unwrap();
+        let dense = GroupMatrix::dense(z, kernel).unwrap().apply(&x);
+        let err = y
+            .iter()
+            .zip(&dense)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
+        assert!(err < 1e-12, "n = {n}: {err}");
+    }
+}
+
 proptest! {
     /// The real-to-complex GM apply on `Z_n` equals the dense GM product and the complex
     /// Fourier path, for every length (odd, even, prime, powers of two).
