@@ -852,11 +852,7 @@ fn real_cyclic_gm_equals_the_dense_product_at_every_small_length() {
         let z = Cyclic::new(n).unwrap();
         let y = RealCyclicGm::new(&z, &kernel).unwrap().apply(&x).unwrap();
         let dense = GroupMatrix::dense(z, kernel).unwrap().apply(&x);
-        let err = y
-            .iter()
-            .zip(&dense)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0, f64::max);
+        let err = max_diff(&cvec(&y), &cvec(&dense));
         assert!(err < 1e-12, "n = {n}: {err}");
     }
 }
