@@ -7,7 +7,8 @@
 //! built on; elsewhere (e.g. a GPU machine) set LD_LIBRARY_PATH to torch's lib directory.
 use std::path::Path;
 
-fn main() {
+/// Links libtorch's CUDA library where it exists and sets the rpath (see the module docs).
+pub fn main() {
     println!("cargo:rerun-if-env-changed=LIBTORCH");
     // A path every package using this script has (paths are relative to the package, which
     // may sit at any depth: `nn/`, `examples/heisenberg/`); an edit of this script rebuilds

@@ -23,6 +23,13 @@ def choice(case):
     return b if isinstance(b, str) else next(iter(b.values()))
 
 
+def ran_on(run):
+    """What the blocks ran on: "fused" for a fused block, else its convolution's backend."""
+    fused = run.get("fused") or []
+    names = ["fused" if i < len(fused) and fused[i] else b for i, b in enumerate(run["backends"])]
+    return "+".join(sorted(set(names)))
+
+
 def main(gm_path, *pytorch_paths):
     gm = [json.loads(line) for line in open(gm_path) if line.startswith("{")]
     torch = {}
@@ -44,7 +51,7 @@ def main(gm_path, *pytorch_paths):
         if not runs:
             continue
         top = max(runs, key=lambda r: r["images_per_s"])
-        ran = "+".join(sorted(set(top["backends"])))
+        ran = ran_on(top)
         variants = {k: v for k, v in torch.items()
                     if k.startswith(PYTORCH_PREFIX[model]) and isinstance(v, (int, float))
                     and not k.endswith("_wall_s") and k != best_key}
@@ -59,10 +66,12 @@ def main(gm_path, *pytorch_paths):
         and k.startswith(tuple(PYTORCH_PREFIX.values())) and k not in PYTORCH_BEST.values()))
     print("PyTorch variants that failed (not counted):", ", ".join(failed) or "none")
     for model in PYTORCH_BEST:
+        # The planner's picks for the composed blocks (a fused block bypasses them).
+        composed = [r for r in gm if r["case"]["model"] == model and not any(r.get("fused") or [])]
         picks = {r["case"]["precision"]: "+".join(sorted(set(r["backends"])))
-                 for r in gm if r["case"]["model"] == model and choice(r["case"]) == "auto"}
+                 for r in composed if choice(r["case"]) == "auto"}
         timed = {r["case"]["precision"]: "+".join(sorted(set(r["backends"])))
-                 for r in gm if r["case"]["model"] == model and choice(r["case"]) == "timed"}
+                 for r in composed if choice(r["case"]) == "timed"}
         if picks or timed:
             print(f"planner on {model}: cost model {picks}, timed {timed}")
 

@@ -13,8 +13,8 @@
 #     BENCH_DIR  folder holding pytorch_best_gmcnn_train.py (default ../shared/bench)
 #   STEPS (timed steps per case, default 5), WARMUP (default 2), MODES (PyTorch's compile modes,
 #   default eager,default; add max-autotune for its minutes-long compiles).
-#   BACKENDS (gm's backends for every model, e.g. auto,gather,cudnn; default: each model's
-#   applicable ones plus auto and timed).
+#   BACKENDS (gm's backends for every composed model, e.g. auto,gather,cudnn; default: each
+#   model's applicable ones plus auto and timed).
 # gm's `auto` is the cost model's pick, `timed` the planner's measured pick (median of repeats).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -26,15 +26,19 @@ warmup=${WARMUP:-2}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 echo "=== $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
+# Each classifier runs with its fused blocks (the default; the backend is then not used) and
+# composed of libtorch operations on every backend; the plume model has no fused form.
 run_gm() {
-    local model=$1 backends=${BACKENDS:-$2}
-    echo "=== gm bench train --model $model --backend $backends"
-    "$gm" --device cpu bench train --model "$model" --backend "$backends" \
+    local model=$1 blocks=$2 backends=${BACKENDS:-$3}
+    echo "=== gm bench train --model $model --blocks $blocks --backend $backends"
+    "$gm" --device cpu bench train --model "$model" --blocks "$blocks" --backend "$backends" \
         --precision fp32,bf16 --steps "$steps" --warmup "$warmup" --json | tee -a "$out/gm.jsonl"
 }
-run_gm cifar10 auto,timed,gather,cudnn,fourier
-run_gm rot-mnist auto,timed,gather,cudnn,irreps
-run_gm plume auto,timed,gather,cudnn,fourier
+run_gm cifar10 fused auto
+run_gm cifar10 composed auto,timed,gather,cudnn,fourier
+run_gm rot-mnist fused auto
+run_gm rot-mnist composed auto,timed,gather,cudnn,irreps
+run_gm plume composed auto,timed,gather,cudnn,fourier
 # PyTorch runs twice: with glibc's default allocator settings, and with the kept heap gm holds
 # while its training steps run (gm_nn::host_memory: no mmap for large blocks, freed memory
 # kept), which a PyTorch user gets from these two environment variables; the table counts the

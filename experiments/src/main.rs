@@ -338,6 +338,11 @@ enum BenchCommand {
         /// Precisions to compare: fp16 (autocast + loss scaling), bf16, fp32 (comma-separated).
         #[arg(long, value_delimiter = ',', default_value = "fp16")]
         precision: Vec<gm_experiments::config::Precision>,
+        /// How the classifiers' blocks run (comma-separated): fused (where the fused block
+        /// applies: exact shared-mode blocks on the CPU) or composed of libtorch operations on
+        /// the backend.
+        #[arg(long, value_enum, value_delimiter = ',', default_value = "fused")]
+        blocks: Vec<gm_experiments::bench::train::BlockForm>,
         /// Untimed warm-up steps.
         #[arg(long, default_value_t = 5)]
         warmup: usize,
@@ -527,6 +532,7 @@ fn main() -> Result<()> {
                     batch,
                     backend,
                     precision,
+                    blocks,
                     warmup,
                     steps,
                     json,
@@ -538,6 +544,7 @@ fn main() -> Result<()> {
                 batch,
                 backends: backend,
                 precisions: precision,
+                block_forms: blocks,
                 warmup,
                 steps,
             };

@@ -59,6 +59,28 @@ impl BenchModel {
     }
 }
 
+/// How the classifiers' blocks run ([`Classifier::set_fused_blocks`]): fused where the fused
+/// block applies (exact shared-mode blocks on the CPU; elsewhere composed), or composed of
+/// libtorch operations on the planned backend everywhere. The plume model has no such
+/// blocks and runs composed either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum BlockForm {
+    /// Fused where it applies (the default of every classifier).
+    Fused,
+    /// Composed of libtorch operations.
+    Composed,
+}
+
+impl std::fmt::Display for BlockForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(match self {
+            BlockForm::Fused => "fused",
+            BlockForm::Composed => "composed",
+        })
+    }
+}
+
 /// One measurement to make.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TrainBenchCase {
@@ -71,6 +93,8 @@ pub struct TrainBenchCase {
     /// Arithmetic (`fp16`: autocast + loss scaling, as the reference runner; `bf16`: bf16
     /// activations with fp32 weights).
     pub precision: Precision,
+    /// How the classifiers' blocks run.
+    pub blocks: BlockForm,
 }
 
 /// The cases of `gm bench train`: every backend × precision for one model and batch size.
@@ -84,6 +108,8 @@ pub struct TrainSweep {
     pub backends: Vec<BackendChoice>,
     /// Precisions to compare.
     pub precisions: Vec<Precision>,
+    /// Block forms to compare.
+    pub block_forms: Vec<BlockForm>,
     /// Untimed warm-up steps.
     pub warmup: usize,
     /// Timed steps.
@@ -91,21 +117,23 @@ pub struct TrainSweep {
 }
 
 impl TrainSweep {
-    /// Every case of the sweep, backends outermost.
+    /// Every case of the sweep, block forms outermost, then backends.
     pub fn cases(&self) -> Vec<TrainBenchCase> {
-        self.backends
-            .iter()
-            .flat_map(|&backend| {
-                self.precisions
-                    .iter()
-                    .map(move |&precision| TrainBenchCase {
+        let mut cases = Vec::new();
+        for &blocks in &self.block_forms {
+            for &backend in &self.backends {
+                for &precision in &self.precisions {
+                    cases.push(TrainBenchCase {
                         model: self.model,
                         batch: self.batch,
                         backend,
                         precision,
-                    })
-            })
-            .collect()
+                        blocks,
+                    });
+                }
+            }
+        }
+        cases
     }
 }
 
@@ -118,8 +146,11 @@ pub struct TrainBenchResult {
     pub device: String,
     /// Trainable parameters of the model.
     pub parameters: usize,
-    /// The backends the blocks ran on.
+    /// The backends the blocks' GM convolutions were planned on.
     pub backends: Vec<BackendKind>,
+    /// Which blocks ran fused (then their convolution did not run on its backend); empty for
+    /// the plume model.
+    pub fused: Vec<bool>,
     /// Timed optimiser steps.
     pub steps: usize,
     /// Mean milliseconds per step.
@@ -151,14 +182,16 @@ pub fn measure(
     tch::manual_seed(0);
     let vs = VarStore::new(device);
     let precision = PrecisionPolicy::new(case.precision, device);
-    let (backends, (seconds, last_loss)) = match case.model.classifier() {
+    let (backends, fused, (seconds, last_loss)) = match case.model.classifier() {
         Some((mut config, [c, h, w])) => {
             config.conv = GMConvConfig {
                 backend: case.backend,
                 batch_hint: case.batch,
                 ..config.conv
             };
-            let model = Classifier::new(vs.root(), &config)?;
+            let mut model = Classifier::new(vs.root(), &config)?;
+            model.set_fused_blocks(case.blocks == BlockForm::Fused);
+            let fused = model.fused_on(device, precision.activations());
             let b = case.batch as i64;
             let x = Tensor::f_randn([b, c, h, w], (Kind::Float, device))?;
             let y = Tensor::f_randint(config.classes as i64, [b], (Kind::Int64, device))?;
@@ -172,9 +205,12 @@ pub fn measure(
                     0.0,
                 )?)
             })?;
-            (model.backends(), timed)
+            (model.backends(), fused, timed)
         }
-        None => plume_step(case, &vs, &precision, warmup, steps)?,
+        None => {
+            let (backends, timed) = plume_step(case, &vs, &precision, warmup, steps)?;
+            (backends, Vec::new(), timed)
+        }
     };
     ensure!(last_loss.is_finite(), "non-finite loss {last_loss}");
     let ms_per_step = seconds * 1e3 / steps as f64;
@@ -183,6 +219,7 @@ pub fn measure(
         device: gm_nn::device::device_name(device),
         parameters: parameter_count(&vs),
         backends,
+        fused,
         steps,
         ms_per_step,
         images_per_s: case.batch as f64 * 1e3 / ms_per_step,
@@ -277,10 +314,12 @@ mod tests {
                 batch: 2,
                 backend: BackendChoice::Fixed(BackendKind::Gather),
                 precision: Precision::Bf16,
+                blocks: BlockForm::Fused,
             };
             let r = measure(&case, 1, 2, Device::Cpu).unwrap();
             assert_eq!(r.parameters, parameters);
             assert_eq!(r.backends, vec![BackendKind::Gather; 2]);
+            assert_eq!(r.fused, vec![true; 2]);
             assert!(r.last_loss.is_finite() && r.images_per_s > 0.0, "{r:?}");
         }
         let case = TrainBenchCase {
@@ -288,10 +327,12 @@ mod tests {
             batch: 2,
             backend: BackendChoice::Fixed(BackendKind::Cudnn),
             precision: Precision::Fp32,
+            blocks: BlockForm::Composed,
         };
         // The convolution backend runs the dihedral model as |P|² = 4 blocks of conv2d.
         let r = measure(&case, 0, 1, Device::Cpu).unwrap();
         assert_eq!(r.backends, vec![BackendKind::Cudnn; 2]);
+        assert_eq!(r.fused, vec![false; 2]);
         assert!(measure(&case, 0, 0, Device::Cpu).is_err(), "no timed step");
     }
 
@@ -302,8 +343,10 @@ mod tests {
             batch: 1,
             backend: BackendChoice::Fixed(BackendKind::Gather),
             precision: Precision::Fp32,
+            blocks: BlockForm::Fused,
         };
         let r = measure(&case, 0, 1, Device::Cpu).unwrap();
+        assert!(r.fused.is_empty());
         // What `gm list` prints for plume-rotation.
         assert_eq!(r.parameters, 13_356);
         let cfg = load_experiment("plume-rotation", &[]).unwrap();

@@ -53,7 +53,7 @@ pub fn train(sweep: &TrainSweep, device: Device, json: bool) -> Result<()> {
         );
         println!(
             "{:>10} {:>6} {:>18} {:>10} {:>12} {:>9}",
-            "backend", "prec", "ran on", "ms/step", "images/s", "loss"
+            "backend", "prec", "blocks ran on", "ms/step", "images/s", "loss"
         );
     }
     let mut failures = 0;
@@ -61,7 +61,15 @@ pub fn train(sweep: &TrainSweep, device: Device, json: bool) -> Result<()> {
         match measure(&case, sweep.warmup, sweep.steps, device) {
             Ok(r) if json => println!("{}", serde_json::to_string(&r)?),
             Ok(r) => {
-                let ran: Vec<_> = r.backends.iter().map(|b| b.name()).collect();
+                let ran: Vec<_> = r
+                    .backends
+                    .iter()
+                    .enumerate()
+                    .map(|(i, b)| match r.fused.get(i) {
+                        Some(true) => "fused",
+                        _ => b.name(),
+                    })
+                    .collect();
                 println!(
                     "{:>10} {:>6} {:>18} {:>10.3} {:>12.0} {:>9.4}",
                     case.backend,

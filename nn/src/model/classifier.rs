@@ -1,6 +1,7 @@
 //! The reference GM-CNN classifier.
 
 use super::config::ClassifierConfig;
+use super::fused_block::{self, fused_block};
 use super::GMLayer;
 use crate::activation::shared_prelu;
 use crate::conv::BackendKind;
@@ -28,11 +29,21 @@ use tch::Tensor;
 /// Parameter paths: `blocks/<i>/weight|bias` (GM convolutions), `residual/<i>/weight|bias`,
 /// `prelu`, `head/weight|bias`.
 ///
+/// On the CPU, a block with an exact shared-mode GM convolution runs as one fused operation
+/// ([`fused_block`](super::fused_block)): the same map, computed one sample at a time in
+/// cache instead of a dozen passes over the batch's activations. It is on by default;
+/// [`Classifier::set_fused_blocks`] turns it off (the blocks then run composed of libtorch
+/// operations, on the planned backend).
+///
 /// # Shapes
 /// `(B, C, H, W)` or `(B, C, n)` → `(B, classes)`.
 #[derive(Debug)]
 pub struct Classifier {
     blocks: Vec<GMLayer>,
+    /// Each block's gather table `(K, n)` (the fused block's).
+    tables: Vec<Tensor>,
+    /// Whether blocks run fused where [`fused_block::applies`].
+    fused: bool,
     residual: Vec<Option<nn::Conv1D>>,
     /// The pool after each block, if any.
     pools: Vec<Option<SubgroupPool>>,
@@ -62,6 +73,7 @@ impl Classifier {
         }
         let mut lowering = config.lowering(vs.device())?;
         let mut blocks = Vec::new();
+        let mut tables = Vec::new();
         let mut residual = Vec::new();
         let mut pools = Vec::new();
         let mut c = config.in_channels;
@@ -74,6 +86,7 @@ impl Classifier {
                 &lowering,
                 config.conv,
             )?);
+            tables.push(lowering.table().shallow_clone());
             residual.push((c != co).then(|| {
                 nn::conv1d(
                     vs / "residual" / i,
@@ -102,6 +115,8 @@ impl Classifier {
         );
         Ok(Self {
             blocks,
+            tables,
+            fused: true,
             residual,
             pools,
             prelu,
@@ -110,9 +125,35 @@ impl Classifier {
         })
     }
 
-    /// The GM convolutions' backends, block by block.
+    /// The GM convolutions' backends, block by block (the backend a fused block's
+    /// convolution would run on composed: see [`Classifier::fused_on`]).
     pub fn backends(&self) -> Vec<BackendKind> {
         self.blocks.iter().map(GMLayer::backend_kind).collect()
+    }
+
+    /// Turns the fused blocks on (the default) or off: off, every block runs composed of
+    /// libtorch operations on its planned backend.
+    pub fn set_fused_blocks(&mut self, on: bool) {
+        self.fused = on;
+    }
+
+    /// Which blocks run fused on activations of `kind` on `device`.
+    pub fn fused_on(&self, device: tch::Device, kind: tch::Kind) -> Vec<bool> {
+        let x = Tensor::empty([0], (kind, device));
+        self.blocks
+            .iter()
+            .map(|b| self.fusable(b, &x).is_some())
+            .collect()
+    }
+
+    /// The block's exact convolution, when the block runs fused on `x`.
+    fn fusable<'b>(&self, block: &'b GMLayer, x: &Tensor) -> Option<&'b crate::conv::GMConv> {
+        match block {
+            GMLayer::Exact(conv) if self.fused && fused_block::applies(x, &conv.weight) => {
+                Some(conv)
+            }
+            _ => None,
+        }
     }
 
     /// The forward pass with errors reported; it computes in the dtype of `xs` (see
@@ -123,16 +164,41 @@ impl Classifier {
     pub fn f_forward_t(&self, xs: &Tensor, train: bool) -> Result<Tensor> {
         let size = xs.size();
         let mut x = xs.f_reshape([size[0], size[1], -1])?;
-        for ((block, residual), pool) in self.blocks.iter().zip(&self.residual).zip(&self.pools) {
-            let h = block.f_forward(&x)?;
-            let shape = h.size();
-            let h = h.f_layer_norm(&shape[1..], None::<&Tensor>, None::<&Tensor>, 1e-5, true)?;
-            let h = shared_prelu(&h, &self.prelu)?;
-            let r = match residual {
-                Some(conv) => pointwise_conv(conv, &x)?,
-                None => x,
+        for (((block, residual), pool), table) in self
+            .blocks
+            .iter()
+            .zip(&self.residual)
+            .zip(&self.pools)
+            .zip(&self.tables)
+        {
+            let r = residual
+                .as_ref()
+                .map(|conv| pointwise_conv(conv, &x))
+                .transpose()?;
+            x = match self.fusable(block, &x) {
+                Some(conv) => {
+                    let bias = match &conv.bias {
+                        Some(b) => b.shallow_clone(),
+                        None => Tensor::f_zeros(
+                            [conv.weight.size()[0]],
+                            (conv.weight.kind(), conv.weight.device()),
+                        )?,
+                    };
+                    fused_block(&x, r.as_ref(), &conv.weight, &bias, &self.prelu, table)?
+                }
+                None => {
+                    let h = block.f_forward(&x)?;
+                    let shape = h.size();
+                    let h = h.f_layer_norm(
+                        &shape[1..],
+                        None::<&Tensor>,
+                        None::<&Tensor>,
+                        fused_block::LAYER_NORM_EPS,
+                        true,
+                    )?;
+                    shared_prelu(&h, &self.prelu)?.f_add(r.as_ref().unwrap_or(&x))?
+                }
             };
-            x = h.f_add(&r)?;
             if let Some(pool) = pool {
                 x = pool.f_forward(&x)?;
             }

@@ -8,6 +8,7 @@
 mod classifier;
 mod config;
 mod field_net;
+pub mod fused_block;
 mod lifted;
 mod reference_regression;
 mod relaxed_regression;
