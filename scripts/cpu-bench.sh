@@ -26,8 +26,8 @@ warmup=${WARMUP:-2}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 echo "=== $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
-# Each classifier runs with its fused blocks (the default; the backend is then not used) and
-# composed of libtorch operations on every backend; the plume model has no fused form.
+# Each model runs with its fused blocks (the default; the backend is then not used) and
+# composed of libtorch operations on every backend.
 run_gm() {
     local model=$1 blocks=$2 backends=${BACKENDS:-$3}
     echo "=== gm bench train --model $model --blocks $blocks --backend $backends"
@@ -38,6 +38,7 @@ run_gm cifar10 fused auto
 run_gm cifar10 composed auto,timed,gather,cudnn,fourier
 run_gm rot-mnist fused auto
 run_gm rot-mnist composed auto,timed,gather,cudnn,irreps
+run_gm plume fused auto
 run_gm plume composed auto,timed,gather,cudnn,fourier
 # PyTorch runs twice: with glibc's default allocator settings, and with the kept heap gm holds
 # while its training steps run (gm_nn::host_memory: no mmap for large blocks, freed memory

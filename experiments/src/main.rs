@@ -338,9 +338,8 @@ enum BenchCommand {
         /// Precisions to compare: fp16 (autocast + loss scaling), bf16, fp32 (comma-separated).
         #[arg(long, value_delimiter = ',', default_value = "fp16")]
         precision: Vec<gm_experiments::config::Precision>,
-        /// How the classifiers' blocks run (comma-separated): fused (where the fused block
-        /// applies: exact shared-mode blocks on the CPU) or composed of libtorch operations on
-        /// the backend.
+        /// How the models' blocks run (comma-separated): fused (where the fused block applies:
+        /// shared-mode blocks on the CPU) or composed of libtorch operations on the backend.
         #[arg(long, value_enum, value_delimiter = ',', default_value = "fused")]
         blocks: Vec<gm_experiments::bench::train::BlockForm>,
         /// Untimed warm-up steps.

@@ -1,17 +1,21 @@
-// The fused GM block on the CPU: `out = PReLU(LayerNorm(GMConv_shared(x))) + r` as one
-// autograd function whose forward and backward work one sample at a time in cache.
+// The fused GM block on the CPU: `out = PReLU(LayerNorm(GMConv_shared(x))) + r` (the
+// classifier's block) or `out = PReLU(e ⊙ GMConv_shared(x) + bias) + r` (the reference
+// regression model's, with its position vector e and no layer norm) as one autograd function
+// whose forward and backward work one sample at a time in cache.
 //
 // Per sample `b` (N = O·n, `table` the lowering's (K, n) index table):
 //   s[a]   = Σ_i x[b,i,a]                          (shared mode: the channel sum)
 //   g[k,a] = s[table[k,a]]                         (the gather)
-//   h      = W·g + bias                            ((O,K)·(K,n), one GEMM)
-//   z      = (h − mean(h)) / sqrt(var(h) + eps)    (layer norm over (O, n), no affine)
+//   c      = W·g                                   ((O,K)·(K,n), one GEMM)
+//   h[o,a] = c[o,a] + bias[o]   or   e[a]·c[o,a] + bias[o]
+//   z      = (h − mean(h)) / sqrt(var(h) + eps)    (layer norm over (O, n), no affine; or z = h)
 //   out    = (z > 0 ? z : α·z) + r[b]              (the shared PReLU, the residual)
-// Saved for backward: z (in x's dtype), s (fp32, B×n), 1/σ per sample.
+// Saved for backward: z (in x's dtype), s (fp32, B×n), 1/σ per sample (1 without the norm).
 // Backward, given dy = ∂L/∂out:
 //   dz = dy·(z > 0 ? 1 : α),  dα = Σ dy·z·[z ≤ 0]
-//   dh = (dz − mean(dz) − z·mean(dz·z)) / σ
-//   dW += dh·gᵀ,  dbias += Σ_a dh,  dg = Wᵀ·dh,  ds[table[k,a]] += dg[k,a]
+//   dh = (dz − mean(dz) − z·mean(dz·z)) / σ        (dh = dz without the norm)
+//   dbias += Σ_a dh;  with e: de[a] += Σ_o dh[o,a]·c[o,a] (c recomputed), dc = e ⊙ dh
+//   dW += dc·gᵀ,  dg = Wᵀ·dc,  ds[table[k,a]] += dg[k,a]
 //   dx = ds broadcast over the input channels,  dr = dy;
 //   with the identity residual (r = x, C = O), dx = dy + ds broadcast, written per sample.
 // Only x, r and out (forward), dy, z and dx (backward) travel through memory; everything
@@ -168,6 +172,19 @@ GM_SIMD void add_broadcast(const float* dy, const float* ds, int64_t rows, int64
     for (int64_t a = 0; a < n; ++a) dx[i * n + a] = dy[i * n + a] + ds[a];
 }
 
+// c ← e ⊙ c over one row of n (the position vector's scaling).
+GM_SIMD void scale_row(float* c, const float* e, int64_t n) {
+  for (int64_t a = 0; a < n; ++a) c[a] *= e[a];
+}
+
+// de += dh ⊙ c;  dh ← e ⊙ dh over one row of n (back through the scaling).
+GM_SIMD void scale_backward(float* dh, const float* c, const float* e, float* de, int64_t n) {
+  for (int64_t a = 0; a < n; ++a) {
+    de[a] += dh[a] * c[a];
+    dh[a] *= e[a];
+  }
+}
+
 // dz ← dh = rstd·(dz − m1 − z·m2) over one row; returns the row's Σ dh.
 GM_SIMD double norm_backward(const float* z, float* dz, int64_t n, float rstd, float m1,
                              float m2) {
@@ -299,14 +316,18 @@ struct FusedBlock : public torch::autograd::Function<FusedBlock> {
   static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& x_in,
                             const at::Tensor& r_in, const at::Tensor& weight,
                             const at::Tensor& bias, const at::Tensor& slope,
-                            const at::Tensor& table_in, double eps, bool identity) {
-    // `identity`: the residual is x itself (C = O; r_in is x).
+                            const at::Tensor& scale, const at::Tensor& table_in, double eps,
+                            bool identity, bool normalize, bool scaled) {
+    // `identity`: the residual is x itself (C = O; r_in is x). `normalize`: the layer norm.
+    // `scaled`: multiply by the position vector `scale` (n) before the bias (else `scale`
+    // is a placeholder, not read).
     const at::Tensor x = x_in.contiguous(), table = table_in.contiguous();
     const at::Tensor r = identity ? x : r_in.contiguous();
     const Sizes s = sizes_of(x, weight);
     const int64_t len = s.out * s.n, kn = s.taps * s.n;
     const at::Tensor w = weight.detach().reshape({s.out, s.taps}).to(at::kFloat).contiguous();
     const at::Tensor b = bias.to(at::kFloat).contiguous();
+    const at::Tensor e = scaled ? scale.detach().to(at::kFloat).contiguous() : at::Tensor();
     const float alpha = slope.to(at::kFloat).item<float>();
     at::Tensor out = at::empty({s.batch, s.out, s.n}, x.options());
     at::Tensor z = at::empty({s.batch, s.out, s.n}, x.options());
@@ -325,14 +346,22 @@ struct FusedBlock : public torch::autograd::Function<FusedBlock> {
         channel_sum(xb, s.channels, s.n, sb);
         gather(sb, idx, kn, g.data());
         products.forward(g.data(), h.data());
+        if (scaled)
+          for (int64_t o = 0; o < s.out; ++o)
+            scale_row(h.data() + o * s.n, e.const_data_ptr<float>(), s.n);
         double total = 0;
         for (int64_t o = 0; o < s.out; ++o)
           total += shift_and_sum(h.data() + o * s.n, s.n, bias_data[o]);
-        const float mean = static_cast<float>(total / len);
-        double deviation = 0;
-        for (int64_t o = 0; o < s.out; ++o)
-          deviation += squared_deviation(h.data() + o * s.n, s.n, mean);
-        const double inv = 1.0 / std::sqrt(deviation / len + eps);
+        // Without the norm, z = h: mean 0 and 1/σ = 1 in the same loops.
+        float mean = 0;
+        double inv = 1;
+        if (normalize) {
+          mean = static_cast<float>(total / len);
+          double deviation = 0;
+          for (int64_t o = 0; o < s.out; ++o)
+            deviation += squared_deviation(h.data() + o * s.n, s.n, mean);
+          inv = 1.0 / std::sqrt(deviation / len + eps);
+        }
         rstd.mutable_data_ptr<double>()[i] = inv;
         const float* rb = identity ? xb : read_f32(r, i * len, len, r_scratch);
         float* ob = write_f32(out, i * len, len, out_scratch);
@@ -345,9 +374,11 @@ struct FusedBlock : public torch::autograd::Function<FusedBlock> {
         }
       }
     });
-    ctx->save_for_backward({z, sums, rstd, weight, bias, slope, table});
+    ctx->save_for_backward({z, sums, rstd, weight, bias, slope, scale, table});
     ctx->saved_data["channels"] = s.channels;
     ctx->saved_data["identity"] = identity;
+    ctx->saved_data["normalize"] = normalize;
+    ctx->saved_data["scaled"] = scaled;
     ctx->saved_data["x_dtype"] = static_cast<int64_t>(x.scalar_type());
     return out;
   }
@@ -356,7 +387,10 @@ struct FusedBlock : public torch::autograd::Function<FusedBlock> {
                                                  torch::autograd::variable_list grads) {
     const auto saved = ctx->get_saved_variables();
     const at::Tensor &z = saved[0], &sums = saved[1], &rstd = saved[2], &weight = saved[3],
-                     &bias = saved[4], &slope = saved[5], &table = saved[6];
+                     &bias = saved[4], &slope = saved[5], &scale = saved[6], &table = saved[7];
+    const bool normalize = ctx->saved_data["normalize"].toBool();
+    const bool scaled = ctx->saved_data["scaled"].toBool();
+    const at::Tensor e = scaled ? scale.detach().to(at::kFloat).contiguous() : at::Tensor();
     const at::Tensor dy = grads[0].to(z.scalar_type()).contiguous();
     const int64_t channels = ctx->saved_data["channels"].toInt();
     const int64_t batch = z.size(0), out = z.size(1), n = z.size(2), taps = weight.size(2);
@@ -371,16 +405,17 @@ struct FusedBlock : public torch::autograd::Function<FusedBlock> {
                                                 : at::Tensor();
     at::Tensor ds = input_grad && !identity ? at::empty({batch, 1, n}, z.options()) : at::Tensor();
     const int threads = at::get_num_threads();
-    // Per-thread sums of dW (O·K), dbias (O) and dα, added in thread order at the end.
+    // Per-thread sums of dW (O·K), dbias (O), dα and de (n), added in thread order at the end.
     std::vector<std::vector<double>> dbias_parts(threads, std::vector<double>(out, 0.0));
+    std::vector<std::vector<float>> de_parts(threads, std::vector<float>(scaled ? n : 0, 0.0f));
     std::vector<double> dalpha_parts(threads, 0.0);
     std::vector<at::Tensor> dw_parts(threads);
     const int64_t* idx = table.const_data_ptr<int64_t>();
     at::parallel_for(0, batch, 1, [&](int64_t begin, int64_t end) {
       const at::NoGradGuard no_grad;  // as in forward
       const int t = at::get_thread_num();
-      std::vector<float> g(kn), dh(len), dg(kn), dsb(n), z_scratch, dy_scratch, ds_scratch,
-          dx_scratch;
+      std::vector<float> g(kn), dh(len), dg(kn), dsb(n), c(scaled ? len : 0), z_scratch,
+          dy_scratch, ds_scratch, dx_scratch;
       Products products(w, z.scalar_type() == at::kBFloat16, out, taps, n);
       at::Tensor dw = at::zeros({out, taps}, at::TensorOptions().dtype(at::kFloat));
       for (int64_t i = begin; i < end; ++i) {
@@ -395,10 +430,18 @@ struct FusedBlock : public torch::autograd::Function<FusedBlock> {
         }
         dalpha_parts[t] += total.dalpha;
         const float inv = static_cast<float>(rstd.const_data_ptr<double>()[i]);
-        const float m1 = static_cast<float>(total.dz / len), m2 = static_cast<float>(total.dz_z / len);
+        // Without the norm, dh = dz: 1/σ = 1 (saved) and no mean terms.
+        const float m1 = normalize ? static_cast<float>(total.dz / len) : 0.0f;
+        const float m2 = normalize ? static_cast<float>(total.dz_z / len) : 0.0f;
         for (int64_t o = 0; o < out; ++o)
           dbias_parts[t][o] += norm_backward(zb + o * n, dh.data() + o * n, n, inv, m1, m2);
         gather(sums.const_data_ptr<float>() + i * n, idx, kn, g.data());
+        if (scaled) {
+          products.forward(g.data(), c.data());
+          for (int64_t o = 0; o < out; ++o)
+            scale_backward(dh.data() + o * n, c.data() + o * n, e.const_data_ptr<float>(),
+                           de_parts[t].data(), n);
+        }
         products.backward(dh.data(), g.data(), dw, input_grad ? dg.data() : nullptr);
         if (input_grad) {
           std::fill(dsb.begin(), dsb.end(), 0.0f);
@@ -417,10 +460,11 @@ struct FusedBlock : public torch::autograd::Function<FusedBlock> {
       dw_parts[t] = dw_parts[t].defined() ? dw_parts[t] + dw : dw;
     });
     at::Tensor dw = at::zeros({out, taps}, at::TensorOptions().dtype(at::kFloat));
-    std::vector<double> dbias(out, 0.0);
+    std::vector<double> dbias(out, 0.0), de(scaled ? n : 0, 0.0);
     double dalpha = 0;
     for (int t = 0; t < threads; ++t) {
       if (dw_parts[t].defined()) dw += dw_parts[t];
+      for (int64_t a = 0; a < static_cast<int64_t>(de.size()); ++a) de[a] += de_parts[t][a];
       for (int64_t o = 0; o < out; ++o) dbias[o] += dbias_parts[t][o];
       dalpha += dalpha_parts[t];
     }
@@ -432,6 +476,10 @@ struct FusedBlock : public torch::autograd::Function<FusedBlock> {
             dw.view(weight.sizes()).to(weight.scalar_type()),
             dbias_t.to(bias.scalar_type()),
             at::full(slope.sizes(), dalpha, slope.options()),
+            scaled ? at::tensor(de, at::TensorOptions().dtype(at::kDouble)).to(scale.scalar_type())
+                   : at::Tensor(),
+            at::Tensor(),
+            at::Tensor(),
             at::Tensor(),
             at::Tensor(),
             at::Tensor()};
@@ -450,12 +498,14 @@ char* copy_message(const char* text) {
 extern "C" {
 
 // The fused block (see the top of this file) on libtorch tensors owned by the caller:
-// x (B, C, n) and r (B, O, n) in fp32 or bf16 on the CPU (r null: the residual is x), weight (O, 1, K), bias (O),
-// slope (1), table (K, n) int64. Returns a new tensor the caller owns, or null with
-// `*error` set to a message the caller frees with gm_fused_block_free_error.
+// x (B, C, n) and r (B, O, n) in fp32 or bf16 on the CPU (r null: the residual is x),
+// weight (O, 1, K), bias (O), slope (1), scale (n) or null (no position vector), table (K, n)
+// int64; `normalize` nonzero for the layer norm. Returns a new tensor the caller owns, or
+// null with `*error` set to a message the caller frees with gm_fused_block_free_error.
 at::Tensor* gm_fused_block(const at::Tensor* x, const at::Tensor* r, const at::Tensor* weight,
                            const at::Tensor* bias, const at::Tensor* slope,
-                           const at::Tensor* table, double eps, char** error) {
+                           const at::Tensor* scale, const at::Tensor* table, int normalize,
+                           double eps, char** error) {
   *error = nullptr;
   try {
     TORCH_CHECK(x->device().is_cpu(), "the fused block runs on the CPU, not ", x->device());
@@ -472,10 +522,15 @@ at::Tensor* gm_fused_block(const at::Tensor* x, const at::Tensor* r, const at::T
                 r != nullptr ? "r" : "x (the identity residual)", " must be (B, O, n) = (",
                 x->size(0), ", ", out, ", ", n, "), not ", residual.sizes());
     TORCH_CHECK(bias->numel() == out && slope->numel() == 1, "bias (O) and one slope");
+    TORCH_CHECK(scale == nullptr || (scale->dim() == 1 && scale->numel() == n),
+                "the position vector must be (n) = (", n, ")");
     TORCH_CHECK(table->scalar_type() == at::kLong && table->numel() == taps * n,
                 "the table must be (K, n) int64");
-    return new at::Tensor(
-        FusedBlock::apply(*x, residual, *weight, *bias, *slope, *table, eps, r == nullptr));
+    // Undefined tensors cannot be autograd inputs: without a position vector, `bias` stands
+    // in for it (not read).
+    return new at::Tensor(FusedBlock::apply(*x, residual, *weight, *bias, *slope,
+                                            scale != nullptr ? *scale : *bias, *table, eps,
+                                            r == nullptr, normalize != 0, scale != nullptr));
   } catch (const std::exception& e) {
     *error = copy_message(e.what());
     return nullptr;

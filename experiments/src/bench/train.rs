@@ -59,10 +59,10 @@ impl BenchModel {
     }
 }
 
-/// How the classifiers' blocks run ([`Classifier::set_fused_blocks`]): fused where the fused
-/// block applies (exact shared-mode blocks on the CPU; elsewhere composed), or composed of
-/// libtorch operations on the planned backend everywhere. The plume model has no such
-/// blocks and runs composed either way.
+/// How the models' blocks run ([`Classifier::set_fused_blocks`],
+/// [`gm_nn::model::FieldNet::set_fused_blocks`]): fused where the fused block applies
+/// (shared-mode blocks on the CPU; elsewhere composed), or composed of libtorch operations on
+/// the planned backend everywhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum BlockForm {
@@ -93,7 +93,7 @@ pub struct TrainBenchCase {
     /// Arithmetic (`fp16`: autocast + loss scaling, as the reference runner; `bf16`: bf16
     /// activations with fp32 weights).
     pub precision: Precision,
-    /// How the classifiers' blocks run.
+    /// How the models' blocks run.
     pub blocks: BlockForm,
 }
 
@@ -148,8 +148,7 @@ pub struct TrainBenchResult {
     pub parameters: usize,
     /// The backends the blocks' GM convolutions were planned on.
     pub backends: Vec<BackendKind>,
-    /// Which blocks ran fused (then their convolution did not run on its backend); empty for
-    /// the plume model.
+    /// Which blocks ran fused (then their convolution did not run on its backend).
     pub fused: Vec<bool>,
     /// Timed optimiser steps.
     pub steps: usize,
@@ -182,7 +181,11 @@ pub fn measure(
     tch::manual_seed(0);
     let vs = VarStore::new(device);
     let precision = PrecisionPolicy::new(case.precision, device);
-    let (backends, fused, (seconds, last_loss)) = match case.model.classifier() {
+    let Ran {
+        backends,
+        fused,
+        timed: (seconds, last_loss),
+    } = match case.model.classifier() {
         Some((mut config, [c, h, w])) => {
             config.conv = GMConvConfig {
                 backend: case.backend,
@@ -205,12 +208,13 @@ pub fn measure(
                     0.0,
                 )?)
             })?;
-            (model.backends(), fused, timed)
+            Ran {
+                backends: model.backends(),
+                fused,
+                timed,
+            }
         }
-        None => {
-            let (backends, timed) = plume_step(case, &vs, &precision, warmup, steps)?;
-            (backends, Vec::new(), timed)
-        }
+        None => plume_step(case, &vs, &precision, warmup, steps)?,
     };
     ensure!(last_loss.is_finite(), "non-finite loss {last_loss}");
     let ms_per_step = seconds * 1e3 / steps as f64;
@@ -227,19 +231,29 @@ pub fn measure(
     })
 }
 
+/// What a model's timed steps ran on and took.
+struct Ran {
+    /// The backends its GM convolutions were planned on.
+    backends: Vec<BackendKind>,
+    /// Which of its blocks ran fused.
+    fused: Vec<bool>,
+    /// The timed seconds and the last loss.
+    timed: (f64, f64),
+}
+
 /// The plume measurement: the `plume-rotation` experiment's model, built as the experiment
 /// builds it ([`build_regression`], its GM layers' backends chosen by the case), trained on a
 /// fixed random window `(B, 2·input_frames, H, W)` and its `train_rollout` target frames
 /// `(B, steps, 2, H, W)` with the trainer's objective ([`PenalisedRollout`]: the rollout's
-/// mean squared error, and the metric it reads back every step). Returns the backends, the
-/// timed seconds and the last loss.
+/// mean squared error, and the metric it reads back every step). Returns the backends, which
+/// blocks ran fused, the timed seconds and the last loss.
 fn plume_step(
     case: &TrainBenchCase,
     vs: &VarStore,
     precision: &PrecisionPolicy,
     warmup: usize,
     steps: usize,
-) -> Result<(Vec<BackendKind>, (f64, f64))> {
+) -> Result<Ran> {
     let mut cfg = load_experiment("plume-rotation", &[])?;
     cfg.train.batch_size = case.batch;
     let r = cfg
@@ -247,7 +261,9 @@ fn plume_step(
         .clone()
         .context("plume-rotation has a [regression] section")?;
     let (c, h, w) = cfg.data.dataset.native_shape();
-    let net = build_regression(&cfg, vs, (r.input_frames * c, c), (h, w), case.backend)?;
+    let mut net = build_regression(&cfg, vs, (r.input_frames * c, c), (h, w), case.backend)?;
+    net.set_fused_blocks(case.blocks == BlockForm::Fused);
+    let fused = net.fused_on(vs.device(), precision.activations());
     let (b, device) = (case.batch as i64, vs.device());
     let frames = (r.input_frames * c) as i64;
     let x = Tensor::f_randn([b, frames, h as i64, w as i64], (Kind::Float, device))?;
@@ -261,7 +277,11 @@ fn plume_step(
             .loss_and_metric(net.as_ref(), &x, &y, true, precision)?
             .0)
     })?;
-    Ok((net.backends(), timed))
+    Ok(Ran {
+        backends: net.backends(),
+        fused,
+        timed,
+    })
 }
 
 /// Runs `warmup` untimed and then `steps` timed AdamW steps (`lr = 4e-3`, weight decay
@@ -346,7 +366,7 @@ mod tests {
             blocks: BlockForm::Fused,
         };
         let r = measure(&case, 0, 1, Device::Cpu).unwrap();
-        assert!(r.fused.is_empty());
+        assert_eq!(r.fused, vec![true; 2]);
         // What `gm list` prints for plume-rotation.
         assert_eq!(r.parameters, 13_356);
         let cfg = load_experiment("plume-rotation", &[]).unwrap();

@@ -141,7 +141,7 @@ impl ErrorVectorGMConv {
     /// The kernel `ŵ` and position vector `ê` a forward pass uses: in training mode the
     /// parameters themselves after [`Self::project`]; in evaluation mode the projections
     /// computed aside (norms held constant), leaving the parameters untouched.
-    fn projected(&self, train: bool) -> Result<(Tensor, Tensor)> {
+    pub(crate) fn projected(&self, train: bool) -> Result<(Tensor, Tensor)> {
         if train {
             self.project()?;
             return Ok((self.conv.weight.shallow_clone(), self.error.shallow_clone()));

@@ -44,4 +44,14 @@ pub trait FieldNet: ModuleT {
     fn backends(&self) -> Vec<BackendKind> {
         Vec::new()
     }
+
+    /// Which of its blocks run as one fused operation on activations of `kind` on `device`
+    /// (see [`crate::model::fused_block`]), first to last; empty for a model without such
+    /// blocks.
+    fn fused_on(&self, _device: tch::Device, _kind: tch::Kind) -> Vec<bool> {
+        Vec::new()
+    }
+
+    /// Turns its fused blocks on (the default) or off; nothing for a model without them.
+    fn set_fused_blocks(&mut self, _on: bool) {}
 }

@@ -1,4 +1,5 @@
-//! The classifier's block `PReLU(LayerNorm(GMConv(x))) + r` as one operation on the CPU.
+//! The classifier's block `PReLU(LayerNorm(GMConv(x))) + r`, and the reference regression
+//! model's `PReLU(e ⊙ GMConv(x) + bias) + r`, as one operation on the CPU.
 //!
 //! Composed of libtorch operations, the block reads and writes its `B×O×n` activations
 //! about a dozen times per training step (channel sum, gather, matmul, the layer norm's two
@@ -26,7 +27,9 @@ extern "C" {
         weight: *const C_tensor,
         bias: *const C_tensor,
         slope: *const C_tensor,
+        scale: *const C_tensor,
         table: *const C_tensor,
+        normalize: std::ffi::c_int,
         eps: f64,
         error: *mut *mut c_char,
     ) -> *mut C_tensor;
@@ -36,7 +39,7 @@ extern "C" {
 /// The layer norm's `ε`, the same as the composed block's.
 pub const LAYER_NORM_EPS: f64 = 1e-5;
 
-/// Whether [`fused_block`] applies: activations `x` in fp32 or bf16 on the CPU and a
+/// Whether [`fused_block`] and [`fused_scaled_block`] apply: activations `x` in fp32 or bf16 on the CPU and a
 /// shared-mode weight `(O, 1, K)`.
 pub fn applies(x: &Tensor, weight: &Tensor) -> bool {
     x.device() == Device::Cpu
@@ -67,9 +70,44 @@ pub fn fused_block(
     slope: &Tensor,
     table: &Tensor,
 ) -> Result<Tensor> {
+    call(x, r, weight, bias, slope, None, table, true)
+}
+
+/// `PReLU_α(e ⊙ (W ⋆ Σ_i x_i) + bias) + r`: the block of [`super::ReferenceRegression`]
+/// (its [`ErrorVectorGMConv`](crate::conv::ErrorVectorGMConv) with the position vector `e`
+/// `(n)` scaling every output channel, then PReLU and the skip), differentiable in `x`, `r`,
+/// `weight`, `error`, `bias` and `slope`; no layer norm. Otherwise as [`fused_block`].
+///
+/// # Errors
+/// As [`fused_block`], and for an `error` that is not `(n)`.
+pub fn fused_scaled_block(
+    x: &Tensor,
+    r: Option<&Tensor>,
+    weight: &Tensor,
+    error: &Tensor,
+    bias: &Tensor,
+    slope: &Tensor,
+    table: &Tensor,
+) -> Result<Tensor> {
+    call(x, r, weight, bias, slope, Some(error), table, false)
+}
+
+/// The C function behind both forms.
+#[allow(clippy::too_many_arguments)]
+fn call(
+    x: &Tensor,
+    r: Option<&Tensor>,
+    weight: &Tensor,
+    bias: &Tensor,
+    slope: &Tensor,
+    scale: Option<&Tensor>,
+    table: &Tensor,
+    normalize: bool,
+) -> Result<Tensor> {
     let mut error: *mut c_char = std::ptr::null_mut();
-    // SAFETY: every pointer is a live tensor borrowed for the call; the function returns a
-    // new tensor we own, or null with a malloc'ed message we free.
+    // SAFETY: every pointer is a live tensor borrowed for the call (or null where the C
+    // function takes null); it returns a new tensor we own, or null with a malloc'ed message
+    // we free.
     unsafe {
         let out = gm_fused_block(
             x.as_ptr(),
@@ -77,7 +115,9 @@ pub fn fused_block(
             weight.as_ptr(),
             bias.as_ptr(),
             slope.as_ptr(),
+            scale.map_or(std::ptr::null(), Tensor::as_ptr),
             table.as_ptr(),
+            normalize.into(),
             LAYER_NORM_EPS,
             &mut error,
         );

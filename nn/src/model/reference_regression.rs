@@ -1,6 +1,7 @@
 //! The reference's GM regression model for smoke plumes, as its regression runner builds it.
 
 use super::config::ReferenceRegressionConfig;
+use super::fused_block::{self, fused_scaled_block};
 use crate::activation::shared_prelu;
 use crate::conv::ErrorVectorGMConv;
 use crate::precision::pointwise_conv;
@@ -35,6 +36,10 @@ use tch::Tensor;
 ///
 /// Parameter paths: `input/…`, `blocks/<i>/weight|bias|error|prelu`, `output/…`.
 ///
+/// On the CPU, blocks in shared channel mode run as one fused operation each
+/// ([`fused_scaled_block`]), the same map computed one sample at a time in cache; on by
+/// default, [`super::FieldNet::set_fused_blocks`] turns it off.
+///
 /// # Shapes
 /// `(B, in, H, W)` → `(B, out, H, W)` (or `(B, in, n)` → `(B, out, n)`).
 ///
@@ -61,6 +66,10 @@ pub struct ReferenceRegression {
     blocks: Vec<ErrorVectorGMConv>,
     prelus: Vec<Tensor>,
     output: nn::Conv1D,
+    /// The lowering's gather table `(K, n)` (the fused blocks').
+    table: Tensor,
+    /// Whether blocks run fused where [`fused_block::applies`].
+    fused: bool,
 }
 
 /// A 1×1 convolution `cin → cout` initialised as PyTorch's `nn.Conv2d` (weight and bias
@@ -117,6 +126,8 @@ impl ReferenceRegression {
             blocks,
             prelus,
             output,
+            table: lowering.table().shallow_clone(),
+            fused: true,
         })
     }
 
@@ -134,9 +145,20 @@ impl ReferenceRegression {
         let size = xs.size();
         let mut x = xs.f_reshape([size[0], size[1], -1])?;
         let mut out = pointwise_conv(&self.input, &x)?;
-        for (block, prelu) in self.blocks.iter().zip(&self.prelus) {
-            let y = block.f_forward_t(&x, train)?;
-            x = shared_prelu(&y, prelu)?.f_add(&out)?;
+        for (i, (block, prelu)) in self.blocks.iter().zip(&self.prelus).enumerate() {
+            x = if self.fused && fused_block::applies(&x, &block.conv.weight) {
+                let (weight, error) = block.projected(train)?;
+                let bias = match &block.bias {
+                    Some(b) => b.shallow_clone(),
+                    None => Tensor::f_zeros([weight.size()[0]], (weight.kind(), weight.device()))?,
+                };
+                // After the first block the skip is the block's own input.
+                let skip = (i == 0).then_some(&out);
+                fused_scaled_block(&x, skip, &weight, &error, &bias, prelu, &self.table)?
+            } else {
+                let y = block.f_forward_t(&x, train)?;
+                shared_prelu(&y, prelu)?.f_add(&out)?
+            };
             out = x.shallow_clone();
         }
         let y = pointwise_conv(&self.output, &out)?;
@@ -160,5 +182,17 @@ impl super::FieldNet for ReferenceRegression {
             .iter()
             .map(|b| b.conv.backend().kind())
             .collect()
+    }
+
+    fn fused_on(&self, device: tch::Device, kind: tch::Kind) -> Vec<bool> {
+        let x = Tensor::empty([0], (kind, device));
+        self.blocks
+            .iter()
+            .map(|b| self.fused && fused_block::applies(&x, &b.conv.weight))
+            .collect()
+    }
+
+    fn set_fused_blocks(&mut self, on: bool) {
+        self.fused = on;
     }
 }
