@@ -29,7 +29,8 @@ echo "=== $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadav
 # Each model runs with its fused blocks (the default; the backend is then not used) and
 # composed of libtorch operations on every backend.
 run_gm() {
-    local model=$1 blocks=$2 backends=${BACKENDS:-$3}
+    local model=$1 blocks=$2 backends=$3
+    [ "$blocks" = composed ] && backends=${BACKENDS:-$backends}
     echo "=== gm bench train --model $model --blocks $blocks --backend $backends"
     "$gm" --device cpu bench train --model "$model" --blocks "$blocks" --backend "$backends" \
         --precision fp32,bf16 --steps "$steps" --warmup "$warmup" --json | tee -a "$out/gm.jsonl"
