@@ -25,6 +25,7 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/custom_function.h>
+#include <torch/csrc/jit/frontend/tracer.h>
 
 #include <cmath>
 #include <cstdint>
@@ -538,5 +539,9 @@ at::Tensor* gm_fused_block(const at::Tensor* x, const at::Tensor* r, const at::T
 }
 
 void gm_fused_block_free_error(char* error) { std::free(error); }
+
+// Nonzero while this thread records a TorchScript trace: the fused block has no TorchScript
+// form (its loops are not libtorch operations), so a traced model must run composed.
+int gm_fused_block_tracing() { return torch::jit::tracer::isTracing() ? 1 : 0; }
 
 }  // extern "C"

@@ -389,3 +389,38 @@ fn reference_regression_with_fused_blocks_equals_the_composed_model() {
     assert_eq!(model.fused_on(Device::Cpu, Kind::Float), vec![false; 2]);
     assert_close(&fused, &composed);
 }
+
+/// A TorchScript trace of a classifier whose blocks fuse records the composed blocks (the
+/// fused operation has no TorchScript form): the traced module computes the model's logits.
+#[test]
+fn a_traced_classifier_records_the_composed_blocks() {
+    tch::manual_seed(7);
+    let config = ClassifierConfig {
+        group: parse_group("C8xC8").unwrap(),
+        support: Support::Radius(1),
+        in_channels: 3,
+        channels: vec![6, 6],
+        classes: 4,
+        ..ClassifierConfig::cifar10()
+    };
+    let mut vs = VarStore::new(Device::Cpu);
+    let model = Classifier::new(vs.root(), &config).unwrap();
+    // A trace holds the weights as constants, which must not require gradients (as in
+    // `gm export`).
+    vs.freeze();
+    assert_eq!(model.fused_on(Device::Cpu, Kind::Float), vec![true; 2]);
+    let x = Tensor::randn([5, 3, 8, 8], (Kind::Float, Device::Cpu));
+    let expected = model.forward_t(&x, false);
+    let traced =
+        tch::CModule::create_by_tracing("Classifier", "forward", &[x.shallow_clone()], &mut |xs| {
+            vec![model.forward_t(&xs[0], false)]
+        })
+        .unwrap();
+    // Another input of the traced shape (a trace records the batch size).
+    let other = Tensor::randn([5, 3, 8, 8], (Kind::Float, Device::Cpu));
+    assert_close(&[traced.forward_ts(&[&x]).unwrap()], &[expected]);
+    assert_close(
+        &[traced.forward_ts(&[&other]).unwrap()],
+        &[model.forward_t(&other, false)],
+    );
+}

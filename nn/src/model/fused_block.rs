@@ -34,17 +34,26 @@ extern "C" {
         error: *mut *mut c_char,
     ) -> *mut C_tensor;
     fn gm_fused_block_free_error(error: *mut c_char);
+    fn gm_fused_block_tracing() -> std::ffi::c_int;
 }
 
 /// The layer norm's `ε`, the same as the composed block's.
 pub const LAYER_NORM_EPS: f64 = 1e-5;
 
-/// Whether [`fused_block`] and [`fused_scaled_block`] apply: activations `x` in fp32 or bf16 on the CPU and a
-/// shared-mode weight `(O, 1, K)`.
+/// Whether [`fused_block`] and [`fused_scaled_block`] apply: activations `x` in fp32 or bf16
+/// on the CPU, a shared-mode weight `(O, 1, K)`, and no TorchScript trace being recorded (the
+/// fused block has no TorchScript form, so a traced export records the composed block).
 pub fn applies(x: &Tensor, weight: &Tensor) -> bool {
     x.device() == Device::Cpu
         && matches!(x.kind(), Kind::Float | Kind::BFloat16)
         && weight.size().get(1) == Some(&1)
+        && !tracing()
+}
+
+/// Whether this thread is recording a TorchScript trace.
+fn tracing() -> bool {
+    // SAFETY: a query of libtorch's thread-local tracing state, no arguments.
+    unsafe { gm_fused_block_tracing() != 0 }
 }
 
 /// `PReLU_α(LayerNorm(W ⋆ Σ_i x_i + bias)) + r`, differentiable in `x`, `r`, `weight`,
