@@ -44,6 +44,8 @@
 
 namespace {
 
+// Reductions keep LANES independent fp64 partial sums (fp32 terms), so they vectorise and
+// lose little to cancellation.
 constexpr int64_t LANES = 16;
 
 // ---- elementwise loops on fp32 buffers of one sample ----
@@ -84,7 +86,7 @@ void scatter_add(const float* dg, const int64_t* table, int64_t len, float* ds) 
 
 // Adds `shift` to row[0..n) and returns the row's sum (16 fp32 lanes, summed in double).
 GM_SIMD double shift_and_sum(float* row, int64_t n, float shift) {
-  float lanes[LANES] = {0};
+  double lanes[LANES] = {0};
   int64_t a = 0;
   for (; a + LANES <= n; a += LANES)
     for (int64_t l = 0; l < LANES; ++l) {
@@ -102,7 +104,7 @@ GM_SIMD double shift_and_sum(float* row, int64_t n, float shift) {
 
 // Σ (row[a] − mean)² over row[0..n).
 GM_SIMD double squared_deviation(const float* row, int64_t n, float mean) {
-  float lanes[LANES] = {0};
+  double lanes[LANES] = {0};
   int64_t a = 0;
   for (; a + LANES <= n; a += LANES)
     for (int64_t l = 0; l < LANES; ++l) {
@@ -135,7 +137,7 @@ struct PreluSums {
 // dz = dy·(z > 0 ? 1 : α) over one row; the row's Σ dz, Σ dz·z and Σ dy·z·[z ≤ 0].
 GM_SIMD PreluSums prelu_backward(const float* z, const float* dy, float* dz, int64_t n,
                                  float alpha) {
-  float s1[LANES] = {0}, s2[LANES] = {0}, s3[LANES] = {0};
+  double s1[LANES] = {0}, s2[LANES] = {0}, s3[LANES] = {0};
   PreluSums sums;
   int64_t a = 0;
   for (; a + LANES <= n; a += LANES)
@@ -189,7 +191,7 @@ GM_SIMD void scale_backward(float* dh, const float* c, const float* e, float* de
 // dz ← dh = rstd·(dz − m1 − z·m2) over one row; returns the row's Σ dh.
 GM_SIMD double norm_backward(const float* z, float* dz, int64_t n, float rstd, float m1,
                              float m2) {
-  float lanes[LANES] = {0};
+  double lanes[LANES] = {0};
   int64_t a = 0;
   for (; a + LANES <= n; a += LANES)
     for (int64_t l = 0; l < LANES; ++l) {
