@@ -382,7 +382,6 @@ struct FusedBlock : public torch::autograd::Function<FusedBlock> {
     ctx->saved_data["identity"] = identity;
     ctx->saved_data["normalize"] = normalize;
     ctx->saved_data["scaled"] = scaled;
-    ctx->saved_data["x_dtype"] = static_cast<int64_t>(x.scalar_type());
     return out;
   }
 
