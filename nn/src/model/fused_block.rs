@@ -7,10 +7,11 @@
 //! none of them fits in cache. The fused block (`nn/csrc/fused_block.cpp`, an autograd
 //! function of libtorch) instead works one sample at a time in per-thread buffers: forward it
 //! reads `x` and `r` and writes the output and the normalised activations `z`; backward it
-//! reads `dy` and `z` and writes the input gradient of one channel (`B×1×n`, broadcast over
-//! the input channels), recomputing the gathered channel sums from the saved `B×n` sums.
-//! Its matrix products are libtorch's (per sample), its elementwise loops compiled once per
-//! x86 instruction set and chosen at load time. Its layer norm, PReLU and sums run in fp32;
+//! reads `dy` and `z` and writes the input gradient (one channel `B×1×n` broadcast over the
+//! input channels, or `dy` plus it when the residual is the input), recomputing the gathered
+//! channel sums from the saved `B×n` sums. Its matrix products are libtorch's (per sample),
+//! its elementwise loops compiled once per x86 instruction set and chosen at load time. Its
+//! layer norm and PReLU run in fp32, its reductions in fp64 partial sums;
 //! the products run in fp32 for fp32 activations and as bf16 matmuls (fp32 accumulation,
 //! the precision of the composed block's bf16 matmuls) for bf16 activations. It applies to
 //! exact GM convolutions in shared channel mode on the CPU; everything else runs composed.
