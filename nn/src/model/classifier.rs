@@ -139,17 +139,24 @@ impl Classifier {
 
     /// Which blocks run fused on activations of `kind` on `device`.
     pub fn fused_on(&self, device: tch::Device, kind: tch::Kind) -> Vec<bool> {
-        let x = Tensor::empty([0], (kind, device));
         self.blocks
             .iter()
-            .map(|b| self.fusable(b, &x).is_some())
+            .map(|b| self.fusable(b, device, kind).is_some())
             .collect()
     }
 
-    /// The block's exact convolution, when the block runs fused on `x`.
-    fn fusable<'b>(&self, block: &'b GMLayer, x: &Tensor) -> Option<&'b crate::conv::GMConv> {
+    /// The block's exact convolution, when the block runs fused on activations of `kind` on
+    /// `device`.
+    fn fusable<'b>(
+        &self,
+        block: &'b GMLayer,
+        device: tch::Device,
+        kind: tch::Kind,
+    ) -> Option<&'b crate::conv::GMConv> {
         match block {
-            GMLayer::Exact(conv) if self.fused && fused_block::applies(x, &conv.weight) => {
+            GMLayer::Exact(conv)
+                if self.fused && fused_block::applies(device, kind, &conv.weight) =>
+            {
                 Some(conv)
             }
             _ => None,
@@ -175,7 +182,7 @@ impl Classifier {
                 .as_ref()
                 .map(|conv| pointwise_conv(conv, &x))
                 .transpose()?;
-            x = match self.fusable(block, &x) {
+            x = match self.fusable(block, x.device(), x.kind()) {
                 Some(conv) => {
                     let bias = match &conv.bias {
                         Some(b) => b.shallow_clone(),

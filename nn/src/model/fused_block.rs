@@ -41,12 +41,13 @@ extern "C" {
 /// The layer norm's `ε`, the same as the composed block's.
 pub const LAYER_NORM_EPS: f64 = 1e-5;
 
-/// Whether [`fused_block`] and [`fused_scaled_block`] apply: activations `x` in fp32 or bf16
-/// on the CPU, a shared-mode weight `(O, 1, K)`, and no TorchScript trace being recorded (the
-/// fused block has no TorchScript form, so a traced export records the composed block).
-pub fn applies(x: &Tensor, weight: &Tensor) -> bool {
-    x.device() == Device::Cpu
-        && matches!(x.kind(), Kind::Float | Kind::BFloat16)
+/// Whether [`fused_block`] and [`fused_scaled_block`] apply to activations of `kind` on
+/// `device`: fp32 or bf16 on the CPU, a shared-mode weight `(O, 1, K)`, and no TorchScript
+/// trace being recorded (the fused block has no TorchScript form, so a traced export records
+/// the composed block).
+pub fn applies(device: Device, kind: Kind, weight: &Tensor) -> bool {
+    device == Device::Cpu
+        && matches!(kind, Kind::Float | Kind::BFloat16)
         && weight.size().get(1) == Some(&1)
         && !tracing()
 }

@@ -146,7 +146,7 @@ impl ReferenceRegression {
         let mut x = xs.f_reshape([size[0], size[1], -1])?;
         let mut out = pointwise_conv(&self.input, &x)?;
         for (i, (block, prelu)) in self.blocks.iter().zip(&self.prelus).enumerate() {
-            x = if self.fused && fused_block::applies(&x, &block.conv.weight) {
+            x = if self.fused && fused_block::applies(x.device(), x.kind(), &block.conv.weight) {
                 let (weight, error) = block.projected(train)?;
                 let bias = match &block.bias {
                     Some(b) => b.shallow_clone(),
@@ -185,10 +185,9 @@ impl super::FieldNet for ReferenceRegression {
     }
 
     fn fused_on(&self, device: tch::Device, kind: tch::Kind) -> Vec<bool> {
-        let x = Tensor::empty([0], (kind, device));
         self.blocks
             .iter()
-            .map(|b| self.fused && fused_block::applies(&x, &b.conv.weight))
+            .map(|b| self.fused && fused_block::applies(device, kind, &b.conv.weight))
             .collect()
     }
 
