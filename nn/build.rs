@@ -1,5 +1,6 @@
-//! gm-nn's build script: libtorch's linking (the workspace's shared script) and the fused
-//! block's C++ (`csrc/fused_block.cpp`), compiled against the libtorch torch-sys found.
+//! gm-nn's build script: libtorch's linking (the workspace's shared script) and gm-nn's C++
+//! (`csrc/`: the fused block, the host block cache), compiled against the libtorch torch-sys
+//! found.
 use std::path::PathBuf;
 
 #[path = "../build/link_torch.rs"]
@@ -7,7 +8,10 @@ mod link_torch;
 
 fn main() {
     link_torch::main();
-    println!("cargo:rerun-if-changed=csrc/fused_block.cpp");
+    const SOURCES: [&str; 2] = ["csrc/fused_block.cpp", "csrc/host_block_cache.cpp"];
+    for source in SOURCES {
+        println!("cargo:rerun-if-changed={source}");
+    }
     println!("cargo:rerun-if-env-changed=LIBTORCH_CXX11_ABI");
     // torch-sys passes its libtorch `lib` directory on (`links = "tch"`); the headers sit
     // beside it, as torch-sys's own C++ wrapper finds them.
@@ -31,6 +35,6 @@ fn main() {
         // into our object: without OpenMP it would run every sample on one thread. torch-sys
         // links libgomp, libtorch's OpenMP runtime.
         .flag("-fopenmp")
-        .file("csrc/fused_block.cpp")
-        .compile("gm_fused_block");
+        .files(SOURCES)
+        .compile("gm_nn_csrc");
 }

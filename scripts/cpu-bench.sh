@@ -5,8 +5,8 @@
 # formulations, fp32 and bf16 autocast, eager and torch.compile) run with DEV=cpu in the libtorch
 # cache's Python; and the plume regression model (C64xC64, B = 32, 6-step rollouts) against
 # scripts/pytorch_plume_train.py. PyTorch runs with glibc's default allocator settings and with
-# the kept heap gm uses during its training steps (gm_nn::host_memory). Prints the raw results,
-# then one table with gm's best over PyTorch's best.
+# glibc's heap kept (its nearest form of gm's host block cache, gm_nn::host_memory). Prints the
+# raw results, then one table with gm's best over PyTorch's best.
 #
 #   scripts/cpu-bench.sh [GM_BINARY] [BENCH_DIR]
 #     GM_BINARY  default target/debug/gm (the dev profile is optimised; libtorch does the work)
@@ -41,10 +41,10 @@ run_gm rot-mnist fused auto
 run_gm rot-mnist composed auto,timed,gather,cudnn,irreps
 run_gm plume fused auto
 run_gm plume composed auto,timed,gather,cudnn,fourier
-# PyTorch runs twice: with glibc's default allocator settings, and with the kept heap gm holds
-# while its training steps run (gm_nn::host_memory: no mmap for large blocks, freed memory
-# kept), which a PyTorch user gets from these two environment variables; the table counts the
-# best of both.
+# PyTorch runs twice: with glibc's default allocator settings, and with glibc's heap kept (no
+# mmap for large blocks, freed memory kept), which a PyTorch user gets from these two
+# environment variables without code: the nearest form of the block cache gm holds while its
+# training steps run (gm_nn::host_memory). The table counts the best of both.
 keep_heap=(MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=2147483647)
 run_pytorch() {
     local name=$1 script=$2

@@ -374,7 +374,7 @@ enum GroupCommand {
 fn main() -> Result<()> {
     // CPU training steps reuse freed activations instead of faulting them in again
     // (gm_nn::host_memory): by default only while the steps run (the trainer and `gm bench
-    // train` hold a KeptHostHeap), with GM_HOST_MALLOC=keep for the whole process (set here,
+    // train` hold a KeptHostBlocks), with GM_HOST_MALLOC=keep for the whole process (set here,
     // before any tensor exists), with GM_HOST_MALLOC=system never.
     let host_malloc = HostMalloc::from_env().map_err(anyhow::Error::msg)?;
     if host_malloc == HostMalloc::Always {

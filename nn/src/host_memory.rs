@@ -1,77 +1,114 @@
 //! Keeping freed host memory for reuse, so that CPU training does not page-fault its
 //! activations in again at every step.
 //!
-//! glibc serves every allocation above its mmap threshold (at most 32 MiB) with a fresh
-//! `mmap` and returns it with `munmap` when it is freed. A CPU training step allocates and
-//! frees activations of that size by the dozen (the CIFAR-10 model at `B = 256`: 120 channels
-//! × 1,024 points × 256 images is 63 MB in bf16), so each step faults every one of their pages
-//! in again: measured with `perf` on `gm bench train --model cifar10 --backend cudnn
-//! --precision bf16`, a third of the process's CPU time was the kernel's page-fault handling.
-//! [`keep_freed_host_memory`] makes glibc serve large allocations from its heap and keep what
-//! is freed there, so the next step reuses the same pages. The price: the process's resident
-//! memory does not shrink below its peak until it exits, and a workload that allocates blocks of
-//! many different sizes can fragment the heap far above its live memory (the timed planner's
-//! probes of the CIFAR-10 model in bf16 grew it past 24 GB). So it is not set for a whole
-//! process by default: [`KeptHostHeap`] keeps freed memory only while CPU training steps run
-//! (fixed shapes, after the model and its planner's probes are built), and hands the
-//! allocator back its usual settings and the kept memory back to the system when it ends.
+//! glibc serves every allocation above its mmap threshold (128 KiB, rising to at most 32 MiB)
+//! with a fresh `mmap` and returns it with `munmap` when it is freed. A CPU training step
+//! allocates and frees activations of that size by the dozen (the CIFAR-10 model at
+//! `B = 256`: 120 channels × 1,024 points × 256 images is 63 MB in bf16), so each step faults
+//! every one of their pages in again: measured with `perf` on `gm bench train --model cifar10
+//! --backend cudnn --precision bf16`, a third of the process's CPU time was the kernel's
+//! page-fault handling.
+//!
+//! The cure here is a block cache in front of libtorch's CPU allocator
+//! (`nn/csrc/host_block_cache.cpp`): while it is held, a freed block of 128 KiB or more is
+//! kept, and the next allocation of the same size gets it back, pages already resident. The
+//! first cure, glibc's own heap for large blocks (`M_MMAP_MAX = 0`, no trim), fragmented: a
+//! small allocation carved from a freed 64 MiB chunk left it too short for the next block of
+//! that size, and the heap grew by blocks at every round on some machines. The cache never
+//! hands its blocks back to glibc while held, so nothing else can land in them.
+//!
+//! Its bound: the bytes of its blocks, kept and in use, never exceed twice the peak of those
+//! in use since the hold began; a miss that would pass it first frees kept blocks, the
+//! largest first. Blocks of many sizes (the timed planner's probes) therefore stay bounded,
+//! and fixed-shape training steps, which find their blocks kept, never evict. Even so, the
+//! process's resident memory does not shrink below that peak while the cache is held, so it
+//! is not held for a whole process by default: [`KeptHostBlocks`] holds it while CPU training
+//! steps run, and when the last hold ends every kept block is freed and `malloc_trim` hands
+//! glibc's free memory back to the system.
 
-/// The largest free space kept at the top of the heap, in bytes, before glibc returns it to
-/// the system (`M_TRIM_THRESHOLD`; an `int` in glibc's interface).
-pub const KEPT_HEAP_TOP: i32 = i32::MAX;
+use std::ffi::c_int;
 
-/// Asks the C allocator to serve large allocations from its heap (no `mmap`) and to keep up to
-/// [`KEPT_HEAP_TOP`] bytes of freed memory for reuse. Returns whether the allocator accepted
-/// both settings: `false` where the C library is not glibc (nothing is changed there).
-///
-/// The `gm` command calls it once at start-up when the environment sets `GM_HOST_MALLOC=keep`,
-/// and otherwise through [`KeptHostHeap`] around CPU training steps.
-pub fn keep_freed_host_memory() -> bool {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        // SAFETY: mallopt only changes allocator parameters; glibc applies them under the
-        // allocator's lock and they are valid at any time.
-        unsafe {
-            libc::mallopt(libc::M_MMAP_MAX, 0) == 1
-                && libc::mallopt(libc::M_TRIM_THRESHOLD, KEPT_HEAP_TOP) == 1
-        }
-    }
-    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-    {
-        false
-    }
+extern "C" {
+    fn gm_host_cache_hold() -> c_int;
+    fn gm_host_cache_release();
+    fn gm_host_cache_stats(
+        cached: *mut u64,
+        live: *mut u64,
+        peak: *mut u64,
+        hits: *mut u64,
+        misses: *mut u64,
+        holds: *mut u64,
+    );
 }
 
-/// glibc's default `M_MMAP_MAX`: how many allocations it may serve by `mmap` at once.
-pub const DEFAULT_MMAP_MAX: i32 = 65_536;
+/// The smallest block the cache keeps, in bytes: glibc's default mmap threshold, so every
+/// block glibc would map afresh.
+pub const SMALLEST_KEPT_BLOCK: usize = 128 * 1024;
 
-/// glibc's default `M_TRIM_THRESHOLD` in bytes (128 KiB).
-pub const DEFAULT_TRIM_THRESHOLD: i32 = 128 * 1024;
+/// The block cache's counters ([`host_cache_stats`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HostCacheStats {
+    /// Bytes of freed blocks kept for reuse.
+    pub cached: u64,
+    /// Bytes of the cache's blocks in use (allocated while it was held, not yet freed).
+    pub live: u64,
+    /// The largest `live` since the current hold began (0 before any).
+    pub peak: u64,
+    /// Allocations served from a kept block, since the process began.
+    pub hits: u64,
+    /// Allocations of 128 KiB or more made while held and served by libtorch's allocator.
+    pub misses: u64,
+    /// Holds taken and not yet released.
+    pub holds: u64,
+}
 
-/// Undoes [`keep_freed_host_memory`]: glibc's default `M_MMAP_MAX` and `M_TRIM_THRESHOLD`, then
-/// `malloc_trim(0)` returns the freed memory the heap kept. Returns whether the allocator
-/// accepted the settings (`false` where the C library is not glibc).
-pub fn release_kept_host_memory() -> bool {
+/// The block cache's counters now (all zero before its first hold).
+pub fn host_cache_stats() -> HostCacheStats {
+    let mut s = HostCacheStats::default();
+    // SAFETY: the function writes six u64 through the pointers given, under the cache's lock.
+    unsafe {
+        gm_host_cache_stats(
+            &mut s.cached,
+            &mut s.live,
+            &mut s.peak,
+            &mut s.hits,
+            &mut s.misses,
+            &mut s.holds,
+        )
+    };
+    s
+}
+
+/// Takes a hold on the block cache (installing it as libtorch's CPU allocator the first
+/// time): freed CPU blocks of [`SMALLEST_KEPT_BLOCK`] bytes and more are kept for reuse until
+/// the hold ends. Returns whether the hold was taken: `false` if libtorch already uses another
+/// CPU allocator of higher priority (nothing changes then). Each hold taken must be ended by
+/// one [`release_kept_host_memory`]; [`KeptHostBlocks`] pairs them.
+///
+/// The `gm` command takes one for the whole process when the environment sets
+/// `GM_HOST_MALLOC=keep`.
+pub fn keep_freed_host_memory() -> bool {
+    // SAFETY: installs (once, under std::call_once) and counts a hold; catches every C++
+    // exception.
+    unsafe { gm_host_cache_hold() != 0 }
+}
+
+/// Ends one hold of [`keep_freed_host_memory`]. The last hold's end frees every kept block
+/// and, with glibc, calls `malloc_trim(0)` so the freed memory goes back to the system.
+pub fn release_kept_host_memory() {
+    // SAFETY: counts a hold off; frees kept blocks outside the cache's lock.
+    unsafe { gm_host_cache_release() };
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        // SAFETY: as in keep_freed_host_memory; malloc_trim only returns free memory.
-        unsafe {
-            let restored = libc::mallopt(libc::M_MMAP_MAX, DEFAULT_MMAP_MAX) == 1
-                && libc::mallopt(libc::M_TRIM_THRESHOLD, DEFAULT_TRIM_THRESHOLD) == 1;
-            libc::malloc_trim(0);
-            restored
-        }
-    }
-    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-    {
-        false
+    // SAFETY: malloc_trim only returns free memory to the system.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 
 /// What the environment variable `GM_HOST_MALLOC` asks of the host allocator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HostMalloc {
-    /// Unset (the default): keep freed memory while CPU training steps run ([`KeptHostHeap`]).
+    /// Unset (the default): keep freed memory while CPU training steps run ([`KeptHostBlocks`]).
     DuringTraining,
     /// `keep`: keep freed memory for the whole process (set once at start-up).
     Always,
@@ -114,11 +151,11 @@ impl HostMalloc {
 /// model is built (the planner's probes allocate blocks of many sizes) and around the training
 /// steps, whose blocks repeat from step to step.
 #[derive(Debug)]
-pub struct KeptHostHeap {
+pub struct KeptHostBlocks {
     active: bool,
 }
 
-impl KeptHostHeap {
+impl KeptHostBlocks {
     /// Starts keeping freed memory if `device` is the CPU and `policy` is
     /// [`HostMalloc::DuringTraining`]; otherwise does nothing.
     pub fn while_training_on(device: tch::Device, policy: HostMalloc) -> Self {
@@ -128,20 +165,20 @@ impl KeptHostHeap {
         Self { active }
     }
 
-    /// [`KeptHostHeap::while_training_on`] under the policy of `GM_HOST_MALLOC`; an invalid
+    /// [`KeptHostBlocks::while_training_on`] under the policy of `GM_HOST_MALLOC`; an invalid
     /// value changes nothing (the `gm` command refuses one at start-up, naming the accepted
     /// values).
     pub fn for_training_on(device: tch::Device) -> Self {
         Self::while_training_on(device, HostMalloc::from_env().unwrap_or(HostMalloc::System))
     }
 
-    /// Whether this guard changed the allocator's settings (and will restore them).
+    /// Whether this guard holds the block cache (and will end its hold when dropped).
     pub fn is_active(&self) -> bool {
         self.active
     }
 }
 
-impl Drop for KeptHostHeap {
+impl Drop for KeptHostBlocks {
     fn drop(&mut self) {
         if self.active {
             release_kept_host_memory();
@@ -165,25 +202,10 @@ mod tests {
     #[test]
     fn the_guard_acts_only_on_the_cpu_under_the_default_policy() {
         let cuda =
-            KeptHostHeap::while_training_on(tch::Device::Cuda(0), HostMalloc::DuringTraining);
+            KeptHostBlocks::while_training_on(tch::Device::Cuda(0), HostMalloc::DuringTraining);
         assert!(!cuda.is_active());
         for policy in [HostMalloc::Always, HostMalloc::System] {
-            assert!(!KeptHostHeap::while_training_on(tch::Device::Cpu, policy).is_active());
-        }
-    }
-
-    #[test]
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    fn glibc_accepts_the_settings_and_large_tensors_still_allocate() {
-        assert!(keep_freed_host_memory());
-        // A tensor above the default mmap threshold now comes from the heap: it must still be
-        // usable, and freed and allocated again.
-        for _ in 0..3 {
-            let t = tch::Tensor::ones([16, 1024, 1024], (tch::Kind::Float, tch::Device::Cpu));
-            assert_eq!(
-                t.sum(tch::Kind::Double).double_value(&[]),
-                (16 << 20) as f64
-            );
+            assert!(!KeptHostBlocks::while_training_on(tch::Device::Cpu, policy).is_active());
         }
     }
 }

@@ -4,6 +4,8 @@
 //! random sizes, groups and slopes; and the classifier and the reference regression model
 //! with fused blocks against the same models composed.
 
+mod common;
+
 use gm_algebra::group::parse_group;
 use gm_nn::lowering::{Lowering, Support};
 use gm_nn::model::fused_block::{fused_block, fused_scaled_block, LAYER_NORM_EPS};
@@ -75,7 +77,7 @@ struct Case {
     sizes: (i64, i64, i64),
     alpha: f64,
     kind: Kind,
-    /// The fp32 floor of the relative error.
+    /// The floor of the relative error in [`Case::check`].
     floor: f64,
 }
 
@@ -130,14 +132,15 @@ impl Case {
         }
     }
 
-    /// Values and the gradients of `x`, `r`, `W`, `bias`, `α` and `e` of the fused block
-    /// against the composed one in fp64 on the same inputs: every relative error is below a
-    /// floor (1e-5 in fp32 unless [`Case::random_sizes`], 1e-2 in bf16) or below four times the error of the block composed
-    /// of libtorch's operations in the same precision (parameters cast as the layers cast
-    /// them), whichever is larger. The second bound matters where rounding is all there is:
-    /// with one output channel the layer norm makes `∂L/∂W` vanish, and both forms return
-    /// rounding noise of the size of the cancelling terms.
-    fn check(&self) {
+    /// The relative errors ([`max_rel`]) of the fused block and of the block composed of
+    /// libtorch's operations in the case's precision (parameters cast as the layers cast
+    /// them), both against the block composed in fp64 on the same inputs, for each of
+    /// [`QUANTITIES`]: `None` where the block has no such gradient (`r` is the input, or no
+    /// position vector). Draws the inputs from libtorch's generator: hold
+    /// [`common::seeded`]. The parameters and `dy` are drawn representable in the case's
+    /// precision, so that the fp64 block sees the very inputs the other two compute on and
+    /// the errors are their own rounding alone.
+    fn errors(&self) -> Errors {
         let (b, c, o) = self.sizes;
         let o = if self.residual == Residual::Input {
             c
@@ -148,15 +151,16 @@ impl Case {
         let lowering = Lowering::new(g, &self.support, Device::Cpu).unwrap();
         let (n, k) = (lowering.order() as i64, lowering.kernel_size() as i64);
         let opts = (Kind::Float, Device::Cpu);
+        let representable = |t: Tensor| t.to_kind(self.kind).to_kind(Kind::Float);
         let inputs = [
             Tensor::randn([b, c, n], opts).to_kind(self.kind),
             Tensor::randn([b, o, n], opts).to_kind(self.kind),
-            Tensor::randn([o, 1, k], opts),
-            Tensor::randn([o], opts),
-            Tensor::from_slice(&[self.alpha as f32]),
-            Tensor::randn([n], opts),
+            representable(Tensor::randn([o, 1, k], opts)),
+            representable(Tensor::randn([o], opts)),
+            representable(Tensor::from_slice(&[self.alpha as f32])),
+            representable(Tensor::randn([n], opts)),
         ];
-        let dy = Tensor::randn([b, o, n], opts).to_kind(Kind::Double);
+        let dy = representable(Tensor::randn([b, o, n], opts)).to_kind(Kind::Double);
         let given = self.residual == Residual::Given;
         // `None`: the fused block; `Some(kind)`: the composed block computing in `kind`.
         let run = |form: Option<Kind>| {
@@ -185,26 +189,46 @@ impl Case {
             };
             (y.to_kind(Kind::Double) * &dy).sum(Kind::Double).backward();
             let mut out = vec![y.to_kind(Kind::Double)];
-            for t in &leaves {
-                // r's own leaf has no gradient when the residual is the input, nor e's in the
-                // classifier's block.
+            // r's own leaf has no gradient when the residual is the input, nor e's in the
+            // classifier's block (both `None` below).
+            out.extend(leaves.iter().map(|t| {
                 let g = t.grad();
                 let g = if g.defined() { g } else { t.zeros_like() };
-                out.push(g.to_kind(Kind::Double));
-            }
+                g.to_kind(Kind::Double)
+            }));
             out
         };
         let (fused, reference) = (run(None), run(Some(Kind::Double)));
         let composed_in_kind = run(Some(self.kind));
-        let floor = if self.kind == Kind::Float {
-            self.floor
-        } else {
-            1e-2
+        let defined = |q: usize| match QUANTITIES[q] {
+            "dr" => given,
+            "de" => self.block == Block::Regression,
+            _ => true,
         };
-        let names = ["y", "dx", "dr", "dW", "dbias", "dslope", "de"];
-        for (i, name) in names.iter().enumerate() {
-            let err = max_rel(&fused[i], &reference[i]);
-            let bound = floor.max(4.0 * max_rel(&composed_in_kind[i], &reference[i]));
+        let errors = |form: &[Tensor]| -> Vec<Option<f64>> {
+            (0..QUANTITIES.len())
+                .map(|q| defined(q).then(|| max_rel(&form[q], &reference[q])))
+                .collect()
+        };
+        Errors {
+            fused: errors(&fused),
+            composed: errors(&composed_in_kind),
+        }
+    }
+
+    /// One draw in fp32: every relative error of the fused block is below a floor (1e-5
+    /// unless [`Case::random_sizes`]) or below four times the composed fp32 block's error,
+    /// whichever is larger. The second bound matters where rounding is all there is: with
+    /// one output channel the layer norm makes `∂L/∂W` vanish, and both forms return
+    /// rounding noise of the size of the cancelling terms.
+    fn check(&self) {
+        assert_eq!(self.kind, Kind::Float, "bf16 is checked over many draws");
+        let errors = self.errors();
+        for (q, name) in QUANTITIES.iter().enumerate() {
+            let (Some(err), Some(composed)) = (errors.fused[q], errors.composed[q]) else {
+                continue;
+            };
+            let bound = self.floor.max(4.0 * composed);
             assert!(
                 err < bound,
                 "{name}: relative error {err:e} (bound {bound:e}) in {self:?}"
@@ -213,9 +237,30 @@ impl Case {
     }
 }
 
+/// The quantities [`Case::errors`] compares: the output and the gradients of `x`, `r`, `W`,
+/// `bias`, `α` and `e`.
+const QUANTITIES: [&str; 7] = ["y", "dx", "dr", "dW", "dbias", "dslope", "de"];
+
+/// One draw's relative errors against fp64, per quantity of [`QUANTITIES`].
+struct Errors {
+    fused: Vec<Option<f64>>,
+    composed: Vec<Option<f64>>,
+}
+
+/// The median of `values` (not empty).
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let m = values.len() / 2;
+    if values.len() % 2 == 1 {
+        values[m]
+    } else {
+        (values[m - 1] + values[m]) / 2.0
+    }
+}
+
 #[test]
 fn fused_block_equals_the_composed_block_on_cyclic_and_dihedral_grids() {
-    tch::manual_seed(1);
+    let _rng = common::seeded(1);
     Case::new("C8xC8", Support::Radius(1), (3, 4, 5)).check();
     Case::new("D6xD6", Support::Radius(2), (2, 1, 7))
         .alpha(-0.5)
@@ -229,7 +274,7 @@ fn fused_block_equals_the_composed_block_on_cyclic_and_dihedral_grids() {
 
 #[test]
 fn fused_block_equals_the_composed_block_on_a_non_abelian_group() {
-    tch::manual_seed(2);
+    let _rng = common::seeded(2);
     let support = Support::Elements(vec![0, 3, 3, 7, 11, 23]); // a repeat: its taps add up
     Case::new("S4", support.clone(), (5, 2, 3))
         .alpha(1.5)
@@ -239,7 +284,7 @@ fn fused_block_equals_the_composed_block_on_a_non_abelian_group() {
 
 #[test]
 fn fused_scaled_block_equals_the_composed_block() {
-    tch::manual_seed(5);
+    let _rng = common::seeded(5);
     Case::new("C8xC8", Support::Radius(1), (3, 20, 6))
         .regression()
         .check();
@@ -255,15 +300,51 @@ fn fused_scaled_block_equals_the_composed_block() {
 }
 
 /// bf16 activations: the fused blocks are as accurate as the blocks composed of libtorch's
-/// bf16 operations (both measured against fp64 on the same bf16 inputs).
+/// bf16 operations, both measured against fp64 on the same inputs. One draw says little:
+/// the gradients are sums whose terms can cancel to a result far smaller than themselves,
+/// and then either form's error, relative to the result, can be hundreds of times the
+/// other's (seen both ways in 1,600 draws). The claims are over 48 draws of each of the four
+/// blocks: every output is within 2⁻⁶ of the largest (no cancellation: the layer norm or the
+/// bias sets its size), and for each quantity the median error of the fused blocks is at most
+/// 1.5 times the composed blocks' median. In 3,000 resamplings of 4 × 48 out of 1,200 draws
+/// the ratio stayed below 1.13; scaling the `z·mean(dz·z)` term of the layer norm's backward
+/// by 0.9 makes it 1.75 for `dx`, dropping it 11.
 #[test]
 fn fused_blocks_in_bf16_are_as_accurate_as_the_composed_blocks_in_bf16() {
-    tch::manual_seed(3);
-    let case = Case::new("C8xC8", Support::Radius(1), (3, 4, 5)).bf16();
-    case.clone().check();
-    case.clone().identity().check();
-    case.clone().regression().check();
-    case.regression().identity().check();
+    let base = Case::new("C8xC8", Support::Radius(1), (3, 4, 5)).bf16();
+    let cases = [
+        base.clone(),
+        base.clone().identity(),
+        base.clone().regression(),
+        base.regression().identity(),
+    ];
+    let mut fused = vec![Vec::new(); QUANTITIES.len()];
+    let mut composed = fused.clone();
+    for (i, case) in cases.iter().enumerate() {
+        for draw in 0..48 {
+            let errors = {
+                let _rng = common::seeded(1000 * i as i64 + draw);
+                case.errors()
+            };
+            let y = errors.fused[0].unwrap();
+            assert!(
+                y < 2f64.powi(-6),
+                "y: relative error {y:e} in draw {draw} of {case:?}"
+            );
+            for q in 0..QUANTITIES.len() {
+                fused[q].extend(errors.fused[q]);
+                composed[q].extend(errors.composed[q]);
+            }
+        }
+    }
+    for (q, name) in QUANTITIES.iter().enumerate() {
+        let (f, c) = (median(&mut fused[q]), median(&mut composed[q]));
+        assert!(
+            f <= 1.5 * c,
+            "{name}: median relative error {f:e} fused, {c:e} composed, over {} draws",
+            fused[q].len()
+        );
+    }
 }
 
 proptest! {
@@ -285,7 +366,7 @@ proptest! {
         alpha in -2.0f64..2.0,
         seed in 0i64..1000,
     ) {
-        tch::manual_seed(seed);
+        let _rng = common::seeded(seed);
         let axis = if dihedral { format!("D{side}") } else { format!("C{side}") };
         let group = format!("{axis}x{axis}");
         let mut case = Case::new(&group, Support::Radius(t), sizes).alpha(alpha).random_sizes();
@@ -352,7 +433,7 @@ fn assert_close(fused: &[Tensor], composed: &[Tensor]) {
 /// identity residual, and a pool between the blocks.
 #[test]
 fn classifier_with_fused_blocks_equals_the_composed_classifier() {
-    tch::manual_seed(4);
+    let _rng = common::seeded(4);
     let config = ClassifierConfig {
         group: parse_group("C8xC8").unwrap(),
         support: Support::Radius(1),
@@ -388,7 +469,7 @@ fn classifier_with_fused_blocks_equals_the_composed_classifier() {
 /// gradient.
 #[test]
 fn reference_regression_with_fused_blocks_equals_the_composed_model() {
-    tch::manual_seed(6);
+    let _rng = common::seeded(6);
     let config = ReferenceRegressionConfig {
         group: parse_group("C8xC8").unwrap(),
         hidden: 6,
@@ -417,7 +498,7 @@ fn reference_regression_with_fused_blocks_equals_the_composed_model() {
 /// fused operation has no TorchScript form): the traced module computes the model's logits.
 #[test]
 fn a_traced_classifier_records_the_composed_blocks() {
-    tch::manual_seed(7);
+    let _rng = common::seeded(7);
     let config = ClassifierConfig {
         group: parse_group("C8xC8").unwrap(),
         support: Support::Radius(1),

@@ -16,7 +16,7 @@ use anyhow::{ensure, Context, Result};
 use clap::ValueEnum;
 use gm_nn::conv::{BackendChoice, BackendKind, GMConvConfig};
 use gm_nn::device::synchronize;
-use gm_nn::host_memory::KeptHostHeap;
+use gm_nn::host_memory::KeptHostBlocks;
 use gm_nn::model::{parameter_count, Classifier, ClassifierConfig};
 use gm_nn::precision::PrecisionPolicy;
 use serde::{Deserialize, Serialize};
@@ -298,7 +298,7 @@ fn time_steps(
     let mut opt = AdamW::new(vs, 4e-3, 0.0153);
     let vars = vs.trainable_variables();
     // As in the trainer: freed activations are kept on the CPU while the steps run.
-    let _kept_heap = KeptHostHeap::for_training_on(vs.device());
+    let _kept_blocks = KeptHostBlocks::for_training_on(vs.device());
     let mut scaler = GradScaler::new(precision.loss_scaling());
     let mut step = || -> Result<Tensor> {
         let l = loss()?;

@@ -8,7 +8,7 @@ use super::plateau::ReduceOnPlateau;
 use super::tensors::permutation;
 use super::{Objective, Result, TensorData, TrainError};
 use crate::config::{EvaluateWeights, TrainConfig};
-use gm_nn::host_memory::KeptHostHeap;
+use gm_nn::host_memory::KeptHostBlocks;
 use gm_nn::precision::{Precision, PrecisionPolicy};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rand::SeedableRng;
@@ -204,7 +204,7 @@ pub fn fit(
     let batches = n.div_ceil(settings.batch_size.max(1));
     // The model and its planner's probes are built: from here the steps' blocks repeat, so on
     // the CPU freed activations are kept for the next step until training ends.
-    let _kept_heap = KeptHostHeap::for_training_on(device);
+    let _kept_blocks = KeptHostBlocks::for_training_on(device);
     while state.epoch < settings.epochs && !state.early.should_stop() {
         let epoch = state.epoch + 1;
         let started = Instant::now();
