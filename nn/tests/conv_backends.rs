@@ -337,6 +337,52 @@ fn planner_picks_an_applicable_backend() {
     assert!(l.group().order() == 64);
 }
 
+/// Timing probes only what the cost model prices within `TIMED_WITHIN` of its cheapest: the
+/// cheapest first, every other applicable backend in exactly when its price is within the
+/// factor. On the CIFAR-10 model's shape the reference formulation (a `B×C×K×n` gather) is
+/// left out, and the timed plan is one of the candidates.
+#[test]
+fn timed_planning_probes_the_backends_priced_near_the_cheapest() {
+    let cifar = ConvShape {
+        batch: 256,
+        in_channels: 120,
+        out_channels: 120,
+        mode: ChannelMode::Shared,
+    };
+    for (group, support) in [
+        ("C32xC32", Support::Radius(3)),
+        ("D4xD4", Support::Radius(1)),
+        ("C8xC8", Support::Radius(2)),
+        ("S4", Support::Elements(vec![0, 3, 7, 11])),
+    ] {
+        let l = Lowering::new(common::group(group), &support, Device::Cpu).unwrap();
+        for shape in [cifar, ConvShape { batch: 2, ..cifar }] {
+            let timed = planner::timed_candidates(&l, &shape);
+            let price = |k| planner::cost(k, &l, &shape);
+            let cheapest = planner::applicable(&l)
+                .into_iter()
+                .map(price)
+                .fold(f64::INFINITY, f64::min);
+            assert_eq!(price(timed[0]), cheapest, "{group}");
+            for kind in planner::applicable(&l) {
+                let near = price(kind) <= planner::TIMED_WITHIN * cheapest;
+                assert_eq!(timed.contains(&kind), near, "{group} {kind:?}");
+            }
+        }
+    }
+    let l = Lowering::new(common::group("C32xC32"), &Support::Radius(3), Device::Cpu).unwrap();
+    let timed = planner::timed_candidates(&l, &cifar);
+    assert!(!timed.contains(&BackendKind::Reference), "{timed:?}");
+    let small = ConvShape {
+        batch: 2,
+        in_channels: 3,
+        out_channels: 3,
+        ..cifar
+    };
+    let planned = planner::plan(&l, &small, BackendChoice::Timed).unwrap();
+    assert!(planner::timed_candidates(&l, &small).contains(&planned.kind()));
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
 

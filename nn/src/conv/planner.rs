@@ -50,7 +50,8 @@ pub fn cost(kind: BackendKind, lowering: &Lowering, shape: &ConvShape) -> f64 {
 ///
 /// # Errors
 /// [`crate::NnError::BackendUnavailable`] for a fixed backend that does not apply; the
-/// error of a chosen backend (the cheapest, or any candidate when timing) that fails to build;
+/// error of a chosen backend (the cheapest, or any of the [`timed_candidates`] when timing)
+/// that fails to build;
 /// [`crate::NnError::Torch`] when timing fails.
 pub fn plan(
     lowering: &Lowering,
@@ -59,14 +60,11 @@ pub fn plan(
 ) -> Result<Box<dyn ConvBackend>> {
     match choice {
         BackendChoice::Fixed(kind) => backend::build(kind, lowering),
-        BackendChoice::Auto => {
-            let mut kinds = applicable(lowering);
-            kinds.sort_by(|&a, &b| cost(a, lowering, shape).total_cmp(&cost(b, lowering, shape)));
-            backend::build(kinds[0], lowering) // gather always applies: `kinds` is not empty
-        }
+        BackendChoice::Auto => backend::build(by_cost(lowering, shape)[0].1, lowering),
         BackendChoice::Timed => {
             let mut best: Option<(f64, Box<dyn ConvBackend>)> = None;
-            for candidate in candidates(lowering)? {
+            for kind in timed_candidates(lowering, shape) {
+                let candidate = backend::build(kind, lowering)?;
                 let seconds = time_median(candidate.as_ref(), lowering, shape)?;
                 if best.as_ref().is_none_or(|(t, _)| seconds < *t) {
                     best = Some((seconds, candidate));
@@ -75,6 +73,38 @@ pub fn plan(
             Ok(best.expect("gather always applies").1)
         }
     }
+}
+
+/// [`BackendChoice::Timed`] times only the applicable backends the cost model prices within
+/// this factor of its cheapest. The model's misrankings seen in training were within 1.6×
+/// (docs/nn-layers.md); what it prices far above the cheapest is not worth a probe: the
+/// reference formulation, priced 8–12× the cheapest on the reference models' shapes, gathers
+/// a `B×C×K×n` tensor (6 GB for the CIFAR-10 model) and took about 8 minutes per probe on a
+/// 2-core CPU.
+pub const TIMED_WITHIN: f64 = 4.0;
+
+/// The backends [`BackendChoice::Timed`] times for `lowering` and `shape`: the applicable ones
+/// the cost model prices within [`TIMED_WITHIN`] of its cheapest, cheapest first (never
+/// empty: the cheapest is always in).
+pub fn timed_candidates(lowering: &Lowering, shape: &ConvShape) -> Vec<BackendKind> {
+    let priced = by_cost(lowering, shape);
+    let cheapest = priced[0].0;
+    priced
+        .into_iter()
+        .filter(|&(c, _)| c <= TIMED_WITHIN * cheapest)
+        .map(|(_, k)| k)
+        .collect()
+}
+
+/// The applicable backends with their [`cost`], cheapest first (never empty: gather always
+/// applies).
+fn by_cost(lowering: &Lowering, shape: &ConvShape) -> Vec<(f64, BackendKind)> {
+    let mut priced: Vec<(f64, BackendKind)> = applicable(lowering)
+        .into_iter()
+        .map(|k| (cost(k, lowering, shape), k))
+        .collect();
+    priced.sort_by(|a, b| a.0.total_cmp(&b.0));
+    priced
 }
 
 /// How many timed passes [`BackendChoice::Timed`] takes the median of, per candidate.
