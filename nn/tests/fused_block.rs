@@ -382,6 +382,7 @@ proptest! {
 
 #[test]
 fn fused_blocks_report_bad_shapes_as_errors() {
+    let _rng = common::seeded(8); // every test of this file that draws holds the lock
     let g = parse_group("C4").unwrap();
     let lowering = Lowering::new(g, &Support::Elements(vec![0, 1]), Device::Cpu).unwrap();
     let table = lowering.table();
