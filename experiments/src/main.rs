@@ -54,7 +54,7 @@ enum Command {
         /// Override a key, e.g. --set train.epochs=5 (repeatable).
         #[arg(long = "set", value_name = "KEY=VALUE")]
         overrides: Vec<Override>,
-        /// Smoke run: the config's [quick] epochs and sample limits.
+        /// Smoke run: the config's `[quick]` epochs and sample limits.
         #[arg(long)]
         quick: bool,
         /// Continue an interrupted run in the run directory.

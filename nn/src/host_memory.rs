@@ -79,23 +79,31 @@ pub fn host_cache_stats() -> HostCacheStats {
     s
 }
 
-/// Takes a hold on the block cache (installing it as libtorch's CPU allocator the first
-/// time): freed CPU blocks of [`SMALLEST_KEPT_BLOCK`] bytes and more are kept for reuse until
-/// the hold ends. Returns whether the hold was taken: `false` if libtorch already uses another
-/// CPU allocator of higher priority (nothing changes then). Each hold taken must be ended by
-/// one [`release_kept_host_memory`]; [`KeptHostBlocks`] pairs them.
+/// Keeps freed CPU blocks of [`SMALLEST_KEPT_BLOCK`] bytes and more for reuse for the rest of
+/// the process: a hold on the block cache that is never ended. Returns whether the hold was
+/// taken: `false` if the cache could not be installed (libtorch already uses another CPU
+/// allocator of higher priority, or one without a raw deleter), and nothing changes then.
+/// [`KeptHostBlocks`] holds the cache for a scope instead.
 ///
-/// The `gm` command takes one for the whole process when the environment sets
-/// `GM_HOST_MALLOC=keep`.
+/// The `gm` command calls it at start-up when the environment sets `GM_HOST_MALLOC=keep`.
 pub fn keep_freed_host_memory() -> bool {
+    take_hold()
+}
+
+/// Takes a hold on the block cache, installing it as libtorch's CPU allocator the first time:
+/// until the hold ends, freed CPU blocks of [`SMALLEST_KEPT_BLOCK`] bytes and more are kept for
+/// reuse. Returns whether the hold was taken: `false` if the cache could not be installed
+/// (libtorch already uses another CPU allocator of higher priority, or one without a raw
+/// deleter), and nothing changes then.
+fn take_hold() -> bool {
     // SAFETY: installs (once, under std::call_once) and counts a hold; catches every C++
     // exception.
     unsafe { gm_host_cache_hold() != 0 }
 }
 
-/// Ends one hold of [`keep_freed_host_memory`]. The last hold's end frees every kept block
-/// and, with glibc, calls `malloc_trim(0)` so the freed memory goes back to the system.
-pub fn release_kept_host_memory() {
+/// Ends one hold taken by [`take_hold`]. The last hold's end frees every kept block and, with
+/// glibc, calls `malloc_trim(0)` so the freed memory goes back to the system.
+fn end_hold() {
     // SAFETY: counts a hold off; frees kept blocks outside the cache's lock.
     unsafe { gm_host_cache_release() };
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
@@ -147,7 +155,8 @@ impl HostMalloc {
 }
 
 /// Keeps freed host memory for reuse while it lives, when training runs on the CPU and
-/// `GM_HOST_MALLOC` is unset; when dropped, [`release_kept_host_memory`]. Create it after the
+/// `GM_HOST_MALLOC` is unset; when dropped, ends its hold (the last hold's end frees every kept
+/// block and hands glibc's free memory back to the system). Create it after the
 /// model is built (the planner's probes allocate blocks of many sizes) and around the training
 /// steps, whose blocks repeat from step to step.
 #[derive(Debug)]
@@ -159,9 +168,8 @@ impl KeptHostBlocks {
     /// Starts keeping freed memory if `device` is the CPU and `policy` is
     /// [`HostMalloc::DuringTraining`]; otherwise does nothing.
     pub fn while_training_on(device: tch::Device, policy: HostMalloc) -> Self {
-        let active = device == tch::Device::Cpu
-            && policy == HostMalloc::DuringTraining
-            && keep_freed_host_memory();
+        let active =
+            device == tch::Device::Cpu && policy == HostMalloc::DuringTraining && take_hold();
         Self { active }
     }
 
@@ -181,7 +189,7 @@ impl KeptHostBlocks {
 impl Drop for KeptHostBlocks {
     fn drop(&mut self) {
         if self.active {
-            release_kept_host_memory();
+            end_hold();
         }
     }
 }

@@ -24,8 +24,9 @@ use crate::group::ConjugacyClasses;
 use crate::{Error, FiniteGroup, Result};
 
 /// The exact character table of `g` over its classes `classes` by Dixon–Schneider (see the
-/// [module docs](self)), verified by the orthogonality relations. Memory `O(r²)` beyond the
-/// classes; time dominated by `r · Σ |C_i|` products over the class matrices used.
+/// module docs of `algebra/src/character/dixon_schneider.rs`), verified by the orthogonality
+/// relations. Memory `O(r²)` beyond the classes; time dominated by `r · Σ |C_i|` products over
+/// the class matrices used.
 ///
 /// # Errors
 /// [`Error::CharacterTableCheck`] if a step that must succeed fails (a space that does not

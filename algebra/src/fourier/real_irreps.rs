@@ -68,8 +68,9 @@ fn realify(m: nalgebra::DMatrixView<'_, Complex64>) -> DMatrix<f64> {
     })
 }
 
-/// The real irreps of the group of `irreps` (see the [module docs](self)), in the order of
-/// the complex irreps they come from; of each conjugate pair of complex type the first is used.
+/// The real irreps of the group of `irreps` (see the module docs of
+/// `algebra/src/fourier/real_irreps.rs`), in the order of the complex irreps they come from;
+/// of each conjugate pair of complex type the first is used.
 ///
 /// # Errors
 /// [`Error::InvalidRepresentation`] if an irrep of complex type has no conjugate partner in

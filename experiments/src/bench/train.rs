@@ -163,7 +163,7 @@ pub struct TrainBenchResult {
 
 /// Trains the case's model for `warmup` untimed and then `steps` timed AdamW steps
 /// (`lr = 4e-3`, weight decay `0.0153`) on one fixed random batch, on `device`: a classifier
-/// with cross-entropy and dropout on; the plume model (see [`plume_step`]) on rollouts.
+/// with cross-entropy and dropout on; the plume model (see `plume_step`) on rollouts.
 ///
 /// # Errors
 /// A model that cannot be built (e.g. a fixed backend that does not apply), libtorch errors,

@@ -31,9 +31,8 @@ use tch::nn::ModuleT;
 use tch::{Device, Tensor};
 
 /// How a configured `model.symmetry` acts on an experiment's images: its entry in
-/// [`REGISTRY`]. Adding an image symmetry: a file with its entry, a
-/// [`Symmetry`](crate::config::Symmetry) variant, and a line in [`REGISTRY`]; configs,
-/// validation, model building and reports reach it from there.
+/// [`REGISTRY`]. Adding an image symmetry: a file with its entry, a [`Symmetry`] variant, and a
+/// line in [`REGISTRY`]; configs, validation, model building and reports reach it from there.
 pub trait ImageSymmetry: Sync {
     /// The config value it answers to.
     fn symmetry(&self) -> Symmetry;

@@ -35,7 +35,8 @@ impl RelaxedSteerableConv {
     /// A layer under `vs`.
     ///
     /// # Errors
-    /// [`NnError::InvalidConfig`] for no fields or an even kernel size.
+    /// [`NnError::InvalidConfig`](crate::NnError::InvalidConfig) for no fields or an even kernel
+    /// size.
     pub fn new(
         vs: &Path,
         (input, in_fields): (FieldRep, usize),
@@ -64,7 +65,7 @@ impl RelaxedSteerableConv {
     /// The dense filter `(out_fields·d_out, in_fields·d_in, k, k)` in the dtype of `like`.
     ///
     /// # Errors
-    /// [`NnError::Torch`] from libtorch.
+    /// [`NnError::Torch`](crate::NnError::Torch) from libtorch.
     pub fn filter(&self, like: &Tensor) -> Result<Tensor> {
         let filter = Tensor::f_einsum(
             "bpqk,obik->opiqk",
@@ -84,7 +85,7 @@ impl RelaxedSteerableConv {
     /// `get_weight_constraint` (0 for position-constant weights).
     ///
     /// # Errors
-    /// [`NnError::Torch`] from libtorch.
+    /// [`NnError::Torch`](crate::NnError::Torch) from libtorch.
     pub fn constraint(&self) -> Result<Tensor> {
         let k2 = *self.weights.size().last().unwrap_or(&1);
         let diff = self
@@ -97,7 +98,7 @@ impl RelaxedSteerableConv {
     /// The forward pass (no activation).
     ///
     /// # Errors
-    /// [`NnError::Torch`] on a shape mismatch.
+    /// [`NnError::Torch`](crate::NnError::Torch) on a shape mismatch.
     pub fn f_forward(&self, xs: &Tensor) -> Result<Tensor> {
         let bias = param_like(&self.bias, xs)?;
         conv_same(xs, &self.filter(xs)?, Some(&bias), self.padding)

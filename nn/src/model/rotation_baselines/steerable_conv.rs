@@ -35,7 +35,8 @@ impl SteerableConv {
     /// A layer under `vs`.
     ///
     /// # Errors
-    /// [`NnError::InvalidConfig`] for no fields or an even kernel size.
+    /// [`NnError::InvalidConfig`](crate::NnError::InvalidConfig) for no fields or an even kernel
+    /// size.
     pub fn new(
         vs: &Path,
         (input, in_fields): (FieldRep, usize),
@@ -64,7 +65,7 @@ impl SteerableConv {
     /// The dense filter `(out_fields·d_out, in_fields·d_in, k, k)` in the dtype of `like`.
     ///
     /// # Errors
-    /// [`NnError::Torch`] from libtorch.
+    /// [`NnError::Torch`](crate::NnError::Torch) from libtorch.
     pub fn filter(&self, like: &Tensor) -> Result<Tensor> {
         let basis = param_like(&self.basis, like)?;
         let filter = Tensor::f_einsum(
@@ -79,7 +80,7 @@ impl SteerableConv {
     /// The bias per output channel, or `None` for vector outputs.
     ///
     /// # Errors
-    /// [`NnError::Torch`] from libtorch.
+    /// [`NnError::Torch`](crate::NnError::Torch) from libtorch.
     pub fn channel_bias(&self, like: &Tensor) -> Result<Option<Tensor>> {
         self.bias
             .as_ref()
@@ -96,7 +97,7 @@ impl SteerableConv {
     /// The forward pass.
     ///
     /// # Errors
-    /// [`NnError::Torch`] on a shape mismatch.
+    /// [`NnError::Torch`](crate::NnError::Torch) on a shape mismatch.
     pub fn f_forward(&self, xs: &Tensor) -> Result<Tensor> {
         conv_same(
             xs,
@@ -110,7 +111,7 @@ impl SteerableConv {
 /// `conv2d` with stride 1 and `padding` zeros on every side.
 ///
 /// # Errors
-/// [`NnError::Torch`] on a shape mismatch.
+/// [`NnError::Torch`](crate::NnError::Torch) on a shape mismatch.
 pub(crate) fn conv_same(
     xs: &Tensor,
     filter: &Tensor,
@@ -123,7 +124,7 @@ pub(crate) fn conv_same(
 /// An unconstrained `nn::Conv2D` (stride 1, `padding` zeros) applied in the dtype of `xs`.
 ///
 /// # Errors
-/// [`NnError::Torch`] on a shape mismatch.
+/// [`NnError::Torch`](crate::NnError::Torch) on a shape mismatch.
 pub(crate) fn plain_conv(conv: &tch::nn::Conv2D, xs: &Tensor, padding: i64) -> Result<Tensor> {
     let bias = conv.bs.as_ref().map(|b| param_like(b, xs)).transpose()?;
     conv_same(xs, &param_like(&conv.ws, xs)?, bias.as_ref(), padding)
