@@ -39,7 +39,8 @@
 namespace {
 
 // Blocks from this size on are kept: glibc's default mmap threshold (128 KiB), so every block
-// glibc would map afresh.
+// glibc would map afresh. gm_nn::host_memory::SMALLEST_KEPT_BLOCK states it to Rust; the
+// host_memory proptest, which counts blocks of exactly that size, fails if the two differ.
 constexpr size_t kSmallestKept = 128 * 1024;
 
 // The counters gm_host_cache_stats reports.

@@ -422,6 +422,15 @@ fn output_and_gradients(vs: &VarStore, pass: impl FnOnce() -> Tensor) -> Vec<Ten
     out
 }
 
+/// Runs `pass(true)` and `pass(false)` (each sets the model's blocks fused or composed, runs a
+/// forward pass, differentiates its loss and returns the output) on the same variables, and
+/// asserts that the outputs and every variable's gradient agree.
+fn assert_fused_equals_composed(vs: &VarStore, mut pass: impl FnMut(bool) -> Tensor) {
+    let fused = output_and_gradients(vs, || pass(true));
+    let composed = output_and_gradients(vs, || pass(false));
+    assert_close(&fused, &composed);
+}
+
 fn assert_close(fused: &[Tensor], composed: &[Tensor]) {
     for (a, e) in fused.iter().zip(composed) {
         let err = max_rel(a, e);
@@ -451,17 +460,13 @@ fn classifier_with_fused_blocks_equals_the_composed_classifier() {
     assert_eq!(model.fused_on(Device::Cpu, Kind::Float), vec![true; 3]);
     let x = Tensor::randn([5, 3, 8, 8], (Kind::Float, Device::Cpu));
     let y = Tensor::from_slice(&[0i64, 1, 2, 3, 0]);
-    let mut run = |fused: bool| {
+    assert_fused_equals_composed(&vs, |fused| {
         model.set_fused_blocks(fused);
-        output_and_gradients(&vs, || {
-            let logits = model.forward_t(&x, true);
-            logits.cross_entropy_for_logits(&y).backward();
-            logits
-        })
-    };
-    let (fused, composed) = (run(true), run(false));
+        let logits = model.forward_t(&x, true);
+        logits.cross_entropy_for_logits(&y).backward();
+        logits
+    });
     assert_eq!(model.fused_on(Device::Cpu, Kind::Float), vec![false; 3]);
-    assert_close(&fused, &composed);
 }
 
 /// The reference regression model (two blocks: the first with the input's 1×1 convolution as
@@ -480,19 +485,15 @@ fn reference_regression_with_fused_blocks_equals_the_composed_model() {
     let mut model = ReferenceRegression::new(vs.root(), &config).unwrap();
     assert_eq!(model.fused_on(Device::Cpu, Kind::Float), vec![true; 2]);
     let x = Tensor::randn([3, 20, 8, 8], (Kind::Float, Device::Cpu));
-    let mut run = |fused: bool| {
+    assert_fused_equals_composed(&vs, |fused| {
         model.set_fused_blocks(fused);
-        output_and_gradients(&vs, || {
-            let first = model.forward_t(&x, true);
-            let frames = Tensor::cat(&[x.narrow(1, 2, 18), first.shallow_clone()], 1);
-            let second = model.forward_t(&frames, true);
-            (first.square().sum(Kind::Float) + second.square().sum(Kind::Float)).backward();
-            second
-        })
-    };
-    let (fused, composed) = (run(true), run(false));
+        let first = model.forward_t(&x, true);
+        let frames = Tensor::cat(&[x.narrow(1, 2, 18), first.shallow_clone()], 1);
+        let second = model.forward_t(&frames, true);
+        (first.square().sum(Kind::Float) + second.square().sum(Kind::Float)).backward();
+        second
+    });
     assert_eq!(model.fused_on(Device::Cpu, Kind::Float), vec![false; 2]);
-    assert_close(&fused, &composed);
 }
 
 /// A TorchScript trace of a classifier whose blocks fuse records the composed blocks (the
